@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { parseDuration } from './durations';
+
+/** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
+const duration = z.string().trim().transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected 0, a duration such as 30m, 24h, 7d, or forever' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  BASE_URL: z.string().url().optional(),
+  TRUST_PROXY: z.string().default('false'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  SESSION_IDLE_MINUTES: positiveInt(30),
+  SESSION_ABSOLUTE_HOURS: positiveInt(12),
+  DESCRIBER: z.enum(['local', 'openai']).default('local'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  QUEUE_CONCURRENCY: positiveInt(2),
+  MAX_UPLOAD_MB: positiveInt(20),
+  MAX_IMAGE_PIXELS: positiveInt(100_000_000),
+  IMAGE_RETENTION: duration.default(30 * 60),
+  MAX_IMAGE_RETENTION: duration.default(null),
+  SIGNUP: z.enum(['open', 'invite', 'closed']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().optional(),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  baseUrl?: string;
+  trustProxy: boolean | number | string;
+  sessionSecret: string;
+  encryptionKey: Buffer;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  describer: 'local' | 'openai';
+  openai: Readonly<{ apiKey?: string; baseUrl?: string; model: string; timeoutMs: number }>;
+  queueConcurrency: number;
+  maxUploadBytes: number;
+  maxImagePixels: number;
+  /** seconds; null means forever */
+  imageRetention: number | null;
+  maxImageRetention: number | null;
+  signup?: 'open' | 'invite' | 'closed';
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment (and `.env` when present), validates it, and fills generated secrets. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL) throw new ConfigError('Invalid configuration:\n  DATABASE_URL: only the embedded SQLite database is supported in this version');
+  if (e.DESCRIBER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: required when DESCRIBER=openai (or set OPENAI_BASE_URL for a server without keys)');
+  }
+  if (e.MAX_IMAGE_RETENTION !== null && (e.IMAGE_RETENTION === null || e.IMAGE_RETENTION > e.MAX_IMAGE_RETENTION)) {
+    throw new ConfigError('Invalid configuration:\n  IMAGE_RETENTION: longer than MAX_IMAGE_RETENTION');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secrets = loadOrCreateSecrets(dataDir);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: path.join(dataDir, 'sightline.sqlite'),
+    baseUrl: e.BASE_URL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    sessionSecret: e.SESSION_SECRET ?? secrets.sessionSecret,
+    encryptionKey: Buffer.from(e.ENCRYPTION_KEY ?? secrets.encryptionKey, 'hex'),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    describer: e.DESCRIBER,
+    openai: Object.freeze({ apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }),
+    queueConcurrency: e.QUEUE_CONCURRENCY,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    imageRetention: e.IMAGE_RETENTION,
+    maxImageRetention: e.MAX_IMAGE_RETENTION,
+    signup: e.SIGNUP,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** Loads `.env` from the working directory when it exists; real environment variables win. */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+type Secrets = { sessionSecret: string; encryptionKey: string };
+
+/** Secrets generated on first run live beside the database, readable by the owner only. */
+function loadOrCreateSecrets(dataDir: string): Secrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
+  const secrets: Secrets = {
+    sessionSecret: crypto.randomBytes(32).toString('base64url'),
+    encryptionKey: crypto.randomBytes(32).toString('hex'),
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  return secrets;
+}

@@ -1,0 +1,15 @@
+import type { Config } from './config';
+import type { Db } from './db/knex';
+import type { Logger } from './logger';
+import type { Clock } from './clock';
+
+/**
+ * Everything a service needs, passed explicitly so tests can build the app
+ * around a fresh database, a manual clock and a loopback model server.
+ */
+export interface Deps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+}

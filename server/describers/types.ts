@@ -1,0 +1,113 @@
+/** Output styles offered on the upload form and the API. */
+export type DescribeStyle = 'concise' | 'descriptive' | 'product';
+
+/** A user-defined structured output (see the patterns capability). */
+export interface PatternSpec {
+  id: string;
+  version: number;
+  name: string;
+  instructions: string;
+  /** A JSON Schema in the subset that strict structured outputs accept. */
+  schema: Record<string, unknown>;
+}
+
+/** What the user asked for; saved per batch. */
+export interface DescribeOptions {
+  /** BCP 47 language code of the output, e.g. "en", "de", "pt-BR". */
+  language: string;
+  /** Maximum alt text length in characters. */
+  altTextLength: number;
+  /** How many tags to return. */
+  tagCount: number;
+  style: DescribeStyle;
+  context: { title?: string; keywords?: string; product?: string; brand?: string };
+  instructions?: string;
+  pattern?: PatternSpec;
+}
+
+/** Text found inside the file itself at ingest (EXIF/IPTC/XMP), used as context. */
+export interface EmbeddedText {
+  caption?: string;
+  title?: string;
+  keywords?: string[];
+}
+
+/** The image as a describer receives it: the stripped working copy, never the original. */
+export interface DescribeInput {
+  /** JPEG bytes of the working copy: auto-oriented, ≤ 1536 px, no metadata. */
+  image: Buffer;
+  mimeType: string;
+  width: number;
+  height: number;
+  /** The uploaded file's name, for the file name suggestion's extension. */
+  originalName: string;
+  embedded: EmbeddedText;
+}
+
+export interface Provenance {
+  describer: 'local' | 'openai';
+  model: string;
+  promptVersion: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  durationMs: number;
+  /** True when the text is a machine draft the UI should invite the user to review (the offline describer). */
+  draft: boolean;
+  /** Plain remarks for the user, e.g. "written in English: the offline describer has no other languages". */
+  notes: string[];
+}
+
+/** Every output field, named as the API, exports and the database name them. */
+export interface Description {
+  alt_text: string;
+  caption: string;
+  title: string;
+  description: string;
+  tags: string[];
+  /** A slug with the right extension, e.g. "red-bicycle-against-brick-wall.jpg". */
+  filename: string;
+  /** Text that appears in the image, transcribed; "" when there is none. */
+  text: string;
+  decorative: boolean;
+  /** JSON that fits the pattern's schema, when a pattern was given; otherwise null. */
+  manifest: Record<string, unknown> | null;
+  provenance: Provenance;
+}
+
+/** Where a describer sends images: shown on the privacy page and before the first upload. */
+export interface Destination {
+  offMachine: boolean;
+  /** "this server" or the provider's host name. */
+  host: string;
+}
+
+export interface Describer {
+  readonly name: 'local' | 'openai';
+  readonly destination: Destination;
+  describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description>;
+  /** Releases workers and connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A describer failure the queue understands: retryable ones are retried with backoff
+ * (honouring retryAfterMs), the others fail the job at once with `message` shown to the user.
+ */
+export class DescriberError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DescriberError';
+  }
+}
+
+export const DEFAULT_DESCRIBE_OPTIONS: DescribeOptions = Object.freeze({
+  language: 'en',
+  altTextLength: 125,
+  tagCount: 10,
+  style: 'concise',
+  context: {},
+}) as DescribeOptions;

@@ -1,0 +1,49 @@
+import http from 'node:http';
+import { loadConfig, loadDotEnv, ConfigError } from './config';
+import { createDb, migrateLatest } from './db/knex';
+import { createLogger } from './logger';
+import { systemClock } from './clock';
+import { createApp } from './app';
+import type { Deps } from './deps';
+
+/** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.databaseFile);
+  await migrateLatest(db);
+  const deps: Deps = { config, db, logger, clock: systemClock };
+  const app = createApp(deps);
+  const server = http.createServer(app);
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.baseUrl ?? `http://localhost:${port}`;
+    logger.info({ port }, 'listening');
+    process.stdout.write(`Sightline is running at ${url}\n`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Stop accepting, let in-flight requests finish, then close the database.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Sightline failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import pino, { Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Anything that could carry a secret or an image is redacted by path,
+ * and request bodies are never logged in the first place.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
+          'res.headers["set-cookie"]',
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'apiKey',
+          '*.apiKey',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}
