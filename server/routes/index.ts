@@ -1,11 +1,20 @@
 import express from 'express';
 import type { Deps } from '../deps';
+import type { Auth } from '../auth';
 import { databaseState } from '../db/knex';
+import { authRoutes } from './web/auth';
+import { dashboardRoutes } from './web/dashboard';
+import { accountRoutes } from './web/account';
+import { adminRoutes } from './web/admin';
 
 /** The route table: every area mounts its router here, in order. */
-export function mountRoutes(app: express.Express, deps: Deps): void {
+export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
   app.get('/healthz', async (_req, res) => {
     const database = await databaseState(deps.db);
     res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', database });
   });
+  app.use(authRoutes(deps, auth));
+  app.use(dashboardRoutes(deps));
+  app.use(accountRoutes(deps, auth));
+  app.use(adminRoutes(deps));
 }
