@@ -5,6 +5,7 @@ import { createLogger } from './logger';
 import { systemClock } from './clock';
 import { createApp } from './app';
 import type { Deps } from './deps';
+import { createEvents } from './events';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
-  const deps: Deps = { config, db, logger, clock: systemClock };
+  const deps: Deps = { config, db, logger, clock: systemClock, events: createEvents() };
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
