@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Db } from './db/knex';
 import type { Logger } from './logger';
 import type { Clock } from './clock';
+import type { BlobStore } from './storage';
 
 /**
  * Everything a service needs, passed explicitly so tests can build the app
@@ -12,4 +13,5 @@ export interface Deps {
   db: Db;
   logger: Logger;
   clock: Clock;
+  blobs: BlobStore;
 }
