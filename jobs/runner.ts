@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import cron, { ScheduledTask } from 'node-cron';
-import type { JobDeps } from './types';
+import type { Deps } from '../server/deps';
 
 export type JobCounts = Record<string, number>;
 
@@ -9,7 +9,12 @@ export interface Job {
   name: string;
   /** node-cron expression */
   schedule: string;
-  run(deps: JobDeps): Promise<JobCounts>;
+  run(deps: Deps, context: JobContext): Promise<JobCounts>;
+}
+
+/** atBoot: nothing else is running yet (no uploads in flight, queue not started). */
+export interface JobContext {
+  atBoot: boolean;
 }
 
 /**
@@ -22,12 +27,12 @@ export class JobRunner {
   private running = new Map<string, Promise<JobCounts | undefined>>();
 
   constructor(
-    private readonly deps: JobDeps,
+    private readonly deps: Deps,
     private readonly jobs: readonly Job[],
   ) {}
 
   /** Runs one job now, unless it is already running; resolves with its counts, or undefined. */
-  runJob(job: Job): Promise<JobCounts | undefined> {
+  runJob(job: Job, context: JobContext = { atBoot: false }): Promise<JobCounts | undefined> {
     const current = this.running.get(job.name);
     if (current) {
       this.deps.logger.info({ job: job.name }, 'job still running; this run skipped');
@@ -35,7 +40,7 @@ export class JobRunner {
     }
     const started = performance.now();
     const run = job
-      .run(this.deps)
+      .run(this.deps, context)
       .then((counts) => {
         this.deps.logger.info({ job: job.name, counts, ms: Math.round(performance.now() - started) }, 'job finished');
         return counts;
@@ -51,7 +56,7 @@ export class JobRunner {
 
   /** Runs every job once, in table order, so whatever fell due while the server was down is done. */
   async catchUp(): Promise<void> {
-    for (const job of this.jobs) await this.runJob(job);
+    for (const job of this.jobs) await this.runJob(job, { atBoot: true });
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 import { imagesHoldingBlobs, setImageExpiry } from '../../db/retention';
 import { computeImageExpiry } from './policy';
 import { deleteWorkingCopy, blobStorageAvailable } from './working-copy';
-import type { BlobDeps } from './blob-deps';
+import type { Deps } from '../../deps';
 
 export interface ExpireCounts {
   checked: number;
@@ -16,7 +16,7 @@ export interface ExpireCounts {
  * timestamps and the current settings, never from expires_at alone or from missed ticks, so a run
  * after downtime (or after a status change that forgot to set expires_at) catches up completely.
  */
-export async function expireImageBlobs(deps: BlobDeps, only: { userId?: number; imageId?: string } = {}): Promise<ExpireCounts> {
+export async function expireImageBlobs(deps: Deps, only: { userId?: number; imageId?: string } = {}): Promise<ExpireCounts> {
   const counts: ExpireCounts = { checked: 0, deleted: 0, rescheduled: 0, errors: 0, skipped: 0 };
   const images = await imagesHoldingBlobs(deps.db, only);
   counts.checked = images.length;

@@ -1,4 +1,4 @@
-import type { BlobDeps } from './blob-deps';
+import type { Deps } from '../../deps';
 import { findImages, deleteEmptyBatches } from '../../db/retention';
 import { usersWithTextRetention } from '../../db/privacy-settings';
 import { removeImages } from './remove-images';
@@ -15,7 +15,7 @@ export interface PurgeCounts {
  * Deletes generated text (and the images it belongs to) older than each account's text retention.
  * Age counts from upload, the one timestamp every image has.
  */
-export async function purgeExpiredText(deps: BlobDeps): Promise<PurgeCounts> {
+export async function purgeExpiredText(deps: Deps): Promise<PurgeCounts> {
   const counts: PurgeCounts = { users: 0, images: 0, batches: 0 };
   const now = deps.clock.now().getTime();
   for (const user of await usersWithTextRetention(deps.db)) {

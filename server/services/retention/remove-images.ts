@@ -1,14 +1,14 @@
 import { deleteImageRows, ImageForRetention } from '../../db/retention';
 import { unlinkReceipts, DeletionReason } from '../../db/receipts';
 import { deleteWorkingCopy } from './working-copy';
-import type { BlobDeps } from './blob-deps';
+import type { Deps } from '../../deps';
 
 /**
  * Removes images completely: the working copy first (with its receipt), then the rows, which takes
  * the generated text and everything derived from it along (foreign key cascade). When the user asked
  * for it, their receipts for these images lose the link to them.
  */
-export async function removeImages(deps: BlobDeps, images: ImageForRetention[], reason: DeletionReason): Promise<number> {
+export async function removeImages(deps: Deps, images: ImageForRetention[], reason: DeletionReason): Promise<number> {
   for (const image of images) {
     if (image.blob_key) await deleteWorkingCopy(deps, image, reason);
   }

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { clearBlobKey, ImageForRetention } from '../../db/retention';
 import { insertReceipt, DeletionReason } from '../../db/receipts';
 import { batchImageRetention, isFinished } from './policy';
-import { blobDirectory, BlobDeps } from './blob-deps';
+import type { Deps } from '../../deps';
 
 /**
  * Deletes an image's working copy and, in the transaction that clears blob_key, writes its receipt.
@@ -12,7 +12,7 @@ import { blobDirectory, BlobDeps } from './blob-deps';
  * Receipts for deletions the user asked for carry no link to the user.
  */
 export async function deleteWorkingCopy(
-  deps: BlobDeps,
+  deps: Deps,
   image: ImageForRetention,
   reason: DeletionReason,
   trx?: Knex,
@@ -45,11 +45,11 @@ export async function deleteWorkingCopy(
  * Fail safe (PhotoPrism #2299): when the blob directory is missing or unreadable, storage is probably
  * unmounted, so nothing may be deleted or marked deleted until it is back.
  */
-export async function blobStorageAvailable(deps: BlobDeps): Promise<boolean> {
+export async function blobStorageAvailable(deps: Deps): Promise<boolean> {
   try {
-    const stat = await fs.stat(blobDirectory(deps.config));
+    const stat = await fs.stat(deps.blobs.dir);
     if (!stat.isDirectory()) return false;
-    await fs.access(blobDirectory(deps.config), fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+    await fs.access(deps.blobs.dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
     return true;
   } catch {
     return false;
