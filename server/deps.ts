@@ -3,6 +3,7 @@ import type { Db } from './db/knex';
 import type { Logger } from './logger';
 import type { Clock } from './clock';
 import type { BlobStore } from './storage';
+import type { SightlineEvents } from './events';
 
 /**
  * Everything a service needs, passed explicitly so tests can build the app
@@ -14,4 +15,6 @@ export interface Deps {
   logger: Logger;
   clock: Clock;
   blobs: BlobStore;
+  /** Image and batch events, emitted after commit (live progress, webhooks). */
+  events: SightlineEvents;
 }

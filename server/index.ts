@@ -5,6 +5,7 @@ import { createLogger } from './logger';
 import { systemClock } from './clock';
 import { createApp } from './app';
 import type { Deps } from './deps';
+import { createEvents } from './events';
 import { createBlobStore } from './storage';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const blobs = createBlobStore(config);
   // Any temp file left at boot belongs to a write a crash interrupted.
   await blobs.sweepTempFiles(0);
-  const deps: Deps = { config, db, logger, clock: systemClock, blobs };
+  const deps: Deps = { config, db, logger, clock: systemClock, blobs, events: createEvents() };
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
