@@ -8,6 +8,7 @@ import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime } from './view-helpers';
+import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -24,6 +25,7 @@ export function createApp(deps: Deps): express.Express {
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
+  watchImageExpiry(deps);
 
   const auth = createAuth(deps);
   app.locals.auth = auth;
