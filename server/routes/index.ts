@@ -6,6 +6,7 @@ import { authRoutes } from './web/auth';
 import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
+import { privacyRoutes } from './web/privacy';
 import { createApiV1Router } from './api/v1';
 
 /** The route table: every area mounts its router here, in order. */
@@ -18,5 +19,6 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(authRoutes(deps, auth));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(privacyRoutes(deps));
   app.use(adminRoutes(deps));
 }
