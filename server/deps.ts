@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import type { Clock } from './clock';
 import type { BlobStore } from './storage';
 import type { SightlineEvents } from './events';
+import type { WebhookDispatcher } from './webhooks/dispatcher';
 
 /**
  * Everything a service needs, passed explicitly so tests can build the app
@@ -17,4 +18,6 @@ export interface Deps {
   blobs: BlobStore;
   /** Image and batch events, emitted after commit (live progress, webhooks). */
   events: SightlineEvents;
+  /** Sends webhook deliveries; optional so a Deps built for a narrow test needs none (rows wait in the table). */
+  webhooks?: WebhookDispatcher;
 }

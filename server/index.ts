@@ -7,6 +7,7 @@ import { createApp } from './app';
 import type { Deps } from './deps';
 import { createEvents } from './events';
 import { createBlobStore } from './storage';
+import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   // Any temp file left at boot belongs to a write a crash interrupted.
   await blobs.sweepTempFiles(0);
   const deps: Deps = { config, db, logger, clock: systemClock, blobs, events: createEvents() };
+  deps.webhooks = new WebhookDispatcher(deps);
+  subscribeWebhooks(deps, deps.webhooks);
+  deps.webhooks.start();
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish, then close the database.
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await deps.webhooks?.stop();
     await db.destroy();
     logger.info('stopped');
     process.exit(0);

@@ -10,6 +10,7 @@ import { createApp } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
+import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 
 export interface TestApp {
   app: express.Express;
@@ -28,6 +29,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   await migrateLatest(db);
   const clock = new ManualClock();
   const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock, blobs: createBlobStore(config), events: createEvents() };
+  // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
+  deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
   const app = createApp(deps);
   return {
     app,
@@ -36,6 +39,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataDir,
     async close() {
+      await deps.webhooks?.stop();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
