@@ -8,6 +8,7 @@ import type { Deps } from './deps';
 import { createEvents } from './events';
 import { createBlobStore } from './storage';
 import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
+import { startJobs } from '../jobs';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   deps.webhooks = new WebhookDispatcher(deps);
   subscribeWebhooks(deps, deps.webhooks);
   deps.webhooks.start();
+  // Overdue deletions run before the first request is served; node-cron does not backfill missed ticks.
+  const jobs = await startJobs(deps);
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, then close the database.
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await deps.webhooks?.stop();
+    await jobs.stop();
     await db.destroy();
     logger.info('stopped');
     process.exit(0);

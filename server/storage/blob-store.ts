@@ -112,7 +112,7 @@ export class BlobStore {
     for (const name of names) {
       const file = path.join(this.tempDir, name);
       const stat = await fs.stat(file).catch(() => undefined);
-      if (!stat || stat.mtimeMs > cutoff) continue;
+      if (!stat || (olderThanMs > 0 && stat.mtimeMs > cutoff)) continue;
       await fs.rm(file, { force: true });
       removed += 1;
     }
