@@ -11,6 +11,8 @@ import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
 import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
+import { createDescriber } from '../../server/describers';
+import { createQueue } from '../../server/queue';
 
 export interface TestApp {
   app: express.Express;
@@ -28,7 +30,18 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();
-  const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock, blobs: createBlobStore(config), events: createEvents() };
+  const logger = createLogger(config.logLevel);
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock,
+    blobs: createBlobStore(config),
+    events: createEvents(),
+    describer: createDescriber(config, logger),
+    // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
+    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 } }),
+  };
   // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
   deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
   const app = createApp(deps);
@@ -40,6 +53,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     dataDir,
     async close() {
       await deps.webhooks?.stop();
+      await deps.queue.stop(2_000);
+      await deps.describer.close();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
