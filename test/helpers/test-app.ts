@@ -10,6 +10,8 @@ import { createApp } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
+import { createDescriber } from '../../server/describers';
+import { createQueue } from '../../server/queue';
 
 export interface TestApp {
   app: express.Express;
@@ -27,7 +29,18 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();
-  const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock, blobs: createBlobStore(config), events: createEvents() };
+  const logger = createLogger(config.logLevel);
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock,
+    blobs: createBlobStore(config),
+    events: createEvents(),
+    describer: createDescriber(config, logger),
+    // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
+    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 } }),
+  };
   const app = createApp(deps);
   return {
     app,
@@ -36,6 +49,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataDir,
     async close() {
+      await deps.queue.stop(2_000);
+      await deps.describer.close();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
