@@ -3,6 +3,7 @@ import express from 'express';
 import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
+import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -14,6 +15,7 @@ export function createApp(deps: Deps): express.Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
   app.locals.deps = deps;
+  watchImageExpiry(deps);
 
   mountRoutes(app, deps);
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { parseDuration } from './durations';
+import { parseAllowedHosts, type AllowedHost } from './net/address-policy';
 
 /** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
 const duration = z.string().trim().transform((value, ctx) => {
@@ -15,6 +16,16 @@ const duration = z.string().trim().transform((value, ctx) => {
 });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Internal hosts outgoing requests may reach anyway: "host[:port]" separated by commas or spaces. */
+const hostList = z.string().transform((value, ctx) => {
+  try {
+    return parseAllowedHosts(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : 'expected host[:port] entries' });
+    return z.NEVER;
+  }
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,6 +51,8 @@ const envSchema = z.object({
   SIGNUP: z.enum(['open', 'invite', 'closed']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().optional(),
+  ALLOWED_INTERNAL_HOSTS: hostList.default([]),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt(120),
 });
 
 export type Config = Readonly<{
@@ -64,6 +77,9 @@ export type Config = Readonly<{
   maxImageRetention: number | null;
   signup?: 'open' | 'invite' | 'closed';
   logLevel: string;
+  /** Hosts inside the network that webhooks and image URLs may reach. */
+  allowedInternalHosts: readonly AllowedHost[];
+  apiRateLimitPerMinute: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -107,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxImageRetention: e.MAX_IMAGE_RETENTION,
     signup: e.SIGNUP,
     logLevel: e.LOG_LEVEL,
+    allowedInternalHosts: Object.freeze(e.ALLOWED_INTERNAL_HOSTS),
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
   });
 }
 

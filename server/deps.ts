@@ -2,6 +2,8 @@ import type { Config } from './config';
 import type { Db } from './db/knex';
 import type { Logger } from './logger';
 import type { Clock } from './clock';
+import type { BlobStore } from './storage';
+import type { SightlineEvents } from './events';
 
 /**
  * Everything a service needs, passed explicitly so tests can build the app
@@ -12,4 +14,7 @@ export interface Deps {
   db: Db;
   logger: Logger;
   clock: Clock;
+  blobs: BlobStore;
+  /** Image and batch events, emitted after commit (live progress, webhooks). */
+  events: SightlineEvents;
 }

@@ -5,6 +5,9 @@ import { createLogger } from './logger';
 import { systemClock } from './clock';
 import { createApp } from './app';
 import type { Deps } from './deps';
+import { createEvents } from './events';
+import { createBlobStore } from './storage';
+import { startJobs } from '../jobs';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -13,7 +16,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
-  const deps: Deps = { config, db, logger, clock: systemClock };
+  const blobs = createBlobStore(config);
+  // Any temp file left at boot belongs to a write a crash interrupted.
+  await blobs.sweepTempFiles(0);
+  const deps: Deps = { config, db, logger, clock: systemClock, blobs, events: createEvents() };
+  // Overdue deletions run before the first request is served; node-cron does not backfill missed ticks.
+  const jobs = await startJobs(deps);
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
@@ -31,6 +39,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish, then close the database.
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobs.stop();
     await db.destroy();
     logger.info('stopped');
     process.exit(0);

@@ -8,6 +8,8 @@ import { createLogger } from '../../server/logger';
 import { ManualClock } from '../../server/clock';
 import { createApp } from '../../server/app';
 import type { Deps } from '../../server/deps';
+import { createEvents } from '../../server/events';
+import { createBlobStore } from '../../server/storage';
 
 export interface TestApp {
   app: express.Express;
@@ -25,7 +27,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();
-  const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock };
+  const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock, blobs: createBlobStore(config), events: createEvents() };
   const app = createApp(deps);
   return {
     app,

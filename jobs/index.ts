@@ -1,0 +1,25 @@
+import { JobRunner, Job } from './runner';
+import type { Deps } from '../server/deps';
+import { expireImageBlobsJob } from './expire-image-blobs';
+import { purgeExpiredTextJob } from './purge-expired-text';
+import { sweepBlobFilesJob } from './sweep-blob-files';
+import { maintainDatabaseJob } from './maintain-database';
+
+/**
+ * The schedule table. Order matters at boot: expiry first (the promise users see), the database
+ * checkpoint last so it also flushes what the other jobs deleted.
+ */
+export const SCHEDULE: readonly Job[] = [
+  expireImageBlobsJob,
+  purgeExpiredTextJob,
+  sweepBlobFilesJob,
+  maintainDatabaseJob,
+];
+
+/** Catches up on everything due, then starts the ticks. Stop it on shutdown. */
+export async function startJobs(deps: Deps, jobs: readonly Job[] = SCHEDULE): Promise<JobRunner> {
+  const runner = new JobRunner(deps, jobs);
+  await runner.catchUp();
+  runner.start();
+  return runner;
+}

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+
+export type DeletionReason = 'retention' | 'user' | 'account_deletion';
+
+export interface DeletionReceipt {
+  id: number;
+  user_id: number | null;
+  image_id: string | null;
+  batch_id: string | null;
+  original_name: string | null;
+  image_sha256: string | null;
+  received_at: number;
+  processed_at: number | null;
+  deleted_at: number;
+  retention_seconds: number | null;
+  reason: DeletionReason;
+}
+
+export type NewReceipt = Omit<DeletionReceipt, 'id'>;
+
+export async function insertReceipt(db: Knex, receipt: NewReceipt): Promise<void> {
+  await db('deletion_receipts').insert(receipt);
+}
+
+export async function receiptsForUser(db: Knex, userId: number): Promise<DeletionReceipt[]> {
+  return db('deletion_receipts').where({ user_id: userId }).orderBy('deleted_at', 'desc').orderBy('id', 'desc');
+}
+
+/** The receipt for one image, only when it belongs to this user. */
+export async function receiptForImage(db: Knex, userId: number, imageId: string): Promise<DeletionReceipt | undefined> {
+  return db('deletion_receipts').where({ user_id: userId, image_id: imageId }).orderBy('id', 'desc').first();
+}
+
+/** Receipts keyed by image id, for a page of cards. */
+export async function receiptsForImages(db: Knex, userId: number, imageIds: string[]): Promise<Map<string, DeletionReceipt>> {
+  const rows: DeletionReceipt[] = imageIds.length
+    ? await db('deletion_receipts').where({ user_id: userId }).whereIn('image_id', imageIds).orderBy('id')
+    : [];
+  return new Map(rows.map((r) => [r.image_id ?? '', r]));
+}
+
+/** Cuts the link between receipts and their owner (when the user deletes the image). */
+export async function unlinkReceipts(db: Knex, userId: number, imageIds: string[]): Promise<void> {
+  if (imageIds.length === 0) return;
+  await db('deletion_receipts').where({ user_id: userId }).whereIn('image_id', imageIds).update({
+    user_id: null,
+    image_id: null,
+    batch_id: null,
+    original_name: null,
+  });
+}
+
+export async function deleteReceiptsOfUser(db: Knex, userId: number): Promise<number> {
+  return db('deletion_receipts').where({ user_id: userId }).delete();
+}

@@ -1,0 +1,22 @@
+import express from 'express';
+import type { Deps } from '../../../deps';
+import { apiErrorHandler, apiNotFound, assignRequestId } from '../../../middleware/api-errors';
+import { enforceScope, requireApiKey } from '../../../middleware/api-key-auth';
+import { perKeyRateLimit } from '../../../middleware/api-rate-limit';
+import { usageRoutes } from './usage';
+
+/**
+ * `/api/v1`: Bearer keys, no cookies (so no CSRF), one error shape. The order matters: the request
+ * id first so every error carries it, then the key, its rate limit, its scope, then the routes.
+ */
+export function createApiV1Router(deps: Deps): express.Router {
+  const router = express.Router();
+  router.use(assignRequestId);
+  router.use(requireApiKey(deps));
+  router.use(perKeyRateLimit(deps.config.apiRateLimitPerMinute, deps.clock));
+  router.use(enforceScope);
+  router.use(usageRoutes(deps));
+  router.use(apiNotFound);
+  router.use(apiErrorHandler(deps));
+  return router;
+}

@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import type { Deps } from '../../deps';
+import {
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeysForUser,
+  revokeApiKeyRow,
+  touchApiKey,
+  type ApiKeyRow,
+  type ApiKeyScope,
+} from '../../db/api-keys';
+
+export type { ApiKeyScope };
+
+const KEY_PREFIX = 'sl_live_';
+/** 32 random bytes = 256 bits, well past the 128 the issue asks for (ASVS 6.5.2 wants ≥ 112). */
+const RANDOM_BYTES = 32;
+/** Writing last-used on every request would serialise the API behind SQLite; a minute is precise enough. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  /** e.g. "sl_live_Ab3d", shown as "sl_live_Ab3d…" so the user can tell keys apart. */
+  prefix: string;
+  scope: ApiKeyScope;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ApiKeyPrincipal {
+  keyId: number;
+  userId: number;
+  scope: ApiKeyScope;
+}
+
+export function hashApiKey(key: string): string {
+  return crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export class ApiKeyInputError extends Error {}
+
+/** Creates a key and returns its secret, the only time it exists outside the client. */
+export async function createApiKey(deps: Deps, userId: number, input: { name: string; scope: string }): Promise<{ key: string; view: ApiKeyView }> {
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw new ApiKeyInputError('Give the key a name of 1 to 100 characters.');
+  if (input.scope !== 'read' && input.scope !== 'write') throw new ApiKeyInputError('Choose read or read and write.');
+  const scope: ApiKeyScope = input.scope;
+  const key = KEY_PREFIX + crypto.randomBytes(RANDOM_BYTES).toString('base64url');
+  const now = deps.clock.now().getTime();
+  const row = { user_id: userId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), key_hash: hashApiKey(key), scope, created_at: now };
+  const [id] = await insertApiKey(deps.db, row);
+  return { key, view: toView({ ...row, id: Number(id), last_used_at: null, revoked_at: null }) };
+}
+
+export async function listApiKeys(deps: Deps, userId: number): Promise<ApiKeyView[]> {
+  return (await listApiKeysForUser(deps.db, userId)).map(toView);
+}
+
+/** Takes effect on the next request: authentication reads the row every time. */
+export function revokeApiKey(deps: Deps, userId: number, id: number): Promise<boolean> {
+  return revokeApiKeyRow(deps.db, userId, id, deps.clock.now().getTime());
+}
+
+/**
+ * Finds the key by its hash and compares the fixed-length digests in constant time (the index
+ * lookup already matched, but equal-length buffers keep timingSafeEqual from throwing on odd input).
+ * Unknown, malformed and revoked keys all answer undefined.
+ */
+export async function authenticateApiKey(deps: Deps, presented: string): Promise<ApiKeyPrincipal | undefined> {
+  if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return undefined;
+  const digest = hashApiKey(presented);
+  const row = await findApiKeyByHash(deps.db, digest);
+  if (!row || row.revoked_at !== null) return undefined;
+  if (!crypto.timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
+  const now = deps.clock.now().getTime();
+  if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) await touchApiKey(deps.db, row.id, now);
+  return { keyId: row.id, userId: row.user_id, scope: row.scope };
+}
+
+function toView(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scope: row.scope,
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}

@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import { encode as encodeBlurhash } from 'blurhash';
+import type { EmbeddedText } from '../../describers/types';
+import { sniffImageType, AcceptedType } from './sniff';
+import { readEmbeddedText } from './embedded';
+import { applySharpPolicy } from './sharp-policy';
+
+/** The long side of the working copy a describer sees; enough for vision models' high-detail tiles. */
+export const WORKING_COPY_MAX_SIDE = 1536;
+const WORKING_COPY_QUALITY = 85;
+const PLACEHOLDER_SIDE = 32;
+
+export interface PreparedImage {
+  /** Auto-oriented JPEG, ≤ 1536 px, sRGB, no metadata of any kind. */
+  workingCopy: Buffer;
+  sourceType: AcceptedType;
+  byteSize: number;
+  /** The original's dimensions, after orientation. */
+  width: number;
+  height: number;
+  blurhash: string;
+  dominantColor: string;
+  embedded: EmbeddedText;
+  /** Of the working copy: what is stored, and what a deletion receipt names. */
+  sha256: string;
+}
+
+/** A file ingest will not take, with a reason the user can read. */
+export class RefusedImageError extends Error {
+  constructor(
+    message: string,
+    readonly sourceType: string | null,
+  ) {
+    super(message);
+    this.name = 'RefusedImageError';
+  }
+}
+
+export async function prepareImage(bytes: Buffer, maxPixels: number): Promise<PreparedImage> {
+  applySharpPolicy();
+  const sniffed = sniffImageType(bytes);
+  if (!sniffed.accepted) throw new RefusedImageError(sniffed.reason, sniffed.type);
+  const type = sniffed.type;
+
+  const header = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
+  if (!header?.width || !header.height) throw damaged(type);
+  const width = header.autoOrient?.width ?? header.width;
+  const height = header.autoOrient?.height ?? header.pageHeight ?? header.height;
+  if (header.width * (header.pageHeight ?? header.height) > maxPixels) {
+    throw new RefusedImageError(`The image is ${width}×${height} pixels, more than the limit of ${formatMegapixels(maxPixels)} megapixels.`, type);
+  }
+
+  let workingCopy: Buffer;
+  try {
+    // limitInputPixels again, because the header check trusts the header (sharp docs say the same).
+    workingCopy = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
+      .autoOrient()
+      .resize({ width: WORKING_COPY_MAX_SIDE, height: WORKING_COPY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: WORKING_COPY_QUALITY })
+      .toBuffer();
+  } catch {
+    throw damaged(type);
+  }
+  const { blurhash, dominantColor } = await summarise(workingCopy);
+  return {
+    workingCopy,
+    sourceType: type,
+    byteSize: bytes.length,
+    width,
+    height,
+    blurhash,
+    dominantColor,
+    embedded: await readEmbeddedText(bytes),
+    sha256: crypto.createHash('sha256').update(workingCopy).digest('hex'),
+  };
+}
+
+/** Blurhash and dominant colour from a tiny decode of the working copy (cheap: JPEG shrink-on-load). */
+async function summarise(workingCopy: Buffer): Promise<{ blurhash: string; dominantColor: string }> {
+  const { data, info } = await sharp(workingCopy)
+    .resize(PLACEHOLDER_SIDE, PLACEHOLDER_SIDE, { fit: 'inside' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, data.length);
+  return { blurhash: encodeBlurhash(pixels, info.width, info.height, 4, 3), dominantColor: dominantColour(data) };
+}
+
+/** The mean of the most populated 4-bit-per-channel bucket: a colour that is actually in the image. */
+export function dominantColour(rgba: Buffer): string {
+  const buckets = new Map<number, [number, number, number, number]>();
+  let best: [number, number, number, number] = [0, 0, 0, 0];
+  for (let i = 0; i + 3 < rgba.length; i += 4) {
+    const key = ((rgba[i] >> 4) << 8) | ((rgba[i + 1] >> 4) << 4) | (rgba[i + 2] >> 4);
+    const bucket = buckets.get(key) ?? [0, 0, 0, 0];
+    bucket[0] += rgba[i];
+    bucket[1] += rgba[i + 1];
+    bucket[2] += rgba[i + 2];
+    bucket[3] += 1;
+    buckets.set(key, bucket);
+    if (bucket[3] > best[3]) best = bucket;
+  }
+  if (best[3] === 0) return '#000000';
+  return `#${best.slice(0, 3).map((sum) => Math.round(sum / best[3]).toString(16).padStart(2, '0')).join('')}`;
+}
+
+function damaged(type: AcceptedType): RefusedImageError {
+  return new RefusedImageError('The file could not be read as an image; it may be damaged or incomplete.', type);
+}
+
+function formatMegapixels(pixels: number): string {
+  return String(Math.round((pixels / 1_000_000) * 10) / 10);
+}

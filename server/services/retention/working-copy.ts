@@ -1,0 +1,57 @@
+import fs from 'node:fs/promises';
+import type { Knex } from 'knex';
+import { clearBlobKey, ImageForRetention } from '../../db/retention';
+import { insertReceipt, DeletionReason } from '../../db/receipts';
+import { batchImageRetention, isFinished } from './policy';
+import type { Deps } from '../../deps';
+
+/**
+ * Deletes an image's working copy and, in the transaction that clears blob_key, writes its receipt.
+ * The file goes first, so a receipt never claims a deletion that did not happen; a crash between the
+ * two leaves blob_key pointing at nothing, and the next run finishes the job (delete is idempotent).
+ * Receipts for deletions the user asked for carry no link to the user.
+ */
+export async function deleteWorkingCopy(
+  deps: Deps,
+  image: ImageForRetention,
+  reason: DeletionReason,
+  trx?: Knex,
+): Promise<boolean> {
+  if (!image.blob_key) return false;
+  const blobKey = image.blob_key;
+  await deps.blobs.delete(blobKey);
+  const now = deps.clock.now().getTime();
+  const write = async (db: Knex) => {
+    if (!(await clearBlobKey(db, image.id, blobKey, now))) return false;
+    const keepsLink = reason === 'retention';
+    await insertReceipt(db, {
+      user_id: keepsLink ? image.user_id : null,
+      image_id: keepsLink ? image.id : null,
+      batch_id: keepsLink ? image.batch_id : null,
+      original_name: keepsLink ? image.original_name : null,
+      image_sha256: image.sha256,
+      received_at: image.created_at,
+      processed_at: isFinished(image.status) ? (image.processed_at ?? image.updated_at) : null,
+      deleted_at: now,
+      retention_seconds: reason === 'retention' && isFinished(image.status) ? batchImageRetention(deps.config, image.batch, image.user) : null,
+      reason,
+    });
+    return true;
+  };
+  return trx ? write(trx) : deps.db.transaction(write);
+}
+
+/**
+ * Fail safe (PhotoPrism #2299): when the blob directory is missing or unreadable, storage is probably
+ * unmounted, so nothing may be deleted or marked deleted until it is back.
+ */
+export async function blobStorageAvailable(deps: Deps): Promise<boolean> {
+  try {
+    const stat = await fs.stat(deps.blobs.dir);
+    if (!stat.isDirectory()) return false;
+    await fs.access(deps.blobs.dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
