@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createLocalDescriber } from '../server/describers/local';
+import { readEmbeddedText } from '../server/services/ingest/embedded';
 
 /**
  * Records the detector signals of images as JSON, for compose() unit tests:
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
         width: meta.width ?? 0,
         height: meta.height ?? 0,
         originalName: path.basename(file),
-        embedded: {},
+        embedded: await readEmbeddedText(image),
       });
       const out = path.join(outDir, path.basename(file).replace(/\.[^.]+$/, '') + '.json');
       await fs.writeFile(out, JSON.stringify(signals, null, 2) + '\n');

@@ -21,6 +21,8 @@ const NOUNS: Record<string, [string, string]> = {
   'teddy bear': ['teddy bear', 'teddy bears'],
   'baseball bat': ['baseball bat', 'baseball bats'],
   'tennis racket': ['tennis racket', 'tennis rackets'],
+  // "orange" alone reads as the colour in tags and file names.
+  orange: ['orange fruit', 'oranges'],
   animal: ['animal', 'animals'],
 };
 
