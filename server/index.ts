@@ -6,7 +6,10 @@ import { systemClock } from './clock';
 import { createApp } from './app';
 import type { Deps } from './deps';
 import { createEvents } from './events';
+import { createDescriber } from './describers';
+import { createQueue } from './queue';
 import { createBlobStore } from './storage';
+import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
@@ -19,9 +22,24 @@ async function main(): Promise<void> {
   const blobs = createBlobStore(config);
   // Any temp file left at boot belongs to a write a crash interrupted.
   await blobs.sweepTempFiles(0);
-  const deps: Deps = { config, db, logger, clock: systemClock, blobs, events: createEvents() };
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock: systemClock,
+    blobs,
+    events: createEvents(),
+    describer: createDescriber(config, logger),
+    queue: createQueue(config, () => deps),
+  };
+  // Subscribed before the queue starts, so no completion event goes unheard.
+  deps.webhooks = new WebhookDispatcher(deps);
+  subscribeWebhooks(deps, deps.webhooks);
+  deps.webhooks.start();
   // Overdue deletions run before the first request is served; node-cron does not backfill missed ticks.
   const jobs = await startJobs(deps);
+  // Jobs whose lease ran out while the process was down go back to the queue before claiming starts.
+  await deps.queue.start();
   const app = createApp(deps);
   const server = http.createServer(app);
   server.listen(config.port, config.host, () => {
@@ -40,6 +58,11 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, then close the database.
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await jobs.stop();
+    // Running describe jobs finish or go back to the queue before the database closes.
+    await deps.queue.stop();
+    // After the queue: its last completions still become deliveries, sent now or at the next boot.
+    await deps.webhooks?.stop();
+    await deps.describer.close();
     await db.destroy();
     logger.info('stopped');
     process.exit(0);

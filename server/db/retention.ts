@@ -114,3 +114,11 @@ export async function referencedBlobKeys(db: Knex): Promise<Set<string>> {
   const rows = (await db('images').whereNotNull('blob_key').select('blob_key')) as { blob_key: string }[];
   return new Set(rows.map((r) => r.blob_key));
 }
+
+export async function deleteBatchRow(db: Knex, userId: number, batchId: string): Promise<number> {
+  return db('batches').where({ id: batchId, user_id: userId }).delete();
+}
+
+export async function batchBelongsTo(db: Knex, userId: number, batchId: string): Promise<boolean> {
+  return (await db('batches').where({ id: batchId, user_id: userId }).first('id')) !== undefined;
+}

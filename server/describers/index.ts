@@ -1,32 +1,51 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import type { Describer } from './types';
+import { DescriberError, type Describer, type DescribeInput, type DescribeOptions, type Description } from './types';
 import { createOpenAIDescriber } from './openai';
 
 export type { Describer } from './types';
 
-/**
- * Picks the describer named by DESCRIBER. The offline one is loaded lazily, so the heavy
- * detector packages never load when an OpenAI-compatible server does the work.
- */
+/** Picks the describer named by DESCRIBER. */
 export function createDescriber(config: Config, logger: Logger): Describer {
   if (config.describer === 'openai') return createOpenAIDescriber(config, logger);
-  return createLocal(config, logger);
+  return new LazyLocalDescriber(logger);
 }
 
 type LocalModule = {
   createLocalDescriber(opts?: { onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void }): Describer;
 };
 
-function createLocal(_config: Config, logger: Logger): Describer {
-  let local: LocalModule;
-  try {
-    local = require('./local') as LocalModule;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('./local')) {
-      throw new Error('The offline describer is not available in this build; set DESCRIBER=openai and OPENAI_BASE_URL.');
-    }
-    throw err;
+/**
+ * The offline describer loads its detectors (hundreds of MB) only when the first image arrives,
+ * so pages, tests and processes that never describe anything do not pay for it.
+ */
+class LazyLocalDescriber implements Describer {
+  readonly name = 'local' as const;
+  readonly destination = { offMachine: false, host: 'this server' } as const;
+  private inner?: Describer;
+
+  constructor(private readonly logger: Logger) {}
+
+  describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description> {
+    return this.load().describe(input, options, signal);
   }
-  return local.createLocalDescriber({ onReady: (info) => logger.info(info, 'offline describer ready') });
+
+  async close(): Promise<void> {
+    await this.inner?.close();
+  }
+
+  private load(): Describer {
+    if (this.inner) return this.inner;
+    let local: LocalModule;
+    try {
+      local = require('./local') as LocalModule;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('./local')) {
+        throw new DescriberError('The offline describer is not available in this build; set DESCRIBER=openai and OPENAI_BASE_URL.', false);
+      }
+      throw err;
+    }
+    this.inner = local.createLocalDescriber({ onReady: (info) => this.logger.info(info, 'offline describer ready') });
+    return this.inner;
+  }
 }

@@ -10,6 +10,9 @@ import { createApp } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
+import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
+import { createDescriber } from '../../server/describers';
+import { createQueue } from '../../server/queue';
 
 export interface TestApp {
   app: express.Express;
@@ -23,11 +26,25 @@ export interface TestApp {
 /** A fresh data directory and SQLite file, migrated, with a manual clock. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();
-  const deps: Deps = { config, db, logger: createLogger(config.logLevel), clock, blobs: createBlobStore(config), events: createEvents() };
+  const logger = createLogger(config.logLevel);
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock,
+    blobs: createBlobStore(config),
+    events: createEvents(),
+    describer: createDescriber(config, logger),
+    // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
+    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 } }),
+  };
+  // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
+  deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
   const app = createApp(deps);
   return {
     app,
@@ -36,6 +53,9 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataDir,
     async close() {
+      await deps.webhooks?.stop();
+      await deps.queue.stop(2_000);
+      await deps.describer.close();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -52,7 +52,7 @@ describe('scheduled jobs', () => {
     const clock = new ManualClock(new Date(t.clock.now().getTime() + 8 * DAY));
     const lines: string[] = [];
     const db = createDb(t.config.databaseFile);
-    const deps: Deps = { config: t.config, db, logger: capturingLogger(lines), clock, blobs: createBlobStore(t.config), events: createEvents() };
+    const deps: Deps = { config: t.config, db, logger: capturingLogger(lines), clock, blobs: createBlobStore(t.config), events: createEvents(), describer: t.deps.describer, queue: t.deps.queue };
     const runner = await startJobs(deps);
     try {
       expect(blobFilesOnDisk(t)).to.deep.equal([]);

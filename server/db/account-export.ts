@@ -1,0 +1,66 @@
+import type { Knex } from 'knex';
+
+/**
+ * Everything an account owns, for its export. Each query is scoped by user_id; nothing joins across
+ * owners. Image bytes are never selected (nor the blurhash, a tiny picture of the image).
+ */
+export async function exportAccountRow(db: Knex, userId: number): Promise<Record<string, unknown> | undefined> {
+  return db('users')
+    .where({ id: userId })
+    .first('id', 'email', 'name', 'role', 'status', 'created_at', 'updated_at', 'deletion_requested_at', 'deletion_due_at');
+}
+
+export async function exportSettingsRow(db: Knex, userId: number): Promise<Record<string, unknown> | undefined> {
+  return db('users')
+    .where({ id: userId })
+    .first('image_retention', 'text_retention_days', 'describer_consent_destination', 'describer_consent_at');
+}
+
+export async function exportBatches(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('batches')
+    .where({ user_id: userId })
+    .orderBy('created_at')
+    .select('id', 'name', 'status', 'options_json', 'image_retention', 'zero_retention', 'created_at', 'updated_at');
+}
+
+/** One row per image with its generated text (when there is any). */
+export async function exportResults(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('images')
+    .leftJoin('descriptions', function joinOwnDescription() {
+      this.on('descriptions.image_id', '=', 'images.id').andOn('descriptions.user_id', '=', 'images.user_id');
+    })
+    .where('images.user_id', userId)
+    .orderBy('images.created_at')
+    .select(
+      'images.id as image_id',
+      'images.batch_id',
+      'images.original_name',
+      'images.status',
+      'images.error',
+      'images.source_type',
+      'images.byte_size',
+      'images.width',
+      'images.height',
+      'images.sha256',
+      'images.created_at',
+      'images.processed_at',
+      'images.expires_at',
+      'images.reviewed_at',
+      'descriptions.alt_text',
+      'descriptions.caption',
+      'descriptions.title',
+      'descriptions.description',
+      'descriptions.tags_json',
+      'descriptions.filename',
+      'descriptions.text',
+      'descriptions.decorative',
+      'descriptions.describer',
+      'descriptions.model',
+      'descriptions.prompt_version',
+      'descriptions.edited_at',
+    );
+}
+
+export async function exportAuditLog(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('audit_events').where({ user_id: userId }).orderBy('id').select('event', 'ip', 'user_agent', 'detail', 'created_at');
+}

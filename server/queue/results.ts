@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { Description } from '../describers/types';
+import type { ClaimedJob } from './store';
+
+export interface Outcome {
+  /** False when the job had already finished or was cancelled: nothing was written. */
+  stored: boolean;
+  /** True when this result left no image of the batch queued or processing. */
+  batchFinished: boolean;
+}
+
+const SKIPPED: Outcome = { stored: false, batchFinished: false };
+
+/**
+ * Writes the result, the image status and the usage record in ONE transaction. The job row is the
+ * guard: only the run that moves it from queued/running to done writes anything, so a job that ran
+ * twice (a lease that expired under a slow worker, a crash after the model answered) stores one result.
+ */
+export async function completeJob(db: Knex, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
+  return db.transaction(async (trx) => {
+    const won = await trx('jobs')
+      .where({ id: job.id })
+      .whereIn('status', ['queued', 'running'])
+      .update({ status: 'done', lease_owner: null, lease_until: null, last_error: null, updated_at: now });
+    if (won !== 1) return SKIPPED;
+    const p = d.provenance;
+    const fields = {
+      user_id: job.userId,
+      alt_text: d.alt_text,
+      caption: d.caption,
+      title: d.title,
+      description: d.description,
+      tags_json: JSON.stringify(d.tags),
+      filename: d.filename,
+      text: d.text,
+      decorative: d.decorative,
+      manifest_json: d.manifest ? JSON.stringify(d.manifest) : null,
+      describer: p.describer,
+      model: p.model.slice(0, 200),
+      prompt_version: p.promptVersion,
+      input_tokens: p.inputTokens,
+      output_tokens: p.outputTokens,
+      duration_ms: p.durationMs,
+      draft: p.draft,
+      notes_json: JSON.stringify(p.notes),
+      edited_at: null,
+      updated_at: now,
+    };
+    // A regenerated image replaces its earlier description (and any edit of it).
+    await trx('descriptions')
+      .insert({ image_id: job.imageId, ...fields, created_at: now })
+      .onConflict('image_id')
+      .merge(fields);
+    await trx('images')
+      .where({ id: job.imageId })
+      .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
+    await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
+    return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
+  });
+}
+
+/** Ends the job and its image in the failed state, with a reason the user can read. */
+export async function failJob(db: Knex, job: ClaimedJob, reason: string, now: number): Promise<Outcome> {
+  return db.transaction(async (trx) => {
+    const won = await trx('jobs')
+      .where({ id: job.id })
+      .whereIn('status', ['queued', 'running'])
+      .update({ status: 'failed', lease_owner: null, lease_until: null, last_error: reason.slice(0, 500), updated_at: now });
+    if (won !== 1) return SKIPPED;
+    await trx('images').where({ id: job.imageId }).update({ status: 'failed', error: reason.slice(0, 500), updated_at: now });
+    return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
+  });
+}
+
+/** Puts the job back in the queue to run at `runAt`; the image shows as queued meanwhile. */
+export async function retryJob(db: Knex, job: ClaimedJob, runAt: number, reason: string, now: number): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const n = await trx('jobs')
+      .where({ id: job.id, status: 'running' })
+      .update({ status: 'queued', run_at: runAt, lease_owner: null, lease_until: null, last_error: reason.slice(0, 500), updated_at: now });
+    if (n === 1) await trx('images').where({ id: job.imageId, status: 'processing' }).update({ status: 'queued', updated_at: now });
+    return n === 1;
+  });
+}
+
+async function batchFinished(trx: Knex.Transaction, batchId: string): Promise<boolean> {
+  const row = await trx('images').where({ batch_id: batchId }).whereIn('status', ['queued', 'processing']).count({ n: '*' }).first();
+  return Number(row?.n ?? 0) === 0;
+}
