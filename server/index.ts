@@ -9,6 +9,7 @@ import { createEvents } from './events';
 import { createDescriber } from './describers';
 import { createQueue } from './queue';
 import { createBlobStore } from './storage';
+import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
     describer: createDescriber(config, logger),
     queue: createQueue(config, () => deps),
   };
+  // Subscribed before the queue starts, so no completion event goes unheard.
+  deps.webhooks = new WebhookDispatcher(deps);
+  subscribeWebhooks(deps, deps.webhooks);
+  deps.webhooks.start();
   // Overdue deletions run before the first request is served; node-cron does not backfill missed ticks.
   const jobs = await startJobs(deps);
   // Jobs whose lease ran out while the process was down go back to the queue before claiming starts.
@@ -55,6 +60,8 @@ async function main(): Promise<void> {
     await jobs.stop();
     // Running describe jobs finish or go back to the queue before the database closes.
     await deps.queue.stop();
+    // After the queue: its last completions still become deliveries, sent now or at the next boot.
+    await deps.webhooks?.stop();
     await deps.describer.close();
     await db.destroy();
     logger.info('stopped');
