@@ -3,6 +3,11 @@ import express from 'express';
 import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
+import { createAuth } from './auth';
+import { requestLogger } from './middleware/request-logger';
+import { noStore, securityHeaders } from './middleware/security';
+import { webSession } from './middleware/web-session';
+import { formatTime } from './view-helpers';
 import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -15,9 +20,23 @@ export function createApp(deps: Deps): express.Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
   app.locals.deps = deps;
+  app.locals.user = null;
+  app.locals.csrfToken = '';
+  app.locals.currentPath = '';
+  app.locals.takeFlashes = () => [];
+  app.locals.formatTime = formatTime;
   watchImageExpiry(deps);
 
-  mountRoutes(app, deps);
+  const auth = createAuth(deps);
+  app.locals.auth = auth;
+  app.use(requestLogger(deps.logger));
+  app.use(securityHeaders(deps.config));
+  // Static files come before sessions: no database work for a stylesheet.
+  app.use(express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+  app.use(noStore);
+  app.use(webSession(deps, auth));
+
+  mountRoutes(app, deps, auth);
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -36,6 +36,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  PASSWORD_PEPPER: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   SESSION_IDLE_MINUTES: positiveInt(30),
   SESSION_ABSOLUTE_HOURS: positiveInt(12),
   DESCRIBER: z.enum(['local', 'openai']).default('local'),
@@ -65,6 +67,11 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   sessionSecret: string;
   encryptionKey: Buffer;
+  /** HMAC key applied to passwords before bcrypt, so long passwords are not cut at 72 bytes. */
+  passwordPepper: Buffer;
+  bcryptCost: number;
+  /** True when BASE_URL is https: secure `__Host-` cookies, HSTS, upgrade-insecure-requests. */
+  https: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   describer: 'local' | 'openai';
@@ -99,6 +106,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MAX_IMAGE_RETENTION !== null && (e.IMAGE_RETENTION === null || e.IMAGE_RETENTION > e.MAX_IMAGE_RETENTION)) {
     throw new ConfigError('Invalid configuration:\n  IMAGE_RETENTION: longer than MAX_IMAGE_RETENTION');
   }
+  // Below 12 only to keep the test suite fast; production never runs a cheaper hash.
+  if (e.BCRYPT_COST < 12 && e.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration:\n  BCRYPT_COST: must be at least 12');
+  }
+  const https = e.BASE_URL?.startsWith('https://') ?? false;
+  if (https && parseTrustProxy(e.TRUST_PROXY) === false) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TRUST_PROXY: must be set when BASE_URL is https (Sightline serves plain HTTP behind your TLS proxy)',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = loadOrCreateSecrets(dataDir);
@@ -112,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sessionSecret: e.SESSION_SECRET ?? secrets.sessionSecret,
     encryptionKey: Buffer.from(e.ENCRYPTION_KEY ?? secrets.encryptionKey, 'hex'),
+    passwordPepper: Buffer.from(e.PASSWORD_PEPPER ?? secrets.passwordPepper, 'hex'),
+    bcryptCost: e.BCRYPT_COST,
+    https,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     describer: e.DESCRIBER,
@@ -140,16 +160,27 @@ function parseTrustProxy(value: string): boolean | number | string {
   return value;
 }
 
-type Secrets = { sessionSecret: string; encryptionKey: string };
+type Secrets = { sessionSecret: string; encryptionKey: string; passwordPepper: string };
 
-/** Secrets generated on first run live beside the database, readable by the owner only. */
+const SECRET_GENERATORS: Record<keyof Secrets, () => string> = {
+  sessionSecret: () => crypto.randomBytes(32).toString('base64url'),
+  encryptionKey: () => crypto.randomBytes(32).toString('hex'),
+  passwordPepper: () => crypto.randomBytes(32).toString('hex'),
+};
+
+/**
+ * Secrets generated on first run live beside the database, readable by the owner only.
+ * A secret added in a later version is generated into the existing file without touching the others.
+ */
 function loadOrCreateSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
-  const secrets: Secrets = {
-    sessionSecret: crypto.randomBytes(32).toString('base64url'),
-    encryptionKey: crypto.randomBytes(32).toString('hex'),
-  };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  const existing: Partial<Secrets> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const missing = (Object.keys(SECRET_GENERATORS) as (keyof Secrets)[]).filter((name) => !existing[name]);
+  if (missing.length === 0) return existing as Secrets;
+  const secrets = { ...existing } as Secrets;
+  for (const name of missing) secrets[name] = SECRET_GENERATORS[name]();
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  fs.renameSync(temp, file);
   return secrets;
 }

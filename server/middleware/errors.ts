@@ -1,5 +1,10 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
+
+export interface HttpErrorOptions {
+  /** Sent as Retry-After (seconds) with 429 and 503 answers. */
+  retryAfterSeconds?: number;
+}
 
 /** An error whose message is safe to show the user, with the status to answer. */
 export class HttpError extends Error {
@@ -7,6 +12,7 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code = 'error',
+    readonly options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -14,22 +20,57 @@ export class HttpError extends Error {
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => {
-  next(new HttpError(404, 'Not found', 'not_found'));
+  next(new HttpError(404, 'We could not find that page.', 'not_found'));
 };
 
-/** One place that turns errors into answers; nothing internal ever reaches the client. */
+const TITLES: Record<number, string> = {
+  400: 'That request did not work',
+  401: 'Sign in first',
+  403: 'Not allowed',
+  404: 'Page not found',
+  413: 'Too large',
+  429: 'Too many attempts',
+  503: 'Busy right now',
+};
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+}
+
+function renderPage(res: Response, status: number, message: string, deps: Deps): void {
+  const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'That request did not work');
+  res.render('errors/error', { title, status, message, requestId: String(res.req.id ?? '') }, (err, html) => {
+    if (err) {
+      deps.logger.error({ err }, 'error page failed to render');
+      res.type('text/plain').send(message);
+      return;
+    }
+    res.type('html').send(html);
+  });
+}
+
+/** One place that turns errors into answers; nothing internal (no stack, no SQL) ever reaches the client. */
 export function errorHandler(deps: Deps): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const status = err instanceof HttpError ? err.status : Number(err?.status ?? err?.statusCode) || 500;
     const safe = status < 500 && (err instanceof HttpError || err?.expose === true);
-    const message = safe ? String(err.message) : status === 404 ? 'Not found' : 'Something went wrong on our side.';
-    if (status >= 500) deps.logger.error({ err, url: req.originalUrl }, 'request failed');
+    const message = safe
+      ? String(err.message)
+      : status === 404
+        ? 'We could not find that page.'
+        : status >= 500
+          ? 'Something went wrong on our side. It has been logged; please try again.'
+          : 'That request did not work.';
+    if (status >= 500) deps.logger.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;
     res.status(status);
-    if (req.accepts(['html', 'json']) === 'json' || req.path.startsWith('/api/')) {
-      res.json({ error: { code: err instanceof HttpError ? err.code : status === 404 ? 'not_found' : 'error', message } });
+    const retryAfter = err instanceof HttpError ? err.options.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    if (wantsJson(req)) {
+      const code = err instanceof HttpError ? err.code : status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'error';
+      res.json({ error: { code, message } });
       return;
     }
-    res.type('text/plain').send(message);
+    renderPage(res, status, message, deps);
   };
 }

@@ -1,13 +1,22 @@
 import express from 'express';
 import type { Deps } from '../deps';
+import type { Auth } from '../auth';
 import { databaseState } from '../db/knex';
+import { authRoutes } from './web/auth';
+import { dashboardRoutes } from './web/dashboard';
+import { accountRoutes } from './web/account';
+import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
 
 /** The route table: every area mounts its router here, in order. */
-export function mountRoutes(app: express.Express, deps: Deps): void {
+export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
   app.get('/healthz', async (_req, res) => {
     const database = await databaseState(deps.db);
     res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', database });
   });
   app.use('/api/v1', createApiV1Router(deps));
+  app.use(authRoutes(deps, auth));
+  app.use(dashboardRoutes(deps));
+  app.use(accountRoutes(deps, auth));
+  app.use(adminRoutes(deps));
 }

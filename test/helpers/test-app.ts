@@ -25,7 +25,8 @@ export interface TestApp {
 /** A fresh data directory and SQLite file, migrated, with a manual clock. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();

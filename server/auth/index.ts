@@ -1,0 +1,41 @@
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Deps } from '../deps';
+import { findActiveSessionUser } from '../db/users';
+import { AuthLimits, createAuthLimits } from './attempt-limiter';
+import { DbSessionStore } from './session-store';
+import { logIn, LoginResult } from '../services/accounts/login';
+
+/** Per-app authentication state: passport, the in-memory limits and the session store. */
+export interface Auth {
+  passport: InstanceType<typeof Passport>;
+  limits: AuthLimits;
+  sessionStore: DbSessionStore;
+}
+
+export type LoginFailure = Exclude<LoginResult, { ok: true }>;
+
+export function createAuth(deps: Deps): Auth {
+  const limits = createAuthLimits(deps.clock);
+  const sessionStore = new DbSessionStore(deps.db, deps.clock, {
+    idleMs: deps.config.sessionIdleMinutes * 60_000,
+    absoluteMs: deps.config.sessionAbsoluteHours * 3_600_000,
+  });
+  // One Passport per app, so apps built side by side in tests never share strategies.
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, email, password, done) => {
+      const meta = { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' };
+      logIn(deps, limits, meta, email, password).then(
+        (result) => (result.ok ? done(null, result.user) : done(null, false, { message: result.reason, ...result })),
+        (err) => done(err),
+      );
+    }),
+  );
+  passport.serializeUser<number>((user, done) => done(null, user.id));
+  // Every request re-reads the account, so a disabled user is signed out on their next request.
+  passport.deserializeUser<number>((id, done) => {
+    findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
+  });
+  return { passport, limits, sessionStore };
+}

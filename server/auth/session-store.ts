@@ -1,0 +1,78 @@
+import session, { SessionData } from 'express-session';
+import type { Db } from '../db/knex';
+import type { Clock } from '../clock';
+import { deleteExpiredSessions, deleteSession, extendSession, findSession, saveSession } from '../db/sessions';
+
+export interface SessionLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/** Rolling the idle expiry at most once a minute keeps a busy signed-in page free of writes. */
+const EXTEND_GRANULARITY_MS = 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+/**
+ * express-session store on the `sessions` table. The server enforces both lifetimes from the row
+ * (the cookie's own expiry is only a hint to the browser): idle since the last request, and absolute
+ * since the session was created, which a login always does anew.
+ */
+export class DbSessionStore extends session.Store {
+  private lastPrune = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly lifetimes: SessionLifetimes,
+  ) {
+    super();
+  }
+
+  override get(sid: string, cb: Callback<SessionData | null>): void {
+    this.read(sid).then((data) => cb(null, data), cb);
+  }
+
+  override set(sid: string, data: SessionData, cb?: Callback): void {
+    this.save(sid, data).then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: Callback): void {
+    deleteSession(this.db, sid).then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  /** Deletes every expired session; run now and then on save, and by tests. */
+  async prune(): Promise<number> {
+    const now = this.clock.now().getTime();
+    this.lastPrune = now;
+    return deleteExpiredSessions(this.db, now, this.lifetimes.absoluteMs);
+  }
+
+  private async read(sid: string): Promise<SessionData | null> {
+    const row = await findSession(this.db, sid);
+    if (!row) return null;
+    const now = this.clock.now().getTime();
+    const absoluteEnd = Number(row.created_at) + this.lifetimes.absoluteMs;
+    if (Number(row.expires_at) <= now || absoluteEnd <= now) {
+      await deleteSession(this.db, sid);
+      return null;
+    }
+    const extended = Math.min(now + this.lifetimes.idleMs, absoluteEnd);
+    if (extended - Number(row.expires_at) >= EXTEND_GRANULARITY_MS) await extendSession(this.db, sid, extended);
+    return JSON.parse(row.data) as SessionData;
+  }
+
+  private async save(sid: string, data: SessionData): Promise<void> {
+    const now = this.clock.now().getTime();
+    const userId = (data as { passport?: { user?: unknown } }).passport?.user;
+    await saveSession(this.db, {
+      sid,
+      user_id: typeof userId === 'number' ? userId : null,
+      data: JSON.stringify(data),
+      created_at: now,
+      expires_at: now + this.lifetimes.idleMs,
+    });
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
+  }
+}

@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+
+export type AuditEventName =
+  | 'signup'
+  | 'signup.duplicate'
+  | 'login.success'
+  | 'login.failure'
+  | 'login.refused'
+  | 'logout'
+  | 'password.change'
+  | 'email.change'
+  | 'invite.create'
+  | 'invite.use'
+  | 'user.disable'
+  | 'user.enable';
+
+export interface AuditEventInput {
+  userId: number | null;
+  actorId?: number | null;
+  event: AuditEventName;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: string | null;
+}
+
+export interface AuditEventRow {
+  id: number;
+  user_id: number | null;
+  actor_id: number | null;
+  event: AuditEventName;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  created_at: number;
+  user_email?: string | null;
+}
+
+export async function insertAuditEvent(db: Knex, event: AuditEventInput, createdAt: number): Promise<void> {
+  await db('audit_events').insert({
+    user_id: event.userId,
+    actor_id: event.actorId ?? null,
+    event: event.event,
+    ip: event.ip?.slice(0, 64) ?? null,
+    user_agent: event.userAgent?.slice(0, 255) ?? null,
+    detail: event.detail?.slice(0, 255) ?? null,
+    created_at: createdAt,
+  });
+}
+
+export async function listUserAuditEvents(db: Knex, userId: number, limit = 50): Promise<AuditEventRow[]> {
+  return db<AuditEventRow>('audit_events').where({ user_id: userId }).orderBy('id', 'desc').limit(limit);
+}
+
+export async function listAllAuditEvents(db: Knex, limit = 200): Promise<AuditEventRow[]> {
+  return db('audit_events as a')
+    .leftJoin('users as u', 'u.id', 'a.user_id')
+    .select('a.*', 'u.email as user_email')
+    .orderBy('a.id', 'desc')
+    .limit(limit);
+}

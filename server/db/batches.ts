@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+
+export interface BatchRow {
+  id: string;
+  user_id: number;
+  name: string;
+  options_json: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export async function insertBatch(db: Knex, row: BatchRow): Promise<void> {
+  await db('batches').insert(row);
+}
+
+/** Owner-scoped: another user's batch id reads as missing. */
+export async function findBatch(db: Knex, userId: number, batchId: string): Promise<BatchRow | undefined> {
+  return db('batches').where({ id: batchId, user_id: userId }).first();
+}
+
+/** The user's batches, newest first, for the library's batch filter. */
+export async function listBatches(db: Knex, userId: number, limit = 200): Promise<Pick<BatchRow, 'id' | 'name' | 'created_at'>[]> {
+  return db('batches').where({ user_id: userId }).orderBy('created_at', 'desc').limit(limit).select('id', 'name', 'created_at');
+}

@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+
+export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed' | 'cancelled' | 'refused';
+export const IMAGE_STATUSES: readonly ImageStatus[] = ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'];
+
+export interface ImageRow {
+  id: string;
+  user_id: number;
+  batch_id: string;
+  original_name: string;
+  status: ImageStatus;
+  error: string | null;
+  source_type: string | null;
+  byte_size: number | null;
+  width: number | null;
+  height: number | null;
+  blurhash: string | null;
+  dominant_color: string | null;
+  embedded_json: string | null;
+  sha256: string | null;
+  blob_key: string | null;
+  expires_at: number | null;
+  processed_at: number | null;
+  reviewed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export async function insertImage(db: Knex, row: ImageRow): Promise<void> {
+  await db('images').insert(row);
+}
+
+/** Owner-scoped: another user's image id reads as missing. */
+export async function findImage(db: Knex, userId: number, imageId: string): Promise<ImageRow | undefined> {
+  return db('images').where({ id: imageId, user_id: userId }).first();
+}
+
+/** A batch's images in upload order (SQLite rowid: rows of one batch share created_at). */
+export async function listBatchImages(db: Knex, userId: number, batchId: string): Promise<ImageRow[]> {
+  return db('images').where({ batch_id: batchId, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
+}
+
+export interface ImageFilter {
+  batchId?: string;
+  status?: ImageStatus;
+  /** An FTS5 MATCH expression built by the caller from user words (see services/results/search). */
+  match?: string;
+}
+
+function filtered(db: Knex, userId: number, filter: ImageFilter): Knex.QueryBuilder {
+  const query = db('images').where('images.user_id', userId);
+  if (filter.batchId) query.andWhere('images.batch_id', filter.batchId);
+  if (filter.status) query.andWhere('images.status', filter.status);
+  if (filter.match) {
+    // FTS5 (SQLite only): user_id is repeated in the index so the match never crosses owners.
+    query.whereRaw('images.id IN (SELECT image_id FROM descriptions_fts WHERE descriptions_fts MATCH ? AND user_id = ?)', [filter.match, userId]);
+  }
+  return query;
+}
+
+/** The library: newest first, one page at a time. */
+export async function listImages(db: Knex, userId: number, filter: ImageFilter, page: { limit: number; offset: number }): Promise<ImageRow[]> {
+  return filtered(db, userId, filter)
+    .orderBy([{ column: 'images.created_at', order: 'desc' }, { column: 'images.rowid', order: 'desc' }])
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('images.*');
+}
+
+export async function countImages(db: Knex, userId: number, filter: ImageFilter): Promise<number> {
+  const row = await filtered(db, userId, filter).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** Every image of the user (or of one batch), oldest first, for exports. */
+export async function listImagesForExport(db: Knex, userId: number, batchId?: string): Promise<ImageRow[]> {
+  const query = db('images').where({ user_id: userId });
+  if (batchId) query.andWhere({ batch_id: batchId });
+  return query.orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
+}
+
+export async function setReviewed(db: Knex, userId: number, imageId: string, at: number | null, now: number): Promise<boolean> {
+  const changed = await db('images').where({ id: imageId, user_id: userId }).update({ reviewed_at: at, updated_at: now });
+  return changed > 0;
+}

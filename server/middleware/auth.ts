@@ -1,0 +1,25 @@
+import type { Request, RequestHandler } from 'express';
+import { HttpError } from './errors';
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.originalUrl.startsWith('/api/');
+}
+
+/**
+ * Lets signed-in users through. Pages redirect to /login; JSON routes under /api/ answer 401.
+ * After it, `req.user` is set (and `res.locals.user` for views).
+ */
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (req.user) return next();
+  if (wantsJson(req)) return next(new HttpError(401, 'Sign in first.', 'unauthorized'));
+  res.redirect(303, '/login');
+};
+
+/** Admins only; a signed-in non-admin gets 403. */
+export const requireAdmin: RequestHandler = (req, res, next) => {
+  requireUser(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    if (req.user?.role !== 'admin') return next(new HttpError(403, 'Only administrators can open this page.', 'forbidden'));
+    next();
+  });
+};

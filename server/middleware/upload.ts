@@ -1,0 +1,100 @@
+import type { Readable } from 'node:stream';
+import type { Request, RequestHandler } from 'express';
+import multer, { MulterError } from 'multer';
+import type { Deps } from '../deps';
+import { HttpError } from './errors';
+import { prepareUpload, discardUploads, PreparedUpload } from '../services/ingest';
+import { Semaphore } from '../services/ingest/semaphore';
+
+/** Files per request, and the multipart bookkeeping limits multer leaves at Infinity by default. */
+export const MAX_FILES_PER_UPLOAD = 100;
+const FIELD_LIMITS = { fields: 40, fieldSize: 16 * 1024, fieldNameSize: 100, parts: MAX_FILES_PER_UPLOAD + 40, headerPairs: 100 };
+
+/**
+ * How many uploaded originals may sit in memory at once, across all requests. A file's bytes are read
+ * only after it gets a slot, so a fast client (or a hundred of them) is held back by TCP instead of
+ * filling RAM: peak memory stays near slots × MAX_UPLOAD_MB however many images arrive together.
+ */
+const originalsInMemory = new Semaphore(4);
+
+type IngestedFile = Express.Multer.File & { prepared?: PreparedUpload };
+
+/**
+ * A multer storage engine that never touches the disk: it buffers the file in memory, makes the
+ * working copy (sharp, under its own cap) and stores only that, encrypted. Multer calls _removeFile
+ * for every stored file when the request fails or is aborted, so nothing stays behind.
+ */
+class WorkingCopyStorage implements multer.StorageEngine {
+  constructor(private readonly deps: Deps) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<IngestedFile>) => void): void {
+    this.ingest(file).then((prepared) => callback(null, { prepared }), callback);
+  }
+
+  _removeFile(_req: Request, file: IngestedFile, callback: (error: Error | null) => void): void {
+    discardUploads(this.deps, file.prepared ? [file.prepared] : []).then(() => callback(null), callback);
+  }
+
+  private async ingest(file: Express.Multer.File): Promise<PreparedUpload | undefined> {
+    const release = await originalsInMemory.acquire();
+    try {
+      const stream = file.stream as Readable & { truncated?: boolean };
+      const bytes = await readAll(stream);
+      // Over MAX_UPLOAD_MB: multer is already failing the request with LIMIT_FILE_SIZE.
+      if (stream.truncated) return undefined;
+      return await prepareUpload(this.deps, bytes, file.originalname);
+    } finally {
+      release();
+    }
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps) => [number, string]> = {
+  LIMIT_FILE_SIZE: (err, deps) => [413, `${fileLabel(err)} is larger than the ${deps.config.maxUploadBytes / 1024 / 1024} MB limit per image. Nothing was uploaded.`],
+  LIMIT_FILE_COUNT: () => [413, `At most ${MAX_FILES_PER_UPLOAD} images per upload. Nothing was uploaded; send them in smaller groups.`],
+  LIMIT_PART_COUNT: () => [413, 'The upload has too many parts. Nothing was uploaded.'],
+  LIMIT_FIELD_VALUE: () => [413, 'A form field is too long. Nothing was uploaded.'],
+  LIMIT_FIELD_COUNT: () => [400, 'The upload has too many form fields. Nothing was uploaded.'],
+  LIMIT_FIELD_KEY: () => [400, 'A form field name is too long. Nothing was uploaded.'],
+  LIMIT_UNEXPECTED_FILE: () => [400, 'Files must be sent in the "images" field. Nothing was uploaded.'],
+};
+
+/** multer 2.5 names the file on size errors; its type definitions do not say so yet. */
+function fileLabel(err: MulterError): string {
+  const name = (err as MulterError & { filename?: string }).filename;
+  return name ? `"${name.slice(0, 100)}"` : 'A file';
+}
+
+function toHttpError(err: unknown, deps: Deps): unknown {
+  if (err instanceof MulterError) {
+    const describe = LIMIT_MESSAGES[err.code];
+    const [status, message] = describe ? describe(err, deps) : [400, 'The upload was malformed. Nothing was uploaded.'];
+    return new HttpError(status, message, err.code.toLowerCase());
+  }
+  // busboy's parse errors ("Unexpected end of form", "Malformed part header") are the client's.
+  if (err instanceof Error && !(err instanceof HttpError) && /form|part|multipart|boundary/i.test(err.message)) {
+    return new HttpError(400, 'The upload was incomplete or malformed. Nothing was uploaded.', 'malformed_upload');
+  }
+  return err;
+}
+
+/** Parses `images` (up to 100 files) and the option fields; req.files then carries PreparedUploads. */
+export function uploadImages(deps: Deps): RequestHandler {
+  const parse = multer({
+    storage: new WorkingCopyStorage(deps),
+    limits: { fileSize: deps.config.maxUploadBytes, files: MAX_FILES_PER_UPLOAD, ...FIELD_LIMITS },
+  }).array('images', MAX_FILES_PER_UPLOAD);
+  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? toHttpError(err, deps) : undefined));
+}
+
+/** The prepared uploads of a request that went through uploadImages, in the order they were sent. */
+export function preparedUploads(req: Request): PreparedUpload[] {
+  const files = (req.files ?? []) as IngestedFile[];
+  return files.flatMap((file) => (file.prepared ? [file.prepared] : []));
+}

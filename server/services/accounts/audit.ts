@@ -1,0 +1,42 @@
+import type { Deps } from '../../deps';
+import {
+  AuditEventInput,
+  AuditEventRow,
+  insertAuditEvent,
+  listAllAuditEvents,
+  listUserAuditEvents,
+} from '../../db/audit-events';
+
+/** Where a request came from, as the audit log records it. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+}
+
+export async function recordAudit(deps: Deps, meta: RequestMeta | null, event: AuditEventInput): Promise<void> {
+  await insertAuditEvent(deps.db, { ip: meta?.ip, userAgent: meta?.userAgent, ...event }, deps.clock.now().getTime());
+}
+
+export async function auditEventsFor(deps: Deps, userId: number): Promise<AuditEventRow[]> {
+  return listUserAuditEvents(deps.db, userId);
+}
+
+export async function allAuditEvents(deps: Deps): Promise<AuditEventRow[]> {
+  return listAllAuditEvents(deps.db);
+}
+
+/** Plain words for each event, for the account page and the admin log. */
+export const AUDIT_EVENT_LABELS: Record<AuditEventRow['event'], string> = {
+  signup: 'Account created',
+  'signup.duplicate': 'Someone tried to sign up with this email address',
+  'login.success': 'Signed in',
+  'login.failure': 'Failed sign-in attempt',
+  'login.refused': 'Sign-in refused: account disabled',
+  logout: 'Signed out',
+  'password.change': 'Password changed; all sessions ended',
+  'email.change': 'Email address changed',
+  'invite.create': 'Invite link created',
+  'invite.use': 'Invite link used',
+  'user.disable': 'Account disabled',
+  'user.enable': 'Account re-enabled',
+};

@@ -1,0 +1,41 @@
+import type { Deps } from '../../deps';
+import type { AuthLimits } from '../../auth/attempt-limiter';
+import { dummyHash, verifyPassword } from '../../auth/passwords';
+import { findUserByEmail, SessionUser } from '../../db/users';
+import { recordAudit, RequestMeta } from './audit';
+import { normalizeEmail } from './email';
+
+export type LoginResult =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: 'invalid' | 'disabled' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * Checks an email and password. The limits are checked first, from memory, so a refused attempt costs
+ * no bcrypt; an unknown email is checked against a dummy hash so it answers as slowly as a wrong password.
+ */
+export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, emailInput: unknown, passwordInput: unknown): Promise<LoginResult> {
+  const email = normalizeEmail(emailInput);
+  const password = typeof passwordInput === 'string' ? passwordInput : '';
+  const retryMs = Math.max(
+    limits.loginFailuresPerIp.retryAfterMs(meta.ip),
+    limits.loginFailuresPerAccount.retryAfterMs(email),
+  );
+  if (retryMs > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(retryMs / 1000) };
+
+  const user = email ? await findUserByEmail(deps.db, email) : undefined;
+  const matches = await verifyPassword(deps.config, password, user?.password_hash ?? dummyHash(deps.config.bcryptCost));
+  if (!user || !matches) {
+    limits.loginFailuresPerIp.record(meta.ip);
+    limits.loginFailuresPerAccount.record(email);
+    await recordAudit(deps, meta, { userId: user?.id ?? null, event: 'login.failure' });
+    return { ok: false, reason: 'invalid' };
+  }
+  if (user.status !== 'active') {
+    await recordAudit(deps, meta, { userId: user.id, event: 'login.refused' });
+    return { ok: false, reason: 'disabled' };
+  }
+  limits.loginFailuresPerAccount.reset(email);
+  await recordAudit(deps, meta, { userId: user.id, event: 'login.success' });
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+}

@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import type { Deps } from '../../deps';
+import type { AuthLimits } from '../../auth/attempt-limiter';
+import { hashPassword } from '../../auth/passwords';
+import { passwordProblem } from '../../auth/password-policy';
+import { countUsers, findUserByEmail, insertUser } from '../../db/users';
+import { consumeInvite, findUsableInvite } from '../../db/invites';
+import { HttpError } from '../../middleware/errors';
+import { recordAudit, RequestMeta } from './audit';
+import { isValidEmail, normalizeEmail } from './email';
+
+export type SignupMode = 'open' | 'invite' | 'closed';
+
+export interface SignupInput {
+  email: unknown;
+  password: unknown;
+  name: unknown;
+  invite?: unknown;
+}
+
+export type SignupResult = { ok: true } | { ok: false; errors: Record<string, string> };
+
+export function hashInviteToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** The first account may always be created (it becomes the admin); after that SIGNUP decides, invite by default. */
+export async function signupMode(deps: Deps): Promise<SignupMode | 'first'> {
+  if ((await countUsers(deps.db)) === 0) return 'first';
+  return deps.config.signup ?? 'invite';
+}
+
+/** Whether the signup form may be shown: answers with the reason when it may not. */
+export async function signupAllowed(deps: Deps, invite: unknown): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+  const mode = await signupMode(deps);
+  if (mode === 'first' || mode === 'open') return { allowed: true };
+  if (mode === 'closed') return { allowed: false, reason: 'New accounts are not being created on this Sightline.' };
+  const token = typeof invite === 'string' ? invite : '';
+  if (token && (await findUsableInvite(deps.db, hashInviteToken(token), deps.clock.now().getTime()))) return { allowed: true };
+  return {
+    allowed: false,
+    reason: token
+      ? 'This invite link has already been used or has expired. Ask your administrator for a new one.'
+      : 'Accounts on this Sightline are by invitation. Ask your administrator for an invite link.',
+  };
+}
+
+/**
+ * Creates an account. The answer is the same whether or not the email already has an account (no
+ * account is created then, and its owner sees the attempt in their log), so signing up never tells
+ * anyone which addresses are registered. The password is hashed either way so timing agrees too.
+ */
+export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, input: SignupInput): Promise<SignupResult> {
+  const retryMs = limits.signupsPerIp.retryAfterMs(meta.ip);
+  if (retryMs > 0) {
+    throw new HttpError(429, 'Too many sign-ups from your network. Try again later.', 'rate_limited', {
+      retryAfterSeconds: Math.ceil(retryMs / 1000),
+    });
+  }
+  const allowed = await signupAllowed(deps, input.invite);
+  if (!allowed.allowed) throw new HttpError(403, allowed.reason, 'signup_closed');
+
+  const email = normalizeEmail(input.email);
+  const password = typeof input.password === 'string' ? input.password : '';
+  const name = typeof input.name === 'string' ? input.name.trim().slice(0, 100) : '';
+  const errors: Record<string, string> = {};
+  if (!isValidEmail(email)) errors.email = 'Enter an email address such as name@example.com.';
+  const problem = passwordProblem(password, email);
+  if (problem) errors.password = problem;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  limits.signupsPerIp.record(meta.ip);
+  const passwordHash = await hashPassword(deps.config, password);
+  const now = deps.clock.now().getTime();
+  const inviteHash = typeof input.invite === 'string' && input.invite ? hashInviteToken(input.invite) : null;
+
+  await deps.db.transaction(async (trx) => {
+    const trxDeps = { ...deps, db: trx };
+    const mode = await signupMode(trxDeps);
+    if (mode === 'invite' && !(inviteHash && (await consumeInvite(trx, inviteHash, now)))) {
+      throw new HttpError(403, 'This invite link has already been used or has expired.', 'signup_closed');
+    }
+    const existing = await findUserByEmail(trx, email);
+    if (existing) {
+      await recordAudit(trxDeps, meta, { userId: existing.id, event: 'signup.duplicate' });
+      return;
+    }
+    const role = mode === 'first' ? 'admin' : 'user';
+    const userId = await insertUser(trx, { email, name, password_hash: passwordHash, role, created_at: now });
+    await recordAudit(trxDeps, meta, { userId, event: 'signup', detail: role === 'admin' ? 'first account, administrator' : null });
+    if (inviteHash) await recordAudit(trxDeps, meta, { userId, event: 'invite.use' });
+  });
+  return { ok: true };
+}

@@ -1,0 +1,88 @@
+import type { Deps } from '../../deps';
+import { findBatch } from '../../db/batches';
+import { listImagesForExport } from '../../db/images';
+import { descriptionsFor } from '../../db/descriptions';
+import { toRecords, ImageRecord } from '../results/records';
+import { toCsv } from './csv';
+
+/** One exported image: its identity, every output field (as edited), and where the text came from. */
+export interface ExportRecord {
+  id: string;
+  batch_id: string;
+  original_name: string;
+  status: string;
+  error: string | null;
+  alt_text: string | null;
+  caption: string | null;
+  title: string | null;
+  description: string | null;
+  tags: string[];
+  filename: string | null;
+  text: string | null;
+  decorative: boolean | null;
+  edited: boolean;
+  reviewed: boolean;
+  created_at: string;
+  provenance: {
+    describer: string;
+    model: string;
+    prompt_version: string;
+    input_tokens: number | null;
+    output_tokens: number | null;
+    duration_ms: number;
+    draft: boolean;
+    notes: string[];
+  } | null;
+}
+
+function toExportRecord({ image, description: d }: ImageRecord): ExportRecord {
+  const { created_at: _describedAt, ...provenance } = d?.provenance ?? { created_at: 0 };
+  return {
+    id: image.id,
+    batch_id: image.batch_id,
+    original_name: image.original_name,
+    status: image.status,
+    error: image.error,
+    alt_text: d?.alt_text ?? null,
+    caption: d?.caption ?? null,
+    title: d?.title ?? null,
+    description: d?.description ?? null,
+    tags: d?.tags ?? [],
+    filename: d?.filename ?? null,
+    text: d?.text ?? null,
+    decorative: d ? d.decorative : null,
+    edited: d?.edited_at != null,
+    reviewed: image.reviewed_at !== null,
+    created_at: new Date(image.created_at).toISOString(),
+    provenance: d ? (provenance as ExportRecord['provenance']) : null,
+  };
+}
+
+/** Records of one batch (undefined when it is not the user's) or of the whole library. */
+export async function exportRecords(deps: Deps, userId: number, batchId?: string): Promise<ExportRecord[] | undefined> {
+  if (batchId && !(await findBatch(deps.db, userId, batchId))) return undefined;
+  const images = await listImagesForExport(deps.db, userId, batchId);
+  const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  return records.map(toExportRecord);
+}
+
+const CSV_HEADER = [
+  'id', 'batch_id', 'original_name', 'status', 'error', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text',
+  'decorative', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
+  'duration_ms', 'draft', 'notes',
+];
+
+export function recordsToCsv(records: ExportRecord[]): string {
+  return toCsv(
+    CSV_HEADER,
+    records.map((r) => [
+      r.id, r.batch_id, r.original_name, r.status, r.error, r.alt_text, r.caption, r.title, r.description, r.tags.join(', '), r.filename,
+      r.text, r.decorative, r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
+      r.provenance?.input_tokens, r.provenance?.output_tokens, r.provenance?.duration_ms, r.provenance?.draft, r.provenance?.notes.join(' | '),
+    ]),
+  );
+}
+
+export function recordsToJson(records: ExportRecord[], exportedAt: Date): string {
+  return JSON.stringify({ exported_at: exportedAt.toISOString(), count: records.length, images: records }, null, 2);
+}

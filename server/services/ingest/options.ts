@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { DEFAULT_DESCRIBE_OPTIONS, DescribeOptions } from '../../describers/types';
+import { LANGUAGE_CODES } from './languages';
+
+/** Limits on what a user can ask for; the describer caps its output to the same numbers. */
+export const OPTION_LIMITS = { altTextMin: 40, altTextMax: 1000, tagsMax: 30, contextMax: 200, instructionsMax: 2000 };
+
+const text = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim())
+    .pipe(z.string().max(max, `must be at most ${max} characters`));
+
+/** Field names as the upload form (and the API) send them; everything optional, defaults filled in. */
+const formSchema = z.object({
+  language: z.string().refine((code) => LANGUAGE_CODES.has(code), 'is not a language we offer').optional(),
+  alt_text_length: z.coerce.number().int().min(OPTION_LIMITS.altTextMin).max(OPTION_LIMITS.altTextMax).optional(),
+  tag_count: z.coerce.number().int().min(0).max(OPTION_LIMITS.tagsMax).optional(),
+  style: z.enum(['concise', 'descriptive', 'product']).optional(),
+  context_title: text(OPTION_LIMITS.contextMax).optional(),
+  context_keywords: text(OPTION_LIMITS.contextMax).optional(),
+  context_product: text(OPTION_LIMITS.contextMax).optional(),
+  context_brand: text(OPTION_LIMITS.contextMax).optional(),
+  instructions: text(OPTION_LIMITS.instructionsMax).optional(),
+});
+
+export const OPTION_LABELS: Record<string, string> = {
+  language: 'Output language',
+  alt_text_length: 'Alt text length',
+  tag_count: 'Number of tags',
+  style: 'Style',
+  context_title: 'Page title or topic',
+  context_keywords: 'Keywords',
+  context_product: 'Product name',
+  context_brand: 'Brand',
+  instructions: 'Instructions',
+};
+
+export class OptionsError extends Error {}
+
+/** Parses submitted options over a base (the account's defaults); the first problem is named plainly. */
+export function parseDescribeOptions(input: Record<string, unknown>, base: DescribeOptions): DescribeOptions {
+  const present = Object.fromEntries(Object.entries(input).filter(([, value]) => typeof value === 'string' && value !== ''));
+  const parsed = formSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? '');
+    throw new OptionsError(`${OPTION_LABELS[field] ?? field}: ${issue.message}`);
+  }
+  const f = parsed.data;
+  const context = {
+    title: f.context_title || undefined,
+    keywords: f.context_keywords || undefined,
+    product: f.context_product || undefined,
+    brand: f.context_brand || undefined,
+  };
+  const options: DescribeOptions = {
+    language: f.language ?? base.language,
+    altTextLength: f.alt_text_length ?? base.altTextLength,
+    tagCount: f.tag_count ?? base.tagCount,
+    style: f.style ?? base.style,
+    context: Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined)),
+  };
+  if (f.instructions) options.instructions = f.instructions;
+  return options;
+}
+
+/** Reads stored options JSON (a batch's or an account's), falling back to the app defaults field by field. */
+export function readStoredOptions(json: string | null | undefined): DescribeOptions {
+  if (!json) return { ...DEFAULT_DESCRIBE_OPTIONS, context: {} };
+  try {
+    const stored = JSON.parse(json) as Partial<DescribeOptions>;
+    return { ...DEFAULT_DESCRIBE_OPTIONS, ...stored, context: { ...(stored.context ?? {}) } };
+  } catch {
+    return { ...DEFAULT_DESCRIBE_OPTIONS, context: {} };
+  }
+}

@@ -1,0 +1,117 @@
+import type { Deps } from '../../deps';
+import { findBatch, listBatches, BatchRow } from '../../db/batches';
+import { findImage, listBatchImages, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES } from '../../db/images';
+import { descriptionsFor } from '../../db/descriptions';
+import { readStoredOptions } from '../ingest/options';
+import type { DescribeOptions } from '../../describers/types';
+import { toRecords, ImageRecord } from './records';
+import { blurhashDataUrl } from './placeholder';
+import { toMatchExpression } from './search';
+
+export type { ImageRecord, DescriptionView } from './records';
+export { editDescription } from './edit';
+
+export interface Card extends ImageRecord {
+  /** The working copy can still be shown (GET /images/:id/file). */
+  retained: boolean;
+  /** A blurred stand-in when it cannot. */
+  placeholder: string | null;
+}
+
+const PENDING: ImageStatus[] = ['queued', 'processing'];
+
+function retained(image: ImageRow, now: number): boolean {
+  return image.blob_key !== null && (image.expires_at === null || image.expires_at > now);
+}
+
+async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<Card[]> {
+  const now = deps.clock.now().getTime();
+  const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  return Promise.all(
+    records.map(async (record) => {
+      const keep = retained(record.image, now);
+      const placeholder = keep ? null : await blurhashDataUrl(record.image.blurhash, record.image.width, record.image.height);
+      return { ...record, retained: keep, placeholder };
+    }),
+  );
+}
+
+export interface BatchPage {
+  batch: BatchRow;
+  options: DescribeOptions;
+  cards: Card[];
+  counts: Record<ImageStatus, number>;
+  /** Something is still queued or being described: the page refreshes itself without JS. */
+  pending: boolean;
+}
+
+/** A batch and its cards; undefined for a batch that does not exist or is someone else's. */
+export async function batchPage(deps: Deps, userId: number, batchId: string): Promise<BatchPage | undefined> {
+  const batch = await findBatch(deps.db, userId, batchId);
+  if (!batch) return undefined;
+  const images = await listBatchImages(deps.db, userId, batchId);
+  const counts = Object.fromEntries(IMAGE_STATUSES.map((status) => [status, 0])) as Record<ImageStatus, number>;
+  for (const image of images) counts[image.status] += 1;
+  return {
+    batch,
+    options: readStoredOptions(batch.options_json),
+    cards: await toCards(deps, userId, images),
+    counts,
+    pending: images.some((image) => PENDING.includes(image.status)),
+  };
+}
+
+export const LIBRARY_PAGE_SIZE = 24;
+
+export interface LibraryQuery {
+  q?: string;
+  batch?: string;
+  status?: string;
+  page?: number;
+}
+
+export interface LibraryPage {
+  cards: Card[];
+  total: number;
+  page: number;
+  pages: number;
+  query: { q: string; batch: string; status: string };
+  batches: Awaited<ReturnType<typeof listBatches>>;
+}
+
+/** The user's library, newest first, filtered and searched (FTS5 over generated and edited text). */
+export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
+  const status = IMAGE_STATUSES.find((known) => known === query.status);
+  const filter = { batchId: query.batch || undefined, status, match: toMatchExpression(query.q) };
+  const total = await countImages(deps.db, userId, filter);
+  const pages = Math.max(1, Math.ceil(total / LIBRARY_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
+  const images = await listImages(deps.db, userId, filter, { limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+  return {
+    cards: await toCards(deps, userId, images),
+    total,
+    page,
+    pages,
+    query: { q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '' },
+    batches: await listBatches(deps.db, userId),
+  };
+}
+
+/** Marks an image reviewed (or not); answers its batch id, or undefined when it is not the user's. */
+export async function markReviewed(deps: Deps, userId: number, imageId: string, reviewed: boolean): Promise<string | undefined> {
+  const image = await findImage(deps.db, userId, imageId);
+  if (!image) return undefined;
+  const now = deps.clock.now().getTime();
+  await setReviewed(deps.db, userId, imageId, reviewed ? now : null, now);
+  return image.batch_id;
+}
+
+/** The decrypted working copy for its owner while it is retained; undefined otherwise. */
+export async function workingCopy(deps: Deps, userId: number, imageId: string): Promise<{ bytes: Buffer; filename: string } | undefined> {
+  const image = await findImage(deps.db, userId, imageId);
+  if (!image?.blob_key || !retained(image, deps.clock.now().getTime())) return undefined;
+  const bytes = await deps.blobs.get(image.blob_key).catch(() => undefined);
+  if (!bytes) return undefined;
+  const stem = image.original_name.replace(/\.[^.]*$/, '') || 'image';
+  return { bytes, filename: `${stem}.jpg` };
+}
