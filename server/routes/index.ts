@@ -7,6 +7,7 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
+import { describeControlRoutes } from './web/describe-control';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -19,4 +20,5 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(adminRoutes(deps));
+  app.use(describeControlRoutes(deps));
 }
