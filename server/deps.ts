@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import type { Clock } from './clock';
 import type { BlobStore } from './storage';
 import type { SightlineEvents } from './events';
+import type { WebhookDispatcher } from './webhooks/dispatcher';
 import type { Describer } from './describers/types';
 import type { Queue } from './queue';
 
@@ -19,6 +20,8 @@ export interface Deps {
   blobs: BlobStore;
   /** Image and batch events, emitted after commit (live progress, webhooks). */
   events: SightlineEvents;
+  /** Sends webhook deliveries; optional so a Deps built for a narrow test needs none (rows wait in the table). */
+  webhooks?: WebhookDispatcher;
   describer: Describer;
   /** The describe queue's worker; started by server/index.ts, by tests only when they need results. */
   queue: Queue;

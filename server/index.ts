@@ -9,7 +9,12 @@ import { createEvents } from './events';
 import { createDescriber } from './describers';
 import { createQueue } from './queue';
 import { createBlobStore } from './storage';
+import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
+import { closeServer } from './shutdown';
+
+/** How long in-flight requests get to finish once SIGTERM arrives. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -31,6 +36,10 @@ async function main(): Promise<void> {
     describer: createDescriber(config, logger),
     queue: createQueue(config, () => deps),
   };
+  // Subscribed before the queue starts, so no completion event goes unheard.
+  deps.webhooks = new WebhookDispatcher(deps);
+  subscribeWebhooks(deps, deps.webhooks);
+  deps.webhooks.start();
   // Overdue deletions run before the first request is served; node-cron does not backfill missed ticks.
   const jobs = await startJobs(deps);
   // Jobs whose lease ran out while the process was down go back to the queue before claiming starts.
@@ -51,10 +60,12 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish, then close the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server, SHUTDOWN_GRACE_MS);
     await jobs.stop();
     // Running describe jobs finish or go back to the queue before the database closes.
     await deps.queue.stop();
+    // After the queue: its last completions still become deliveries, sent now or at the next boot.
+    await deps.webhooks?.stop();
     await deps.describer.close();
     await db.destroy();
     logger.info('stopped');

@@ -10,6 +10,7 @@ import { createApp } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
+import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { createDescriber } from '../../server/describers';
 import { createQueue } from '../../server/queue';
 
@@ -42,6 +43,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
     queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 } }),
   };
+  // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
+  deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
   const app = createApp(deps);
   return {
     app,
@@ -50,6 +53,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     dataDir,
     async close() {
+      await deps.webhooks?.stop();
       await deps.queue.stop(2_000);
       await deps.describer.close();
       await db.destroy();

@@ -1,0 +1,83 @@
+import type { Db } from './knex';
+
+export interface EndpointRow {
+  id: string;
+  user_id: number;
+  url: string;
+  description: string;
+  events_json: string;
+  secret_encrypted: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  user_id: number;
+  event_type: string;
+  payload_json: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+export async function insertEndpoint(db: Db, row: EndpointRow): Promise<void> {
+  await db('webhook_endpoints').insert(row);
+}
+
+export function listEndpointRows(db: Db, userId: number): Promise<EndpointRow[]> {
+  return db<EndpointRow>('webhook_endpoints').where({ user_id: userId }).orderBy('created_at', 'desc');
+}
+
+export function findEndpointRow(db: Db, userId: number, id: string): Promise<EndpointRow | undefined> {
+  return db<EndpointRow>('webhook_endpoints').where({ id, user_id: userId }).first();
+}
+
+export function findEndpointById(db: Db, id: string): Promise<EndpointRow | undefined> {
+  return db<EndpointRow>('webhook_endpoints').where({ id }).first();
+}
+
+export async function deleteEndpointRow(db: Db, userId: number, id: string): Promise<boolean> {
+  return (await db('webhook_endpoints').where({ id, user_id: userId }).delete()) > 0;
+}
+
+export async function insertDeliveries(db: Db, rows: DeliveryRow[]): Promise<void> {
+  if (rows.length > 0) await db('webhook_deliveries').insert(rows);
+}
+
+export function dueDeliveries(db: Db, now: number, limit: number, skip: string[]): Promise<DeliveryRow[]> {
+  const q = db<DeliveryRow>('webhook_deliveries').where({ status: 'pending' }).andWhere('next_attempt_at', '<=', now);
+  if (skip.length) q.whereNotIn('id', skip);
+  return q.orderBy('next_attempt_at').limit(limit);
+}
+
+/** One attempt's outcome and the delivery's next state, together. */
+export async function recordAttempt(db: Db, attempt: AttemptRow, update: Partial<DeliveryRow>): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('webhook_attempts').insert(attempt);
+    await trx('webhook_deliveries').where({ id: attempt.delivery_id }).update(update);
+  });
+}
+
+export function deliveriesOfEndpoint(db: Db, endpointId: string, limit: number): Promise<DeliveryRow[]> {
+  return db<DeliveryRow>('webhook_deliveries').where({ endpoint_id: endpointId }).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
+}
+
+export function attemptsOf(db: Db, deliveryIds: string[]): Promise<(AttemptRow & { id: number })[]> {
+  if (deliveryIds.length === 0) return Promise.resolve([]);
+  return db('webhook_attempts').whereIn('delivery_id', deliveryIds).orderBy('id');
+}
