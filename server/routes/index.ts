@@ -8,6 +8,8 @@ import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
+import { imageRoutes } from './web/images';
+import { batchRoutes } from './web/batches';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -21,4 +23,6 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(accountRoutes(deps, auth));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
+  app.use(imageRoutes(deps));
+  app.use(batchRoutes(deps));
 }
