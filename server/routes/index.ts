@@ -8,6 +8,7 @@ import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { privacyRoutes } from './web/privacy';
 import { createApiV1Router } from './api/v1';
+import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
 
@@ -23,6 +24,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
 }
