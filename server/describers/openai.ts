@@ -165,13 +165,18 @@ function serverMessage(err: InstanceType<typeof OpenAI.APIError>): string {
   return text.replace(/data:[^\s"']+/g, '[image]').slice(0, 200);
 }
 
-/** Loopback means the images stay on this machine; anything else leaves it. */
+/**
+ * Loopback or a private network (Ollama or vLLM on this machine or the LAN, as issue 5 puts it:
+ * "a server on this machine or network") keeps the images in the house; anything else leaves it.
+ */
+const LOCAL_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'linkLocal']);
+
 export function destinationOf(baseUrl: string | undefined): Destination {
   const host = new URL(baseUrl ?? 'https://api.openai.com/v1').hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return { offMachine: false, host: 'this server' };
   if (ipaddr.isValid(host)) {
     const addr = ipaddr.process(host);
-    if (addr.range() === 'loopback') return { offMachine: false, host: 'this server' };
+    if (LOCAL_RANGES.has(addr.range())) return { offMachine: false, host: 'this server' };
   }
   return { offMachine: true, host };
 }

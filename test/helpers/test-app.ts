@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Writable } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import type express from 'express';
@@ -24,14 +25,14 @@ export interface TestApp {
 }
 
 /** A fresh data directory and SQLite file, migrated, with a manual clock. */
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
   // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
   const db = createDb(config.databaseFile);
   await migrateLatest(db);
   const clock = new ManualClock();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, opts.logStream);
   const deps: Deps = {
     config,
     db,

@@ -163,6 +163,7 @@ describe('OpenAI-compatible describer', () => {
     expect(destinationOf('http://localhost:1234/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
     expect(destinationOf('http://[::1]:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
     expect(destinationOf(undefined)).to.deep.equal({ offMachine: true, host: 'api.openai.com' });
-    expect(destinationOf('http://192.168.1.20:8000/v1')).to.deep.equal({ offMachine: true, host: '192.168.1.20' });
+    expect(destinationOf('http://192.168.1.20:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
+    expect(destinationOf('https://vision.example.com/v1')).to.deep.equal({ offMachine: true, host: 'vision.example.com' });
   });
 });

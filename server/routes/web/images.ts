@@ -10,6 +10,9 @@ import { OPTION_LIMITS } from '../../services/ingest/options';
 import { libraryPage, markReviewed, workingCopy, editDescription } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport, inlineDisposition } from './export-response';
+import { requireDescriberConsent } from '../../middleware/describer-consent';
+import { needsDescriberConsent } from '../../services/privacy/consent';
+import { uploadRetentionChoices, applyBatchRetention } from '../../services/retention/settings';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -26,15 +29,18 @@ export function imageRoutes(deps: Deps): Router {
       languages: LANGUAGES,
       limits: { ...OPTION_LIMITS, maxFiles: MAX_FILES_PER_UPLOAD, maxMb: deps.config.maxUploadBytes / 1024 / 1024 },
       destination: deps.describer.destination,
+      needsConsent: await needsDescriberConsent(deps, req.user!.id),
+      retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
     });
   });
 
-  router.post('/images', requireUser, uploadImages(deps), async (req, res) => {
+  router.post('/images', requireUser, requireDescriberConsent(deps), uploadImages(deps), async (req, res) => {
     const result = await submitUpload(deps, req.user!.id, preparedUploads(req), req.body as Record<string, unknown>);
     if (!result.ok) {
       flash(req, 'error', result.error);
       return res.redirect(303, '/images/new');
     }
+    await applyBatchRetention(deps, req.user!.id, result.batchId, (req.body as Record<string, unknown>).image_retention);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
     flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
     res.redirect(303, `/batches/${result.batchId}`);

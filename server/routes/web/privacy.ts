@@ -10,6 +10,7 @@ import { receiptsForAccount } from '../../services/retention/receipts';
 import { exportAccount } from '../../services/data-rights/export';
 import { deleteOwnAccount, requestAccountDeletion, DELETION_GRACE_MS } from '../../services/data-rights/account-deletion';
 import { formatDuration } from '../../durations';
+import { confirmDescriberConsent } from '../../services/privacy/consent';
 import { endSession, requestMeta } from './session-helpers';
 
 type Res = import('express').Response;
@@ -54,6 +55,11 @@ export function privacyRoutes(deps: Deps): Router {
     await endSession(req);
     flash(req, 'info', 'Your account has been deleted and you have been signed out everywhere.');
     res.redirect(303, '/login');
+  });
+
+  router.post('/images/consent', requireUser, async (req, res) => {
+    await confirmDescriberConsent(deps, req.user!.id);
+    res.redirect(303, '/images/new');
   });
 
   router.get('/admin/privacy', requireAdmin, async (_req, res) => {

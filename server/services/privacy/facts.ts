@@ -4,7 +4,7 @@ import { allowedImageRetentions, UNPROCESSED_IMAGE_LIMIT_MS } from '../retention
 import { textRetentionOptions } from '../retention/settings';
 import { DELETION_GRACE_MS } from '../data-rights/account-deletion';
 import { parseDuration } from '../../durations';
-import { imageDestination, ImageDestination } from './destination';
+import type { Destination } from '../../describers/types';
 import { instancePrivacy } from './instance';
 
 /** What the public privacy page states, read from the running configuration, never hard-coded. */
@@ -15,7 +15,7 @@ export interface PrivacyFacts {
   unprocessedLimit: string;
   textRetentionChoices: string[];
   deletionGrace: string;
-  destination: ImageDestination;
+  destination: Destination;
   describerName: string;
   zeroRetentionOnly: boolean;
   publicDescribePage: boolean;
@@ -34,7 +34,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     unprocessedLimit: formatDuration(UNPROCESSED_IMAGE_LIMIT_MS / 1000),
     textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
-    destination: imageDestination(config),
+    destination: deps.describer.destination,
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,
     publicDescribePage: instance.publicDescribePage,

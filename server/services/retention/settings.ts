@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { findUserPrivacy, updateUserPrivacy } from '../../db/privacy-settings';
+import { findUserPrivacy, setBatchPrivacy, updateUserPrivacy } from '../../db/privacy-settings';
+import { batchBelongsTo } from '../../db/retention';
 import { formatDuration, parseDuration } from '../../durations';
 import { accountImageRetention, allowedImageRetentions, TEXT_RETENTION_CHOICES } from './policy';
 import { expireImageBlobs } from './expire-blobs';
@@ -79,9 +80,25 @@ export async function updatePrivacySettings(deps: Deps, userId: number, input: u
   return { ok: true };
 }
 
-/** Validates a batch's retention override; a longer value than the account's is refused. */
-export function parseBatchRetention(deps: Deps, value: unknown): string | null | undefined {
-  if (value === undefined || value === null || value === '' || value === 'account') return null;
-  if (typeof value !== 'string') return undefined;
-  return (allowedImageRetentions(deps.config) as string[]).includes(value) ? value : undefined;
+/** The batch override choices for the upload form: the account setting, or anything shorter. */
+export async function uploadRetentionChoices(deps: Deps, userId: number): Promise<RetentionOption[]> {
+  const user = await findUserPrivacy(deps.db, userId);
+  if (!user) return [];
+  const account = accountImageRetention(deps.config, user);
+  const shorter = allowedImageRetentions(deps.config).filter((choice) => {
+    const seconds = parseDuration(choice) ?? null;
+    return seconds !== null && (account === null || seconds < account);
+  });
+  return [{ value: 'account', label: `My account setting (${formatDuration(account)})` }, ...shorter.map(imageOption)];
+}
+
+/**
+ * Stores a batch's retention override. Only the offered values are taken; the rules apply the
+ * shorter of batch and account anyway, so an override can never lengthen retention.
+ */
+export async function applyBatchRetention(deps: Deps, userId: number, batchId: string, value: unknown): Promise<void> {
+  if (typeof value !== 'string' || value === '' || value === 'account') return;
+  if (!(allowedImageRetentions(deps.config) as string[]).includes(value)) return;
+  if (!(await batchBelongsTo(deps.db, userId, batchId))) return;
+  await setBatchPrivacy(deps.db, batchId, { image_retention: value });
 }

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+
+/** The SQLite database file and its WAL, as raw bytes (what a copied disk would show). */
+export function databaseBytes(databaseFile: string): Buffer {
+  return Buffer.concat([databaseFile, `${databaseFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+}
+
+const SIGNATURES: [string, Buffer][] = [
+  ['JPEG', Buffer.from([0xff, 0xd8, 0xff])],
+  ['PNG', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+  ['WebP', Buffer.from('WEBPVP8', 'latin1')],
+];
+
+/** A run this long of base64 characters is image data, not text any column of ours holds. */
+const BASE64_RUN = /[A-Za-z0-9+/]{200,}={0,2}/;
+
+/** Names of image traces found in the bytes: magic numbers of JPEG/PNG/WebP, or a long base64 run. */
+export function imageTraces(bytes: Buffer): string[] {
+  const found = SIGNATURES.filter(([, sig]) => bytes.includes(sig)).map(([name]) => name);
+  const run = BASE64_RUN.exec(bytes.toString('latin1'));
+  if (run) found.push(`base64 run at ${run.index}: ${run[0].slice(0, 40)}…`);
+  return found;
+}

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { signUp } from '../../helpers/session';
+import { seedImageWithBlob } from '../../helpers/privacy-seed';
+import { insertDescriptionFor } from '../../helpers/privacy-text';
+import { unzipEntries } from '../../helpers/unzip';
+import { imageTraces } from '../../helpers/file-scan';
+import { expireImageBlobs } from '../../../server/services/retention/expire-blobs';
+
+describe('GET /account/export', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(async () => t.close());
+
+  it('holds the account, settings, batches, results, receipts and audit log as JSON and CSV, and nothing of another user', async () => {
+    const alice = await signUp(t.app, { email: 'alice-export@example.test', name: 'Alice' });
+    const bob = await signUp(t.app, { email: 'bob-export-secret@example.test', name: 'Bob' });
+    await alice.agent.post('/account/privacy').type('form').send({ _csrf: alice.csrf, image_retention: '24h', text_retention: '90' }).expect(303);
+
+    // Processed a day ago: the clock stays put, so the signed-in sessions do not go idle.
+    const mine = await seedImageWithBlob(t, { userId: alice.user.id, status: 'done', processedAgoMs: 24 * 3600_000 });
+    await insertDescriptionFor(t, mine.imageId, alice.user.id, 'Alice-text-heron at dawn');
+    const theirs = await seedImageWithBlob(t, { userId: bob.user.id, userRetention: '0' });
+    await insertDescriptionFor(t, theirs.imageId, bob.user.id, 'Bob-secret-text');
+    await expireImageBlobs(t.deps);
+
+    const res = await alice.agent.get('/account/export').responseType('blob').expect(200);
+    expect(res.headers['content-type']).to.equal('application/zip');
+    expect(res.headers['content-disposition']).to.match(/^attachment; filename="?sightline-export-\d{4}-\d{2}-\d{2}\.zip"?$/);
+    const entries = unzipEntries(res.body as Buffer);
+    const names = [...entries.keys()].sort();
+    for (const table of ['batches', 'results', 'receipts', 'audit-log']) expect(names).to.include.members([`${table}.json`, `${table}.csv`]);
+    expect(names).to.include.members(['account.json', 'settings.json', 'README.txt']);
+
+    const json = (name: string) => JSON.parse(entries.get(name)!.toString('utf8'));
+    expect(json('account.json')).to.include({ id: alice.user.id, email: 'alice-export@example.test', name: 'Alice' });
+    expect(json('settings.json')).to.include({ image_retention: '24h', text_retention_days: 90 });
+    expect(json('batches.json').map((b: { id: string }) => b.id)).to.deep.equal([mine.batchId]);
+    expect(json('results.json')).to.have.length(1);
+    expect(json('results.json')[0]).to.include({ image_id: mine.imageId, alt_text: 'Alice-text-heron at dawn' });
+    expect(json('receipts.json')).to.have.length(1);
+    expect(json('receipts.json')[0]).to.include({ image_id: mine.imageId, reason: 'retention', retention_seconds: 86400 });
+    expect(json('audit-log.json').map((e: { event: string }) => e.event)).to.include('login.success');
+    expect(entries.get('results.csv')!.toString('utf8')).to.contain('Alice-text-heron at dawn');
+
+    const everything = Buffer.concat([...entries.values()]);
+    for (const foreign of ['bob-export-secret', 'Bob-secret-text', theirs.imageId, theirs.batchId]) {
+      expect(everything.includes(Buffer.from(foreign)), foreign).to.equal(false);
+    }
+    expect(imageTraces(everything)).to.deep.equal([]);
+  });
+
+  it('sends a signed-out visitor to the sign-in page', async () => {
+    const { default: request } = await import('supertest');
+    const res = await request(t.app).get('/account/export').expect(303);
+    expect(res.headers.location).to.equal('/login');
+  });
+});

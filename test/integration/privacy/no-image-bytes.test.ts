@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { signUp, SignedUp } from '../../helpers/session';
+import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
+import { waitFor } from '../../helpers/queue-fixtures';
+import { fixture } from '../../helpers/image-fixtures';
+import { databaseBytes, imageTraces } from '../../helpers/file-scan';
+import { blobFilesOnDisk } from '../../helpers/privacy-seed';
+import { startJobs } from '../../../jobs';
+
+describe('image bytes stay out of the database and the logs', () => {
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let alice: SignedUp;
+  const logs: string[] = [];
+
+  before(async () => {
+    fake = await startFakeOpenAI();
+    const logStream = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, LOG_LEVEL: 'trace' }, { logStream });
+    alice = await signUp(t.app);
+  });
+  after(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('finds no JPEG, PNG or WebP signature and no base64 run in the SQLite file, its WAL or the log after a batch is processed', async () => {
+    const res = await alice.agent
+      .post(`/images?_csrf=${encodeURIComponent(alice.csrf)}`)
+      .attach('images', fixture('dog.jpg'), 'dog.jpg')
+      .attach('images', fixture('cat.png'), 'cat.png')
+      .expect(303);
+    await t.deps.queue.start();
+    const batchId = res.headers.location.split('/').pop();
+    await waitFor(async () => {
+      const rows = await t.deps.db('images').where({ batch_id: batchId });
+      return rows.length === 2 && rows.every((r) => r.status === 'done');
+    }, 10_000, 'batch described');
+    expect(fake.requests.length).to.be.greaterThan(0); // the model really received the images
+    await alice.agent.get(res.headers.location).expect(200);
+    // Finishing an image sets when its working copy goes: processed_at + 30 minutes.
+    await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.expires_at === r.processed_at + 30 * 60_000), 2000, 'expiry set');
+
+    // The scan does see images when they are there.
+    expect(imageTraces(fixture('dog.jpg'))).to.include('JPEG');
+    expect(imageTraces(Buffer.from(fixture('cat.png').toString('base64'))).join()).to.contain('base64 run');
+    expect(imageTraces(databaseBytes(t.config.databaseFile))).to.deep.equal([]);
+    expect(logs.length).to.be.greaterThan(0);
+    expect(imageTraces(Buffer.from(logs.join('')))).to.deep.equal([]);
+  });
+
+  it('then leaves zero blob files once the 30-minute window has passed, and receipts for both', async () => {
+    expect(blobFilesOnDisk(t).length).to.equal(2);
+    t.clock.advance(30 * 60_000);
+    const runner = await startJobs(t.deps);
+    await runner.stop();
+    expect(blobFilesOnDisk(t).filter((f) => !f.includes('/tmp/'))).to.deep.equal([]);
+    expect(await t.deps.db('deletion_receipts').where({ user_id: alice.user.id, reason: 'retention' })).to.have.length(2);
+  });
+});
