@@ -7,6 +7,10 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
+import { apiKeyRoutes } from './web/api-keys';
+import { webhookRoutes } from './web/webhooks';
+import { patternRoutes } from './web/patterns';
+import { usagePageRoutes } from './web/usage';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -19,4 +23,8 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(adminRoutes(deps));
+  app.use(apiKeyRoutes(deps));
+  app.use(webhookRoutes(deps));
+  app.use(patternRoutes(deps));
+  app.use(usagePageRoutes(deps));
 }
