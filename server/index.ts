@@ -11,6 +11,10 @@ import { createQueue } from './queue';
 import { createBlobStore } from './storage';
 import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
+import { closeServer } from './shutdown';
+
+/** How long in-flight requests get to finish once SIGTERM arrives. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Boot: config → db → migrate → app → listen; shut down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let in-flight requests finish, then close the database.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server, SHUTDOWN_GRACE_MS);
     await jobs.stop();
     // Running describe jobs finish or go back to the queue before the database closes.
     await deps.queue.stop();

@@ -7,6 +7,8 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
+import { imageRoutes } from './web/images';
+import { batchRoutes } from './web/batches';
 import { apiKeyRoutes } from './web/api-keys';
 import { webhookRoutes } from './web/webhooks';
 import { patternRoutes } from './web/patterns';
@@ -23,6 +25,8 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(adminRoutes(deps));
+  app.use(imageRoutes(deps));
+  app.use(batchRoutes(deps));
   app.use(apiKeyRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(patternRoutes(deps));

@@ -1,0 +1,99 @@
+/**
+ * The measures of ../shared/eval/README.md: object recall and precision with plurals and synonyms
+ * folded, OCR character accuracy, and characters of invented text.
+ */
+
+const COCO = [
+  'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light', 'fire hydrant',
+  'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra',
+  'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee', 'skis', 'snowboard', 'sports ball', 'kite',
+  'baseball bat', 'baseball glove', 'skateboard', 'surfboard', 'tennis racket', 'bottle', 'wine glass', 'cup', 'fork',
+  'knife', 'spoon', 'bowl', 'banana', 'apple', 'sandwich', 'orange', 'broccoli', 'carrot', 'hot dog', 'pizza', 'donut',
+  'cake', 'chair', 'couch', 'potted plant', 'bed', 'dining table', 'toilet', 'tv', 'laptop', 'mouse', 'remote',
+  'keyboard', 'cell phone', 'microwave', 'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors',
+  'teddy bear', 'hair drier', 'toothbrush',
+];
+const COCO_SET = new Set(COCO);
+export const COCO_ANIMALS = new Set(['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe']);
+
+const SYNONYMS: Record<string, string> = {
+  people: 'person', persons: 'person', man: 'person', woman: 'person', men: 'person', women: 'person', child: 'person',
+  boy: 'person', girl: 'person', ball: 'sports ball', football: 'sports ball', 'tennis ball': 'sports ball',
+  table: 'dining table', phone: 'cell phone', 'mobile phone': 'cell phone', smartphone: 'cell phone',
+  television: 'tv', plant: 'potted plant', 'computer mouse': 'mouse', mice: 'mouse', 'computer mice': 'mouse',
+  motorbike: 'motorcycle', bike: 'bicycle', plane: 'airplane', aeroplane: 'airplane', sofa: 'couch',
+  doughnut: 'donut', racket: 'tennis racket', 'hair dryer': 'hair drier', 'pair of skis': 'skis', 'pairs of skis': 'skis',
+  knives: 'knife', 'wine glasses': 'wine glass', buses: 'bus', benches: 'bench', sandwiches: 'sandwich',
+  'hot dogs': 'hot dog', toothbrushes: 'toothbrush', couches: 'couch', 'teddy bears': 'teddy bear', glass: 'wine glass',
+  'orange fruit': 'orange', oranges: 'orange',
+};
+
+/** Folds a tag to a COCO class name ("people" → "person", "balls" → "sports ball"), or undefined. */
+export function foldObject(tag: string): string | undefined {
+  const t = tag.toLowerCase().trim();
+  // A plain "orange" tag is the colour; the describer calls the fruit "orange fruit".
+  if (t === 'orange') return undefined;
+  for (const candidate of [t, t.replace(/es$/, ''), t.replace(/s$/, '')]) {
+    if (COCO_SET.has(candidate)) return candidate;
+    if (SYNONYMS[candidate]) return SYNONYMS[candidate];
+  }
+  return undefined;
+}
+
+export interface Label {
+  category: string;
+  coco: string[];
+  coco_ok: string[];
+  other_objects: string[];
+  text: string;
+  text_minor: string;
+  description: string;
+}
+
+export interface ObjectScore {
+  named: string[];
+  found: string[];
+  missed: string[];
+  wrong: string[];
+}
+
+/**
+ * Scores the objects a description names. "animal" (the describer's hedge when the species is
+ * uncertain) is right when an animal is there, and never adds to recall.
+ */
+export function scoreObjects(tags: string[], label: Label): ObjectScore {
+  const named = [...new Set(tags.map((t) => (t.toLowerCase() === 'animal' || t.toLowerCase() === 'animals' ? 'animal' : foldObject(t))).filter((t): t is string => t !== undefined))];
+  const allowed = new Set([...label.coco, ...label.coco_ok, ...label.other_objects.map((o) => foldObject(o) ?? o)]);
+  const animalThere = [...label.coco, ...label.coco_ok].some((c) => COCO_ANIMALS.has(c));
+  const wrong = named.filter((n) => (n === 'animal' ? !animalThere : !allowed.has(n)));
+  return {
+    named,
+    found: label.coco.filter((c) => named.includes(c)),
+    missed: label.coco.filter((c) => !named.includes(c)),
+    wrong,
+  };
+}
+
+export function normaliseText(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Levenshtein distance over UTF-16 code units, two rows of memory. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Character errors against the reference text, after lower-casing and collapsing white space. */
+export function characterErrors(predicted: string, reference: string): { errors: number; length: number } {
+  const ref = normaliseText(reference);
+  return { errors: editDistance(normaliseText(predicted), ref), length: ref.length };
+}

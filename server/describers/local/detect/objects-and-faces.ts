@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import type { Human, Config, Result } from '@vladmandic/human';
+import type { DetectedFace, DetectedObject, RelativeBox } from '../signals';
+
+/** CenterNet's input is 512 px; 1024 keeps small objects visible while bounding the wasm heap. */
+const DETECTOR_MAX_SIDE = 1024;
+/** Raw threshold; compose() applies the real one after looking at every box. */
+const RAW_OBJECT_THRESHOLD = 0.15;
+
+type HumanModule = { Human: new (config: Partial<Config>) => Human };
+
+/**
+ * Human's package "exports" keys lack the "./" prefix, so its wasm build cannot be required by
+ * subpath; it is loaded by absolute path. Models and wasm binaries come from node_modules
+ * (Human's defaults point at a CDN and at ./models relative to the working directory).
+ */
+export async function loadHuman(): Promise<Human> {
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
+  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+  wasm.setWasmPaths(wasmDir);
+  const humanDir = path.resolve(path.dirname(require.resolve('@vladmandic/human')), '..');
+  const { Human: HumanClass } = require(path.join(humanDir, 'dist/human.node-wasm.js')) as HumanModule;
+  const human = new HumanClass({
+    backend: 'wasm',
+    wasmPath: wasmDir,
+    modelBasePath: pathToFileURL(path.join(humanDir, 'models')).href + '/',
+    // Still images, not video: no frame skipping or result caching between calls.
+    cacheSensitivity: 0,
+    skipAllowed: false,
+    warmup: 'none',
+    debug: false,
+    face: {
+      enabled: true,
+      detector: { rotation: false, maxDetected: 20, minConfidence: 0.5, skipFrames: 0 },
+      mesh: { enabled: false },
+      iris: { enabled: false },
+      attention: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      // Age and gender are never used, so the model that guesses them is not even run.
+      description: { enabled: false },
+      emotion: { enabled: true, skipFrames: 0 },
+    } as Config['face'],
+    body: { enabled: false },
+    hand: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+    filter: { enabled: false },
+    object: { enabled: true, modelPath: 'centernet.json', minConfidence: RAW_OBJECT_THRESHOLD, maxDetected: 30, iouThreshold: 0.4, skipFrames: 0 } as Config['object'],
+  });
+  await human.load();
+  await human.init();
+  return human;
+}
+
+function relative(box: [number, number, number, number]): RelativeBox {
+  return box.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000) as RelativeBox;
+}
+
+/** Decodes and downsizes once, then runs CenterNet and BlazeFace on the image and its mirror. */
+export async function detectObjectsAndFaces(
+  human: Human,
+  image: Buffer,
+  options: { mirrored: boolean },
+): Promise<{ objects: DetectedObject[]; faces: DetectedFace[] }> {
+  const { data, info } = await sharp(image, { failOn: 'none' })
+    .rotate()
+    .resize(DETECTOR_MAX_SIDE, DETECTOR_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) pixels[i] = data[i];
+  const tensor = human.tf.tensor3d(pixels, [info.height, info.width, 3], 'int32');
+  try {
+    // detect() merges its config argument into the instance, so each pass states what it runs.
+    const direct = await human.detect(tensor, { face: { enabled: true } } as Partial<Config>);
+    const objects = objectsOf(direct, 'direct');
+    const faces = facesOf(direct);
+    if (options.mirrored) {
+      const flipped = human.tf.tidy(() => human.tf.reverse(tensor, 1));
+      try {
+        const mirror = await human.detect(flipped, { face: { enabled: false } } as Partial<Config>);
+        objects.push(...objectsOf(mirror, 'mirrored').map(unmirror));
+      } finally {
+        flipped.dispose();
+      }
+    }
+    return { objects, faces };
+  } finally {
+    tensor.dispose();
+  }
+}
+
+function objectsOf(result: Result, pass: DetectedObject['pass']): DetectedObject[] {
+  return result.object.map((o) => ({ label: o.label, score: round(o.score), box: relative(o.boxRaw), pass }));
+}
+
+function unmirror(o: DetectedObject): DetectedObject {
+  const [x, y, w, h] = o.box;
+  return { ...o, box: relative([1 - x - w, y, w, h]) };
+}
+
+function facesOf(result: Result): DetectedFace[] {
+  return result.face.map((f) => ({
+    score: round(f.boxScore ?? f.score),
+    box: relative(f.boxRaw),
+    smile: round(f.emotion?.find((e) => e.emotion === 'happy')?.score ?? 0),
+  }));
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,140 @@
+import { Worker } from 'node:worker_threads';
+import { DescriberError } from '../types';
+import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ToWorker>;
+type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' }>;
+
+interface Pending {
+  message: ToWorker;
+  transfer: ArrayBuffer[];
+  resolve(reply: Reply): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+export interface WorkerClientOptions {
+  script: string;
+  settings: WorkerSettings;
+  /** A request that takes longer than this ends the worker (it is restarted for the next one). */
+  timeoutMs: number;
+  onReady?(info: Extract<FromWorker, { type: 'ready' }>): void;
+}
+
+/**
+ * One inference worker thread, started on the first request and kept warm. Requests wait in a
+ * FIFO and go to the worker one at a time (onnxruntime already uses both cores). If the worker
+ * dies, the request it was running fails with a retryable DescriberError and the next request
+ * starts a fresh worker.
+ */
+export class WorkerClient {
+  private worker: Worker | undefined;
+  private readonly waiting: Pending[] = [];
+  private running: Pending | undefined;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  get queued(): number {
+    return this.waiting.length + (this.running ? 1 : 0);
+  }
+
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  request(request: Request, signal?: AbortSignal): Promise<Reply> {
+    if (this.closed) return Promise.reject(new DescriberError('the local describer is shut down', true));
+    signal?.throwIfAborted();
+    return new Promise<Reply>((resolve, reject) => {
+      const id = this.nextId++;
+      const message = { ...request, id } as ToWorker;
+      const transfer = request.type === 'analyse' ? [request.image.buffer as ArrayBuffer] : [];
+      const pending: Pending = { message, transfer, resolve, reject };
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.waiting.indexOf(pending);
+          if (index >= 0) this.waiting.splice(index, 1);
+          // A running request cannot be interrupted inside wasm; its result is simply dropped.
+          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        },
+        { once: true },
+      );
+      this.waiting.push(pending);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.running || this.waiting.length === 0 || this.closed) return;
+    const pending = this.waiting.shift() as Pending;
+    this.running = pending;
+    pending.timer = setTimeout(() => {
+      const stuck = this.worker;
+      this.worker = undefined;
+      this.fail(new DescriberError('the local describer took too long on this image', true));
+      void stuck?.terminate();
+      this.pump();
+    }, this.options.timeoutMs);
+    this.ensureWorker().postMessage(pending.message, pending.transfer);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.options.script, { workerData: this.options.settings });
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.onExit(worker, error));
+    worker.on('exit', (code) => this.onExit(worker, new Error(`worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type === 'ready') {
+      this.options.onReady?.(message);
+      return;
+    }
+    const pending = this.running;
+    if (!pending || pending.message.id !== message.id) return;
+    this.finish();
+    if (message.type === 'failed') {
+      // A load failure may be transient (memory); a bad image is not, and retrying cannot help it.
+      pending.reject(new DescriberError(message.fatal ? `the local describer could not start: ${message.message}` : `the image could not be analysed: ${message.message}`, message.fatal));
+    } else {
+      pending.resolve(message);
+    }
+    this.pump();
+  }
+
+  private onExit(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.fail(new DescriberError(`the local describer stopped unexpectedly (${error.message}); it restarts on the next attempt`, true));
+    this.pump();
+  }
+
+  private fail(error: DescriberError): void {
+    const pending = this.running;
+    if (!pending) return;
+    this.finish();
+    pending.reject(error);
+  }
+
+  private finish(): void {
+    if (this.running?.timer) clearTimeout(this.running.timer);
+    this.running = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const error = new DescriberError('the local describer is shut down', true);
+    for (const pending of this.waiting.splice(0)) pending.reject(error);
+    this.fail(error);
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}

@@ -1,0 +1,72 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import net from 'node:net';
+import http from 'node:http';
+import { installNetworkGuard } from './network-guard';
+import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
+import type { Pipeline } from './pipeline';
+
+// Before anything that might open a connection is loaded.
+installNetworkGuard();
+
+const port = parentPort;
+if (!port) throw new Error('the local describer worker must run in a worker thread');
+const settings = workerData as WorkerSettings;
+const send = (message: FromWorker) => port.postMessage(message);
+
+let pipeline: Promise<Pipeline> | undefined;
+function ready(): Promise<Pipeline> {
+  if (!pipeline) {
+    const start = Date.now();
+    // Loaded after the guard so their module-level code already sees the patched network.
+    const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
+    pipeline = PipelineClass.load(settings.pipeline).then((p) => {
+      send({ type: 'ready', id: 0, loadMs: Date.now() - start, ocrEngine: p.ocrEngine, notes: p.notes });
+      return p;
+    });
+  }
+  return pipeline;
+}
+
+/** Tries each way out of the process and reports the ones that were refused (all of them, or a bug). */
+async function checkNetwork(url: string): Promise<string[]> {
+  const attempts: Array<[string, () => unknown]> = [
+    ['fetch', () => fetch(url)],
+    ['http.get', () => http.get(url)],
+    ['net.connect', () => net.connect({ host: new URL(url).hostname, port: Number(new URL(url).port || 80) })],
+    ['net.Socket.connect', () => new net.Socket().connect(Number(new URL(url).port || 80), new URL(url).hostname)],
+  ];
+  const refused: string[] = [];
+  for (const [name, attempt] of attempts) {
+    try {
+      await attempt();
+    } catch (error) {
+      if ((error as Error).name === 'OfflineViolation') refused.push(name);
+    }
+  }
+  return refused;
+}
+
+port.on('message', (message: ToWorker) => {
+  void handle(message);
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  try {
+    if (message.type === 'check-network') {
+      send({ type: 'network-refused', id: message.id, refusals: await checkNetwork(message.url) });
+      return;
+    }
+    const p = await ready();
+    const signals = await p.analyse({
+      image: Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength),
+      originalName: message.originalName,
+      embedded: message.embedded,
+    });
+    send({ type: 'signals', id: message.id, signals });
+  } catch (error) {
+    const fatal = message.type === 'analyse' && !(await pipeline?.then(() => true, () => false));
+    send({ type: 'failed', id: message.id, message: (error as Error).message, fatal });
+    // A pipeline that failed to load is dropped so that a later request tries again.
+    if (fatal) pipeline = undefined;
+  }
+}
