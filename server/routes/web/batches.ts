@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { HttpError } from '../../middleware/errors';
+import { batchPage } from '../../services/results';
+import { exportRecords } from '../../services/exports';
+import { sendExport } from './export-response';
+
+const notFound = () => new HttpError(404, 'We could not find that batch.', 'not_found');
+
+export function batchRoutes(deps: Deps): Router {
+  const router = Router();
+
+  router.get('/batches/:id', requireUser, async (req, res) => {
+    const page = await batchPage(deps, req.user!.id, req.params.id as string);
+    if (!page) throw notFound();
+    res.render('batches/show', { title: page.batch.name || 'Batch', page });
+  });
+
+  router.get('/batches/:id/export.:format', requireUser, async (req, res) => {
+    const id = req.params.id as string;
+    const records = await exportRecords(deps, req.user!.id, id);
+    if (!records) throw notFound();
+    sendExport(res, req.params.format as string, records, `sightline-batch-${id}`, deps.clock.now());
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+import { Router, Request } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { flash } from '../../middleware/flash';
+import { HttpError } from '../../middleware/errors';
+import { uploadImages, preparedUploads, MAX_FILES_PER_UPLOAD } from '../../middleware/upload';
+import { describeDefaults, submitUpload } from '../../services/ingest/submit';
+import { LANGUAGES } from '../../services/ingest/languages';
+import { OPTION_LIMITS } from '../../services/ingest/options';
+import { libraryPage, markReviewed, workingCopy, editDescription } from '../../services/results';
+import { exportRecords } from '../../services/exports';
+import { sendExport, inlineDisposition } from './export-response';
+
+function queryText(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function imageRoutes(deps: Deps): Router {
+  const router = Router();
+
+  router.get('/images/new', requireUser, async (req, res) => {
+    res.render('images/new', {
+      title: 'Upload images',
+      defaults: await describeDefaults(deps, req.user!.id),
+      languages: LANGUAGES,
+      limits: { ...OPTION_LIMITS, maxFiles: MAX_FILES_PER_UPLOAD, maxMb: deps.config.maxUploadBytes / 1024 / 1024 },
+      destination: deps.describer.destination,
+    });
+  });
+
+  router.post('/images', requireUser, uploadImages(deps), async (req, res) => {
+    const result = await submitUpload(deps, req.user!.id, preparedUploads(req), req.body as Record<string, unknown>);
+    if (!result.ok) {
+      flash(req, 'error', result.error);
+      return res.redirect(303, '/images/new');
+    }
+    const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
+    flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
+    res.redirect(303, `/batches/${result.batchId}`);
+  });
+
+  router.get('/images', requireUser, async (req, res) => {
+    const page = Number(queryText(req, 'page') ?? 1);
+    const library = await libraryPage(deps, req.user!.id, { q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), page });
+    res.render('images/index', { title: 'Library', library });
+  });
+
+  router.get('/images/export.:format', requireUser, async (req, res) => {
+    sendExport(res, req.params.format as string, (await exportRecords(deps, req.user!.id))!, 'sightline-library', deps.clock.now());
+  });
+
+  router.get('/images/:id/file', requireUser, async (req, res) => {
+    const file = await workingCopy(deps, req.user!.id, req.params.id as string);
+    if (!file) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    // Always the re-encoded working copy, never the upload: a JPEG we wrote ourselves, so it is
+    // safe to show inline; nosniff and a sandboxing CSP stop any browser from reading it as anything else.
+    res.set({
+      'Content-Type': 'image/jpeg',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': inlineDisposition(file.filename),
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+    });
+    res.send(file.bytes);
+  });
+
+  router.post('/images/:id/description', requireUser, async (req, res) => {
+    const id = req.params.id as string;
+    const result = await editDescription(deps, req.user!.id, id, req.body as Record<string, unknown>);
+    if (!result.ok && result.status === 404) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    if (result.ok) flash(req, 'success', 'Saved your changes.');
+    else flash(req, 'error', result.error);
+    res.redirect(303, `/batches/${result.batchId}#image-${id}`);
+  });
+
+  router.post('/images/:id/review', requireUser, async (req, res) => {
+    const id = req.params.id as string;
+    const batchId = await markReviewed(deps, req.user!.id, id, (req.body as { reviewed?: string }).reviewed !== '0');
+    if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    res.redirect(303, `/batches/${batchId}#image-${id}`);
+  });
+
+  return router;
+}
