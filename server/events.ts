@@ -10,14 +10,16 @@ export interface ImageEvent {
 /**
  * Events are emitted only after the transaction that caused them has committed, so a listener
  * that reads the database always sees the change it is told about.
- * `image.started` is extra (live progress); the others are the contract webhooks build on.
- * `batch.completed` carries the image whose result finished the batch.
+ * `image.started`, `image.queued` and `batch.cancelled` are for live progress; the others are the
+ * contract webhooks build on. `batch.completed` carries the image whose result finished the batch.
  */
 export interface SightlineEventMap {
   'image.started': ImageEvent;
   'image.completed': ImageEvent;
   'image.failed': ImageEvent;
   'batch.completed': ImageEvent;
+  'image.queued': ImageEvent;
+  'batch.cancelled': { batchId: string; userId: number };
 }
 
 export type SightlineEventName = keyof SightlineEventMap;

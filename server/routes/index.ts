@@ -7,6 +7,7 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { createApiV1Router } from './api/v1';
+import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
 
@@ -21,6 +22,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(adminRoutes(deps));
+  app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
 }

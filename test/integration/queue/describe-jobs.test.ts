@@ -161,9 +161,9 @@ describe('describe queue', () => {
 
   it('never runs more jobs at once than QUEUE_CONCURRENCY', async () => {
     await app({ concurrency: 3 });
-    fake.latencyMs = 60;
+    fake.latencyMs = 400;
     const { userId, batchId } = await seedBatch(t);
-    const ids = await addImages(t, userId, batchId, 9);
+    const ids = await addImages(t, userId, batchId, 7);
     await t.deps.queue.start();
     await waitFor(async () => (await countRows(t, 'images', { batch_id: batchId, status: 'done' })) === ids.length, 5000, 'all done');
     expect(fake.maxInFlight).to.equal(3);

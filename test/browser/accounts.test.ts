@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+
+describe('accounts in a real browser', function () {
+  this.timeout(60_000);
+  let t: TestApp;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    skipWithoutChromium(this);
+    t = await buildTestApp();
+    server = await serve(t);
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  it('signs up the first account', async () => {
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel('Your name').fill('Rosa');
+    await page.getByLabel('Email address').fill('rosa@example.test');
+    await page.getByLabel('Password').fill('sparrow lantern quartz');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${server.url}/login`);
+    expect(await page.getByRole('status').textContent()).to.contain('Sign in with your email address');
+  });
+
+  it('logs in and sees the dashboard', async () => {
+    await logInWithForm(page, server.url, 'rosa@example.test', 'sparrow lantern quartz');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Welcome, Rosa');
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).to.equal(1);
+  });
+
+  it('reaches the main content with the skip link', async () => {
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to main content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).to.equal(true);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('main');
+  });
+
+  it('changes the password and stays signed in', async () => {
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByLabel('Current password', { exact: true }).last().fill('sparrow lantern quartz');
+    await page.getByLabel('New password').fill('heron teapot glacier');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForURL(`${server.url}/account`);
+    expect(await page.getByRole('status').textContent()).to.contain('Your password has been changed');
+  });
+
+  it('logs out, and back in with the new password', async () => {
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.waitForURL(`${server.url}/login`);
+    expect(await page.getByRole('status').textContent()).to.contain('You have signed out.');
+    await page.goto(`${server.url}/account`);
+    expect(page.url()).to.equal(`${server.url}/login`);
+    await logInWithForm(page, server.url, 'rosa@example.test', 'heron teapot glacier');
+  });
+
+  it('shows a generic message for a wrong password', async () => {
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.waitForURL(`${server.url}/login`);
+    await page.getByLabel('Email address').fill('rosa@example.test');
+    await page.getByLabel('Password').fill('sparrow lantern quartz');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).to.equal('That email address and password do not match an account.');
+  });
+});

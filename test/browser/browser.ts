@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, Browser, Page } from 'playwright-core';
+import type { TestApp } from '../helpers/test-app';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** The flags every browser test uses (see TEAM.md). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Skips the calling suite, with the reason, when Chromium is not installed (CI installs it). */
+export function skipWithoutChromium(ctx: Mocha.Context): void {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    console.warn(`    browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
+    ctx.skip();
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Serves a test app on 127.0.0.1 at a free port; returns its base URL and a closer. */
+export async function serve(t: TestApp): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Signs in through the login form, as a person would. */
+export async function logInWithForm(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+}

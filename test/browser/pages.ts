@@ -1,0 +1,40 @@
+import type { Deps } from '../../server/deps';
+
+/**
+ * Every page of Sightline, for the accessibility and CSP checks in `pages.test.ts`.
+ * Add yours here: `as` is who looks at it; `path` may be computed from data made in `prepare`
+ * (it receives the deps and the ids of the signed-in test accounts).
+ */
+export interface PageUnderTest {
+  name: string;
+  as: 'visitor' | 'user' | 'admin';
+  path: string | ((ctx: PageContext) => Promise<string>);
+  /** The status the page answers with (error pages are pages too). */
+  status?: number;
+}
+
+export interface PageContext {
+  deps: Deps;
+  adminId: number;
+  userId: number;
+}
+
+export const PAGES: PageUnderTest[] = [
+  { name: 'sign in', as: 'visitor', path: '/login' },
+  { name: 'sign up unavailable (invite only)', as: 'visitor', path: '/signup', status: 403 },
+  { name: 'not found', as: 'visitor', path: '/no-such-page', status: 404 },
+  { name: 'dashboard', as: 'user', path: '/' },
+  { name: 'account', as: 'user', path: '/account' },
+  { name: 'not found, signed in', as: 'user', path: '/no-such-page', status: 404 },
+  { name: 'admin: users', as: 'admin', path: '/admin/users' },
+  { name: 'admin: invites', as: 'admin', path: '/admin/invites' },
+  { name: 'admin: security log', as: 'admin', path: '/admin/audit' },
+  {
+    name: 'sign up with an invite',
+    as: 'visitor',
+    path: async ({ deps, adminId }) => {
+      const { createInvite } = await import('../../server/services/accounts/admin');
+      return `/signup?invite=${await createInvite(deps, null, adminId)}`;
+    },
+  },
+];
