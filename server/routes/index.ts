@@ -6,6 +6,7 @@ import { authRoutes } from './web/auth';
 import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
+import { privacyRoutes } from './web/privacy';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
@@ -21,6 +22,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(authRoutes(deps, auth));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(privacyRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
