@@ -2,6 +2,7 @@ import { JobRunner, Job } from './runner';
 import type { Deps } from '../server/deps';
 import { expireImageBlobsJob } from './expire-image-blobs';
 import { purgeExpiredTextJob } from './purge-expired-text';
+import { finishAccountDeletionsJob } from './finish-account-deletions';
 import { sweepBlobFilesJob } from './sweep-blob-files';
 import { maintainDatabaseJob } from './maintain-database';
 
@@ -12,6 +13,7 @@ import { maintainDatabaseJob } from './maintain-database';
 export const SCHEDULE: readonly Job[] = [
   expireImageBlobsJob,
   purgeExpiredTextJob,
+  finishAccountDeletionsJob,
   sweepBlobFilesJob,
   maintainDatabaseJob,
 ];

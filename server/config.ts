@@ -55,6 +55,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().optional(),
   ALLOWED_INTERNAL_HOSTS: hostList.default([]),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(120),
+  ZERO_RETENTION_ONLY: z.enum(['true', 'false', '']).default('false'),
 });
 
 export type Config = Readonly<{
@@ -87,6 +88,8 @@ export type Config = Readonly<{
   /** Hosts inside the network that webhooks and image URLs may reach. */
   allowedInternalHosts: readonly AllowedHost[];
   apiRateLimitPerMinute: number;
+  /** Every upload is described from memory and never written to disk. */
+  zeroRetentionOnly: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     allowedInternalHosts: Object.freeze(e.ALLOWED_INTERNAL_HOSTS),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    zeroRetentionOnly: e.ZERO_RETENTION_ONLY === 'true',
   });
 }
 

@@ -18,7 +18,8 @@ export function formatDuration(seconds: number | null): string {
   if (seconds === null) return 'until deleted';
   if (seconds === 0) return 'immediately';
   for (const [unit, label] of [[86400, 'day'], [3600, 'hour'], [60, 'minute']] as const) {
-    if (seconds % unit === 0) {
+    // One day reads as "24 hours", the way the setting is usually written (IMAGE_RETENTION=24h).
+    if (seconds % unit === 0 && !(unit === 86400 && seconds === 86400)) {
       const n = seconds / unit;
       return `${n} ${label}${n === 1 ? '' : 's'}`;
     }

@@ -12,7 +12,9 @@ export type AuditEventName =
   | 'invite.create'
   | 'invite.use'
   | 'user.disable'
-  | 'user.enable';
+  | 'user.enable'
+  | 'account.delete'
+  | 'account.restore';
 
 export interface AuditEventInput {
   userId: number | null;

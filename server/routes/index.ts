@@ -6,10 +6,15 @@ import { authRoutes } from './web/auth';
 import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
+import { privacyRoutes } from './web/privacy';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
+import { apiKeyRoutes } from './web/api-keys';
+import { webhookRoutes } from './web/webhooks';
+import { patternRoutes } from './web/patterns';
+import { usagePageRoutes } from './web/usage';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -21,8 +26,13 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(authRoutes(deps, auth));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(privacyRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
+  app.use(apiKeyRoutes(deps));
+  app.use(webhookRoutes(deps));
+  app.use(patternRoutes(deps));
+  app.use(usagePageRoutes(deps));
 }

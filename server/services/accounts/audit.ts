@@ -39,4 +39,6 @@ export const AUDIT_EVENT_LABELS: Record<AuditEventRow['event'], string> = {
   'invite.use': 'Invite link used',
   'user.disable': 'Account disabled',
   'user.enable': 'Account re-enabled',
+  'account.delete': 'Account deletion requested; all sessions ended',
+  'account.restore': 'Account deletion cancelled by signing in',
 };

@@ -4,6 +4,7 @@ import { dummyHash, verifyPassword } from '../../auth/passwords';
 import { findUserByEmail, SessionUser } from '../../db/users';
 import { recordAudit, RequestMeta } from './audit';
 import { normalizeEmail } from './email';
+import { restorePendingDeletion } from '../data-rights/account-deletion';
 
 export type LoginResult =
   | { ok: true; user: SessionUser }
@@ -37,5 +38,6 @@ export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, e
   }
   limits.loginFailuresPerAccount.reset(email);
   await recordAudit(deps, meta, { userId: user.id, event: 'login.success' });
+  await restorePendingDeletion(deps, meta, user.id);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }

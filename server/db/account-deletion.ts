@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+
+/** Accounts whose grace period is over and that still carry an identity. */
+export async function accountsDueForAnonymising(db: Knex, now: number): Promise<number[]> {
+  const rows = (await db('users').whereNotNull('deletion_due_at').where('deletion_due_at', '<=', now).whereNull('anonymised_at').select('id')) as {
+    id: number;
+  }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Removes what identifies a person and what they made, keeping only an anonymous account row
+ * (so foreign keys and the audit trail's event counts stay intact). Runs inside one transaction.
+ */
+export async function scrubAccount(trx: Knex, userId: number, replacement: { email: string; passwordHash: string }, now: number): Promise<void> {
+  await trx('deletion_receipts').where({ user_id: userId }).delete();
+  await trx('descriptions').where({ user_id: userId }).delete();
+  await trx('batches').where({ user_id: userId }).delete();
+  await trx('jobs').where({ user_id: userId }).delete();
+  await trx('sessions').where({ user_id: userId }).delete();
+  await trx('api_keys').where({ user_id: userId }).delete();
+  await trx('usage_events').where({ user_id: userId }).update({ user_id: null, image_id: null });
+  // The audit log keeps what happened and when, not who or from where.
+  await trx('audit_events').where({ user_id: userId }).update({ user_id: null, ip: null, user_agent: null, detail: null });
+  await trx('users').where({ id: userId }).update({
+    email: replacement.email,
+    name: '',
+    password_hash: replacement.passwordHash,
+    status: 'disabled',
+    image_retention: null,
+    text_retention_days: null,
+    describer_consent_destination: null,
+    describer_consent_at: null,
+    anonymised_at: now,
+    updated_at: now,
+  });
+}

@@ -1,0 +1,46 @@
+import type { Deps } from '../../deps';
+import { formatDuration } from '../../durations';
+import { allowedImageRetentions, UNPROCESSED_IMAGE_LIMIT_MS } from '../retention/policy';
+import { textRetentionOptions } from '../retention/settings';
+import { DELETION_GRACE_MS } from '../data-rights/account-deletion';
+import { parseDuration } from '../../durations';
+import { imageDestination, ImageDestination } from './destination';
+import { instancePrivacy } from './instance';
+
+/** What the public privacy page states, read from the running configuration, never hard-coded. */
+export interface PrivacyFacts {
+  defaultImageRetention: string;
+  maxImageRetention: string | null;
+  imageRetentionChoices: string[];
+  unprocessedLimit: string;
+  textRetentionChoices: string[];
+  deletionGrace: string;
+  destination: ImageDestination;
+  describerName: string;
+  zeroRetentionOnly: boolean;
+  publicDescribePage: boolean;
+  sessionCookie: string;
+  sessionIdle: string;
+  sessionAbsolute: string;
+}
+
+export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
+  const { config } = deps;
+  const instance = await instancePrivacy(deps);
+  return {
+    defaultImageRetention: formatDuration(config.imageRetention),
+    maxImageRetention: config.maxImageRetention === null ? null : formatDuration(config.maxImageRetention),
+    imageRetentionChoices: allowedImageRetentions(config).map((c) => formatDuration(parseDuration(c) ?? null)),
+    unprocessedLimit: formatDuration(UNPROCESSED_IMAGE_LIMIT_MS / 1000),
+    textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
+    deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
+    destination: imageDestination(config),
+    describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
+    zeroRetentionOnly: instance.zeroRetentionOnly,
+    publicDescribePage: instance.publicDescribePage,
+    // The name the session middleware gives the cookie (server/middleware/web-session.ts).
+    sessionCookie: config.https ? '__Host-sightline' : 'sightline.sid',
+    sessionIdle: formatDuration(config.sessionIdleMinutes * 60),
+    sessionAbsolute: formatDuration(config.sessionAbsoluteHours * 3600),
+  };
+}
