@@ -1,8 +1,10 @@
 import { runDashboardBench } from './dashboard';
+import { benchIngest } from './ingest';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
+  { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
 ];
 
 async function main(): Promise<void> {
