@@ -1,23 +1,23 @@
+import { runDashboardBench } from './dashboard';
 import { benchLocalDescriber } from './local-describer';
 
-/**
- * Every benchmark, one after the other (they would disturb each other's figures if run at once).
- * `npm run bench -- <name>` runs the ones whose name contains <name>.
- */
-const BENCHES: Array<[string, () => Promise<void>]> = [
-  ['offline describer', benchLocalDescriber],
+/** Every benchmark, one after another (they share the machine, so never in parallel). */
+const BENCHES: { name: string; run: () => Promise<void> }[] = [
+  { name: 'dashboard and login flood', run: runDashboardBench },
+  { name: 'offline describer', run: benchLocalDescriber },
 ];
 
 async function main(): Promise<void> {
+  // `npm run bench -- <word>` runs only the benchmarks whose name contains <word>.
   const only = process.argv[2];
-  for (const [name, run] of BENCHES) {
-    if (only && !name.includes(only)) continue;
-    console.log(`\n== ${name}`);
-    await run();
+  for (const bench of BENCHES) {
+    if (only && !bench.name.includes(only)) continue;
+    console.log(`\n== ${bench.name}`);
+    await bench.run();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
 });

@@ -11,6 +11,10 @@ import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
+import { apiKeyRoutes } from './web/api-keys';
+import { webhookRoutes } from './web/webhooks';
+import { patternRoutes } from './web/patterns';
+import { usagePageRoutes } from './web/usage';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -27,4 +31,8 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
+  app.use(apiKeyRoutes(deps));
+  app.use(webhookRoutes(deps));
+  app.use(patternRoutes(deps));
+  app.use(usagePageRoutes(deps));
 }
