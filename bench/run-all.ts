@@ -1,9 +1,11 @@
 import { runDashboardBench } from './dashboard';
+import { benchIngest } from './ingest';
 import { benchLocalDescriber } from './local-describer';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
+  { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
   { name: 'offline describer', run: benchLocalDescriber },
 ];
 

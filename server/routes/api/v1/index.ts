@@ -4,6 +4,8 @@ import { apiErrorHandler, apiNotFound, assignRequestId } from '../../../middlewa
 import { enforceScope, requireApiKey } from '../../../middleware/api-key-auth';
 import { perKeyRateLimit } from '../../../middleware/api-rate-limit';
 import { usageRoutes } from './usage';
+import { imageRoutes } from './images';
+import { batchRoutes } from './batches';
 
 /**
  * `/api/v1`: Bearer keys, no cookies (so no CSRF), one error shape. The order matters: the request
@@ -15,6 +17,10 @@ export function createApiV1Router(deps: Deps): express.Router {
   router.use(requireApiKey(deps));
   router.use(perKeyRateLimit(deps.config.apiRateLimitPerMinute, deps.clock));
   router.use(enforceScope);
+  // Large enough for image_base64 of a maximum-size upload (base64 is 4/3 of the bytes).
+  router.use(express.json({ limit: Math.ceil(deps.config.maxUploadBytes * 1.4) + 64 * 1024 }));
+  router.use(imageRoutes(deps));
+  router.use(batchRoutes(deps));
   router.use(usageRoutes(deps));
   router.use(apiNotFound);
   router.use(apiErrorHandler(deps));
