@@ -19,6 +19,8 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', deps.config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
+  // Compiled templates are kept whatever NODE_ENV says (Express only caches in production); edits need a restart.
+  app.set('view cache', true);
   app.locals.deps = deps;
   app.locals.user = null;
   app.locals.csrfToken = '';
@@ -32,7 +34,10 @@ export function createApp(deps: Deps): express.Express {
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.config));
   // Static files come before sessions: no database work for a stylesheet.
-  app.use(express.static(path.join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+  // Mounted by prefix so other paths never touch the disk.
+  for (const dir of ['css', 'js']) {
+    app.use(`/${dir}`, express.static(path.join(PROJECT_ROOT, 'public', dir), { index: false, maxAge: '1h' }));
+  }
   app.use(noStore);
   app.use(webSession(deps, auth));
 

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     await deps.describer.close();
     await db.destroy();
     logger.info('stopped');
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -27,6 +27,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
     },
-    destination,
+    // Asynchronous writes to stdout: a log line never blocks a request; flushed at shutdown.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

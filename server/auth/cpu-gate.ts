@@ -35,5 +35,5 @@ export class CpuGate {
   }
 }
 
-/** Leave one core for serving pages (on 2 cores: one hash at a time, ~5 logins/s at cost 12). */
-export const passwordGate = new CpuGate(Math.max(1, os.availableParallelism() - 1), 64);
+/** Leave one core for serving pages (on 2 cores: one hash at a time, ~5 logins/s at cost 12); at most ~3 s of waiting. */
+export const passwordGate = new CpuGate(Math.max(1, os.availableParallelism() - 1), 16);

@@ -1,3 +1,4 @@
+import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
@@ -33,8 +34,11 @@ export function createAuth(deps: Deps): Auth {
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // Every request re-reads the account, so a disabled user is signed out on their next request.
-  passport.deserializeUser<number>((id, done) => {
+  // Every request re-reads the account (with the session, in one query), so a disabled user is
+  // signed out on their next request.
+  passport.deserializeUser<number, express.Request>((req, id, done) => {
+    const loaded = sessionStore.takeUser(req.sessionID);
+    if (loaded !== undefined) return done(null, loaded?.id === id ? loaded : false);
     findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
   });
   return { passport, limits, sessionStore };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SessionUser } from './users';
 
 export interface SessionRow {
   sid: string;
@@ -8,8 +9,30 @@ export interface SessionRow {
   expires_at: number;
 }
 
-export async function findSession(db: Knex, sid: string): Promise<SessionRow | undefined> {
-  return db<SessionRow>('sessions').where({ sid }).first();
+export interface SessionWithUser extends SessionRow {
+  /** The signed-in account when the session has one and it is active. */
+  user: SessionUser | null;
+}
+
+/**
+ * The session and its active account in one query: every signed-in request runs this, so it is
+ * plain SQL (knex's builder costs more CPU than SQLite takes to answer).
+ */
+const SESSION_WITH_USER_SQL = `
+  select s.sid, s.user_id, s.data, s.created_at, s.expires_at,
+         u.id as u_id, u.email as u_email, u.name as u_name, u.role as u_role
+  from sessions s
+  left join users u on u.id = s.user_id and u.status = 'active'
+  where s.sid = ?`;
+
+type JoinedRow = SessionRow & { u_id: number | null; u_email: string; u_name: string; u_role: SessionUser['role'] };
+
+export async function findSessionWithUser(db: Knex, sid: string): Promise<SessionWithUser | undefined> {
+  const result: JoinedRow[] | { rows: JoinedRow[] } = await db.raw(SESSION_WITH_USER_SQL, [sid]);
+  const row = Array.isArray(result) ? result[0] : result.rows[0];
+  if (!row) return undefined;
+  const { u_id, u_email, u_name, u_role, ...session } = row;
+  return { ...session, user: u_id === null ? null : { id: u_id, email: u_email, name: u_name, role: u_role } };
 }
 
 /** Insert or replace a session's data; `created_at` is kept from the first insert (absolute lifetime). */

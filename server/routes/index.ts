@@ -11,6 +11,11 @@ import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
+import { apiKeyRoutes } from './web/api-keys';
+import { webhookRoutes } from './web/webhooks';
+import { patternRoutes } from './web/patterns';
+import { usagePageRoutes } from './web/usage';
+import { apiDocsRoutes } from './web/api-docs';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -27,4 +32,9 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
+  app.use(apiKeyRoutes(deps));
+  app.use(webhookRoutes(deps));
+  app.use(patternRoutes(deps));
+  app.use(usagePageRoutes(deps));
+  app.use(apiDocsRoutes(deps));
 }

@@ -114,3 +114,12 @@ export async function endpointLog(deps: Pick<Deps, 'db'>, userId: number, id: st
     })),
   };
 }
+
+/** Queues a `webhook.test` delivery to one endpoint and sends it at once; it shows in the log like any other. */
+export async function sendTestEvent(deps: Pick<Deps, 'db' | 'webhooks' | 'clock'>, userId: number, id: string): Promise<string> {
+  const row = await findEndpointRow(deps.db, userId, id);
+  if (!row || !deps.webhooks) throw new HttpError(404, 'No such webhook endpoint.', 'not_found');
+  const [deliveryId] = await deps.webhooks.enqueue(userId, 'webhook.test', { endpoint_id: id, message: 'A test event from Sightline.' }, id);
+  await deps.webhooks.runDue();
+  return deliveryId;
+}

@@ -4,6 +4,7 @@ import type { EmbeddedText } from '../types';
 import type { Signals } from './signals';
 import { detectObjectsAndFaces, loadHuman } from './detect/objects-and-faces';
 import { imageStats } from './detect/image-stats';
+import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
@@ -44,10 +45,7 @@ export class Pipeline {
 
   /** The first inference compiles wasm kernels (~600 ms); doing it at load keeps requests even. */
   private async warmUp(): Promise<void> {
-    const blank = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
-      'base64',
-    );
+    const blank = { data: Buffer.alloc(64 * 64 * 3, 255), width: 64, height: 64, originalWidth: 64, originalHeight: 64, hasAlpha: false };
     await detectObjectsAndFaces(this.human, blank, { mirrored: false });
   }
 
@@ -61,11 +59,13 @@ export class Pipeline {
         timings[name] = Math.round(performance.now() - start);
       }
     };
-    const stats = await timed('stats', () => imageStats(request.image));
-    const { objects, faces } = await timed('detect', () =>
-      detectObjectsAndFaces(this.human, request.image, { mirrored: this.options.mirroredPass }),
-    );
-    const text = await timed('ocr', () => this.ocr.read(request.image));
+    const decoded = await timed('decode', () => decodeImage(request.image));
+    const stats = await timed('stats', () => imageStats(decoded));
+    // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
+    const [{ objects, faces }, text] = await Promise.all([
+      timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass })),
+      timed('ocr', () => this.ocr.read(decoded)),
+    ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: this.options.mirroredPass, faces, text, timings };
   }
 

@@ -1,14 +1,8 @@
 import type { Deps } from '../../deps';
-import {
-  findBatch,
-  findDescriptions,
-  findImage,
-  imagesOfBatch,
-  latestJobOptions,
-  type BatchRow,
-  type DescriptionRow,
-  type ImageRow,
-} from '../../db/api-resources';
+import { latestJobOptions } from '../../db/api-resources';
+import { findImage, listBatchImages, type ImageRow } from '../../db/images';
+import { findBatch, type BatchRow } from '../../db/batches';
+import { descriptionsFor, type DescriptionRow } from '../../db/descriptions';
 
 /** How the API, webhooks and exports show one image and its result: snake_case, ISO times. */
 export interface ImageResource {
@@ -129,8 +123,8 @@ function presentResult(d: DescriptionRow, pattern: PatternRef): ResultResource {
 /** Results for many images in three queries; the pattern of each comes from its job, else its batch. */
 export async function presentImages(deps: Pick<Deps, 'db'>, images: ImageRow[]): Promise<ImageResource[]> {
   const ids = images.map((i) => i.id);
-  const [descriptions, jobOptions] = await Promise.all([findDescriptions(deps.db, ids), latestJobOptions(deps.db, ids)]);
-  const byImage = new Map(descriptions.map((d) => [d.image_id, d]));
+  const userId = images[0]?.user_id ?? 0;
+  const [byImage, jobOptions] = await Promise.all([descriptionsFor(deps.db, userId, ids), latestJobOptions(deps.db, ids)]);
   const batchIds = [...new Set(images.map((i) => i.batch_id))];
   const batches: BatchRow[] = batchIds.length ? await deps.db<BatchRow>('batches').whereIn('id', batchIds) : [];
   const batchOptions = new Map(batches.map((b) => [b.id, parseJson<Record<string, unknown>>(b.options_json, {})]));
@@ -162,7 +156,7 @@ const UNFINISHED = new Set(['queued', 'processing']);
 export async function loadBatchResource(deps: Pick<Deps, 'db'>, userId: number, batchId: string): Promise<BatchResource | undefined> {
   const batch = await findBatch(deps.db, userId, batchId);
   if (!batch) return undefined;
-  const images = await presentImages(deps, await imagesOfBatch(deps.db, batch.id));
+  const images = await presentImages(deps, await listBatchImages(deps.db, userId, batch.id));
   const count = (status: string) => images.filter((i) => i.status === status).length;
   return {
     id: batch.id,

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { ColourShare, ImageStats } from '../signals';
+import { fromDecoded, type DecodedImage } from './decode';
 
 /** Statistics come from a thumbnail: 96 px is plenty for colour shares and costs ~1 ms. */
 const THUMB = 96;
@@ -34,16 +34,8 @@ export function colourName(r: number, g: number, b: number): string {
 }
 
 /** Colour shares, chroma, flatness, sky and greenery from a small thumbnail of the image. */
-export async function imageStats(image: Buffer): Promise<ImageStats> {
-  const base = sharp(image, { failOn: 'none' }).rotate();
-  const meta = await base.metadata();
-  const { data, info } = await base
-    .clone()
-    .resize(THUMB, THUMB, { fit: 'inside' })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+export async function imageStats(image: DecodedImage): Promise<ImageStats> {
+  const { data, info } = await fromDecoded(image).resize(THUMB, THUMB, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
   const pixels = info.width * info.height;
   const names = new Map<string, number>();
   const bins = new Map<number, number>();
@@ -72,15 +64,15 @@ export async function imageStats(image: Buffer): Promise<ImageStats> {
     .sort((a, b) => b.share - a.share);
   const topBins = [...bins.values()].sort((a, b) => b - a);
   return {
-    width: meta.autoOrient?.width ?? meta.width ?? info.width,
-    height: meta.autoOrient?.height ?? meta.height ?? info.height,
+    width: image.originalWidth,
+    height: image.originalHeight,
     colours,
     meanChroma: round(chroma / pixels),
     flatness: round(((topBins[0] ?? 0) + (topBins[1] ?? 0)) / pixels),
     skyShare: round(sky / (topRows * info.width)),
     greenShare: round(green / pixels),
     luminance: round(luminance / pixels),
-    hasAlpha: meta.hasAlpha === true,
+    hasAlpha: image.hasAlpha,
   };
 }
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import type { Human, Config, Result } from '@vladmandic/human';
 import type { DetectedFace, DetectedObject, RelativeBox } from '../signals';
+import { fromDecoded, type DecodedImage } from './decode';
 
 /** CenterNet's input is 512 px; 1024 keeps small objects visible while bounding the wasm heap. */
 const DETECTOR_MAX_SIDE = 1024;
@@ -62,14 +62,11 @@ function relative(box: [number, number, number, number]): RelativeBox {
 /** Decodes and downsizes once, then runs CenterNet and BlazeFace on the image and its mirror. */
 export async function detectObjectsAndFaces(
   human: Human,
-  image: Buffer,
+  image: DecodedImage,
   options: { mirrored: boolean },
 ): Promise<{ objects: DetectedObject[]; faces: DetectedFace[] }> {
-  const { data, info } = await sharp(image, { failOn: 'none' })
-    .rotate()
+  const { data, info } = await fromDecoded(image)
     .resize(DETECTOR_MAX_SIDE, DETECTOR_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
   const pixels = new Int32Array(data.length);

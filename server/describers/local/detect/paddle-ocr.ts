@@ -1,9 +1,7 @@
 import sharp from 'sharp';
 import type { RelativeBox, TextLine, TextSignals } from '../signals';
 import { isReadable, readableWeight, readingOrder } from './text-filter';
-
-/** PaddleOCR's detector runs at the input's full resolution, so inputs are bounded first. */
-const OCR_MAX_SIDE = 1280;
+import { fromDecoded, type DecodedImage } from './decode';
 
 interface PaddleLine {
   text: string;
@@ -19,7 +17,8 @@ interface PaddleModule {
 
 export interface OcrEngine {
   readonly name: TextSignals['engine'];
-  read(image: Buffer): Promise<TextSignals>;
+  /** PaddleOCR's detector runs at the input's full resolution: the decoded copy is bounded to 1280 px. */
+  read(image: DecodedImage): Promise<TextSignals>;
   close(): Promise<void>;
 }
 
@@ -48,17 +47,14 @@ export async function createPaddleOcr(): Promise<OcrEngine> {
   return {
     name: 'paddleocr',
     async read(image) {
-      const base = sharp(image, { failOn: 'none' })
-        .rotate()
-        .resize(OCR_MAX_SIDE, OCR_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .flatten({ background: '#ffffff' });
-      const { data: png, info } = await base.clone().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+      // Uncompressed PNG: the OCR package only takes encoded images, and zlib would cost ~20 ms.
+      const { data: png, info } = await fromDecoded(image).png({ compressionLevel: 0 }).toBuffer({ resolveWithObject: true });
       const upright = await readAt(png, info.width, info.height);
       let best: TextSignals = { engine: 'paddleocr', rotation: 0, lines: upright.lines, rawLineCount: upright.raw };
       // The pipeline has no angle classifier: sideways text is found as boxes but reads as junk.
       if (upright.lines.length === 0 && upright.raw >= 2) {
         for (const rotation of [90, 270] as const) {
-          const turned = await sharp(png).rotate(rotation).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+          const turned = await sharp(png).rotate(rotation).png({ compressionLevel: 0 }).toBuffer({ resolveWithObject: true });
           const attempt = await readAt(turned.data, turned.info.width, turned.info.height);
           if (readableWeight(attempt.lines) > readableWeight(best.lines)) {
             best = { engine: 'paddleocr', rotation, lines: attempt.lines, rawLineCount: attempt.raw };

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
 import type { RelativeBox, TextLine } from '../signals';
 import type { OcrEngine } from './paddle-ocr';
 import { isReadable, readingOrder } from './text-filter';
+import { fromDecoded } from './decode';
 
 /** Tesseract reports 0..100; its lines on photos are confident-looking junk below this. */
 const MIN_TESSERACT_CONFIDENCE = 0.8;
@@ -23,12 +23,7 @@ export async function createTesseractOcr(): Promise<OcrEngine> {
   return {
     name: 'tesseract',
     async read(image) {
-      const { data: png, info } = await sharp(image, { failOn: 'none' })
-        .rotate()
-        .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true })
-        .flatten({ background: '#ffffff' })
-        .png({ compressionLevel: 1 })
-        .toBuffer({ resolveWithObject: true });
+      const { data: png, info } = await fromDecoded(image).png({ compressionLevel: 0 }).toBuffer({ resolveWithObject: true });
       const { data } = await worker.recognize(png, {}, { blocks: true });
       const all: TextLine[] = (data.blocks ?? []).flatMap((b) =>
         b.paragraphs.flatMap((p) =>

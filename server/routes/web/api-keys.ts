@@ -1,0 +1,36 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { flash } from '../../middleware/flash';
+import { ApiKeyInputError, createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys';
+
+/** `/account/api-keys`: create (the key is shown once, on the answer to the form), list, revoke. */
+export function apiKeyRoutes(deps: Deps): Router {
+  const router = Router();
+  router.use('/account/api-keys', requireUser);
+
+  const render = async (req: Request, res: Response, extra: { newKey?: string; error?: string } = {}) => {
+    res.render('api-keys/index', { title: 'API keys', keys: await listApiKeys(deps, req.user!.id), newKey: extra.newKey, error: extra.error });
+  };
+
+  router.get('/account/api-keys', (req, res) => render(req, res));
+
+  router.post('/account/api-keys', async (req, res) => {
+    try {
+      const { key } = await createApiKey(deps, req.user!.id, { name: String(req.body?.name ?? ''), scope: String(req.body?.scope ?? '') });
+      // Rendered, not redirected: the key must not survive in a session or a reloadable URL.
+      await render(req, res.status(201), { newKey: key });
+    } catch (err) {
+      if (!(err instanceof ApiKeyInputError)) throw err;
+      await render(req, res.status(422), { error: err.message });
+    }
+  });
+
+  router.post('/account/api-keys/:id/revoke', async (req, res) => {
+    const revoked = await revokeApiKey(deps, req.user!.id, Number(req.params.id));
+    flash(req, revoked ? 'success' : 'error', revoked ? 'The key was revoked; it stopped working at once.' : 'No such active key.');
+    res.redirect(303, '/account/api-keys');
+  });
+
+  return router;
+}

@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { flash } from '../../middleware/flash';
+import { HttpError } from '../../middleware/errors';
+import { preparedUploads, uploadImages } from '../../middleware/upload';
+import { createPattern, deletePattern, getPattern, listPatterns, patternVersions, PatternInputError, updatePattern, SCHEMA_LIMITS } from '../../patterns';
+import { testPatternOnImage } from '../../patterns/test-run';
+import { loadImageResource } from '../../services/api-resources';
+
+const EXAMPLE_SCHEMA = JSON.stringify(
+  {
+    type: 'object',
+    additionalProperties: false,
+    required: ['product_type', 'colours', 'has_people'],
+    properties: {
+      product_type: { type: 'string', description: 'What kind of product is shown' },
+      colours: { type: 'array', items: { type: 'string' } },
+      has_people: { type: 'boolean' },
+    },
+  },
+  null,
+  2,
+);
+
+function formOf(req: Request): { name: string; instructions: string; schema: string } {
+  return { name: String(req.body?.name ?? ''), instructions: String(req.body?.instructions ?? ''), schema: String(req.body?.schema ?? '') };
+}
+
+/** Patterns: list, create, show (with versions and a test upload), edit (a new version), delete. */
+export function patternRoutes(deps: Deps): Router {
+  const router = Router();
+  router.use('/patterns', requireUser);
+
+  const renderForm = (res: Response, view: { action: string; heading: string; form: Record<string, string>; errors?: Record<string, string[]> }) =>
+    res.render('patterns/form', { title: view.heading, limits: SCHEMA_LIMITS, errors: {}, ...view });
+
+  router.get('/patterns', async (req, res) => {
+    res.render('patterns/index', { title: 'Patterns', patterns: await listPatterns(deps, req.user!.id) });
+  });
+
+  router.get('/patterns/new', (_req, res) => renderForm(res, { action: '/patterns', heading: 'New pattern', form: { name: '', instructions: '', schema: EXAMPLE_SCHEMA } }));
+
+  router.post('/patterns', async (req, res) => {
+    try {
+      const pattern = await createPattern(deps, req.user!.id, formOf(req));
+      flash(req, 'success', `Pattern "${pattern.name}" saved as version 1.`);
+      res.redirect(303, `/patterns/${pattern.id}`);
+    } catch (err) {
+      if (!(err instanceof PatternInputError)) throw err;
+      renderForm(res.status(422), { action: '/patterns', heading: 'New pattern', form: formOf(req), errors: err.fields });
+    }
+  });
+
+  router.get('/patterns/:id', async (req, res) => {
+    const [pattern, versions] = await Promise.all([getPattern(deps, req.user!.id, req.params.id), patternVersions(deps, req.user!.id, req.params.id)]);
+    res.render('patterns/show', { title: pattern.name, pattern, versions });
+  });
+
+  router.get('/patterns/:id/edit', async (req, res) => {
+    const p = await getPattern(deps, req.user!.id, req.params.id);
+    renderForm(res, { action: `/patterns/${p.id}`, heading: `Edit ${p.name}`, form: { name: p.name, instructions: p.instructions, schema: p.schemaText } });
+  });
+
+  router.post('/patterns/:id', async (req, res) => {
+    try {
+      const pattern = await updatePattern(deps, req.user!.id, req.params.id, formOf(req));
+      flash(req, 'success', `Saved as version ${pattern.version}. Earlier manifests keep the version they were made with.`);
+      res.redirect(303, `/patterns/${pattern.id}`);
+    } catch (err) {
+      if (!(err instanceof PatternInputError)) throw err;
+      renderForm(res.status(422), { action: `/patterns/${req.params.id}`, heading: 'Edit pattern', form: formOf(req), errors: err.fields });
+    }
+  });
+
+  router.post('/patterns/:id/delete', async (req, res) => {
+    await deletePattern(deps, req.user!.id, req.params.id);
+    flash(req, 'success', 'The pattern was deleted.');
+    res.redirect(303, '/patterns');
+  });
+
+  router.post('/patterns/:id/test', uploadImages(deps), async (req, res) => {
+    const patternId = String(req.params.id);
+    const imageId = await testPatternOnImage(deps, req.user!.id, patternId, preparedUploads(req));
+    res.redirect(303, `/patterns/${encodeURIComponent(patternId)}/tests/${encodeURIComponent(imageId)}`);
+  });
+
+  router.get('/patterns/:id/tests/:imageId', async (req, res) => {
+    const pattern = await getPattern(deps, req.user!.id, req.params.id);
+    const image = await loadImageResource(deps, req.user!.id, req.params.imageId);
+    if (!image) throw new HttpError(404, 'Not found', 'not_found');
+    const pending = image.status === 'queued' || image.status === 'processing';
+    res.render('patterns/test', { title: `Test of ${pattern.name}`, pattern, image, pending });
+  });
+
+  return router;
+}
