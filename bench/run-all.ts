@@ -1,10 +1,12 @@
 import { runDashboardBench } from './dashboard';
 import { benchIngest } from './ingest';
+import { runQueueThroughputBench } from './queue-throughput';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
   { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
+  { name: 'queue throughput: 200 images, 500 ms model latency, concurrency 8', run: runQueueThroughputBench },
 ];
 
 async function main(): Promise<void> {
