@@ -2,6 +2,7 @@ import { runDashboardBench } from './dashboard';
 import { benchIngest } from './ingest';
 import { runQueueThroughputBench } from './queue-throughput';
 import { benchLocalDescriber } from './local-describer';
+import { benchApiOverhead } from './api-overhead';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -9,6 +10,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
   { name: 'queue throughput: 200 images, 500 ms model latency, concurrency 8', run: runQueueThroughputBench },
   { name: 'offline describer', run: benchLocalDescriber },
+  { name: 'api: POST /images?wait overhead, webhook delivery latency', run: benchApiOverhead },
 ];
 
 async function main(): Promise<void> {
