@@ -1,5 +1,6 @@
 import { JobRunner, Job } from './runner';
 import type { Deps } from '../server/deps';
+import { failInterruptedZeroRetention } from '../server/db/zero-retention';
 import { expireImageBlobsJob } from './expire-image-blobs';
 import { purgeExpiredTextJob } from './purge-expired-text';
 import { finishAccountDeletionsJob } from './finish-account-deletions';
@@ -23,6 +24,8 @@ export const SCHEDULE: readonly Job[] = [
 /** Catches up on everything due, then starts the ticks. Stop it on shutdown. */
 export async function startJobs(deps: Deps, jobs: readonly Job[] = SCHEDULE): Promise<JobRunner> {
   const runner = new JobRunner(deps, jobs);
+  // Zero-retention images lived only in the memory of the process that stopped.
+  await failInterruptedZeroRetention(deps.db, 'The server restarted before this image was described; it was never stored, so upload it again.', deps.clock.now().getTime());
   await runner.catchUp();
   runner.start();
   return runner;

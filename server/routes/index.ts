@@ -7,6 +7,7 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { privacyRoutes } from './web/privacy';
+import { zeroRetentionRoutes } from './web/zero-retention';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
@@ -28,6 +29,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));
+  app.use(zeroRetentionRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));

@@ -11,6 +11,8 @@ import { libraryPage, markReviewed, workingCopy, editDescription } from '../../s
 import { exportRecords } from '../../services/exports';
 import { sendExport, inlineDisposition } from './export-response';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
+import { zeroRetentionOnlyGate } from './zero-retention';
+import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
 import { needsDescriberConsent } from '../../services/privacy/consent';
 import { uploadRetentionChoices, applyBatchRetention } from '../../services/retention/settings';
 
@@ -31,10 +33,11 @@ export function imageRoutes(deps: Deps): Router {
       destination: deps.describer.destination,
       needsConsent: await needsDescriberConsent(deps, req.user!.id),
       retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
+      zeroRetentionCapacity: ZERO_RETENTION_CAPACITY,
     });
   });
 
-  router.post('/images', requireUser, requireDescriberConsent(deps), uploadImages(deps), async (req, res) => {
+  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), uploadImages(deps), async (req, res) => {
     const result = await submitUpload(deps, req.user!.id, preparedUploads(req), req.body as Record<string, unknown>);
     if (!result.ok) {
       flash(req, 'error', result.error);

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { signUp, SignedUp } from '../../helpers/session';
+import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
+import { waitFor } from '../../helpers/queue-fixtures';
+import { fixture } from '../../helpers/image-fixtures';
+import { databaseBytes, imageTraces } from '../../helpers/file-scan';
+import { zeroRetentionQueue, ZERO_RETENTION_CAPACITY } from '../../../server/services/zero-retention';
+
+/** Every file under DATA_DIR with its size, except the SQLite files themselves. */
+function dataDirListing(t: TestApp): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? [`${full}/`, ...walk(full)] : [`${full} ${fs.statSync(full).size}`];
+    });
+  return walk(t.dataDir).filter((line) => !line.includes('sightline.sqlite'));
+}
+
+describe('zero-retention batches', () => {
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let alice: SignedUp;
+  beforeEach(async () => {
+    fake = await startFakeOpenAI();
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl });
+    alice = await signUp(t.app);
+  });
+  afterEach(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('write nothing under DATA_DIR except text rows: no blob, no temp file, no image bytes in the database', async () => {
+    const before = dataDirListing(t);
+    const res = await alice.agent
+      .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
+      .attach('images', fixture('dog.jpg'), 'dog.jpg')
+      .attach('images', fixture('cat.png'), 'cat.png')
+      .expect(303);
+    const batchId = res.headers.location.split('/').pop();
+    await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.status === 'done'), 10_000, 'described');
+    expect(fake.requests).to.have.length(2);
+    expect(dataDirListing(t)).to.deep.equal(before);
+    expect(fs.existsSync(t.deps.blobs.dir) ? fs.readdirSync(t.deps.blobs.dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
+    const rows = await t.deps.db('images').where({ batch_id: batchId });
+    expect(rows.every((r) => r.blob_key === null)).to.equal(true);
+    expect(await t.deps.db('descriptions').whereIn('image_id', rows.map((r) => r.id))).to.have.length(2);
+    expect((await t.deps.db('batches').where({ id: batchId }).first()).zero_retention).to.equal(1);
+    expect(imageTraces(databaseBytes(t.config.databaseFile))).to.deep.equal([]);
+  });
+
+  it('answers 503 "busy, try again" with Retry-After when the in-memory queue is full, storing nothing', async () => {
+    zeroRetentionQueue(t.deps).reserve(ZERO_RETENTION_CAPACITY);
+    const res = await alice.agent
+      .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
+      .attach('images', fixture('dog.jpg'), 'dog.jpg')
+      .expect(503);
+    expect(res.headers['retry-after']).to.equal('30');
+    expect(res.text).to.contain('busy').and.to.contain('Try again');
+    expect(await t.deps.db('images')).to.deep.equal([]);
+  });
+
+  it('sends every upload to the in-memory path when zero retention is the only mode', async () => {
+    await alice.agent.post('/admin/privacy').type('form').send({ _csrf: alice.csrf, zero_retention_only: 'on' }).expect(303);
+    const query = `?_csrf=${encodeURIComponent(alice.csrf)}`;
+    const res = await alice.agent.post(`/images${query}`).attach('images', fixture('dog.jpg'), 'dog.jpg');
+    expect(res.status).to.equal(307);
+    expect(res.headers.location).to.equal(`/images/zero-retention${query}`);
+    expect(await t.deps.db('images')).to.deep.equal([]);
+    expect((await alice.agent.get('/privacy')).text).to.contain('every upload is described from memory');
+  });
+});
