@@ -1,12 +1,13 @@
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors';
 
+/** JSON callers (paths under /api/, or fetch asking for JSON first) get a status, not a login page. */
 function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.originalUrl.startsWith('/api/');
+  return req.originalUrl.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
 }
 
 /**
- * Lets signed-in users through. Pages redirect to /login; JSON routes under /api/ answer 401.
+ * Lets signed-in users through. Pages redirect to /login; JSON callers get 401.
  * After it, `req.user` is set (and `res.locals.user` for views).
  */
 export const requireUser: RequestHandler = (req, res, next) => {

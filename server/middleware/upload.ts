@@ -55,14 +55,14 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps) => [number, string]> = {
+const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, field: string) => [number, string]> = {
   LIMIT_FILE_SIZE: (err, deps) => [413, `${fileLabel(err)} is larger than the ${deps.config.maxUploadBytes / 1024 / 1024} MB limit per image. Nothing was uploaded.`],
   LIMIT_FILE_COUNT: () => [413, `At most ${MAX_FILES_PER_UPLOAD} images per upload. Nothing was uploaded; send them in smaller groups.`],
   LIMIT_PART_COUNT: () => [413, 'The upload has too many parts. Nothing was uploaded.'],
   LIMIT_FIELD_VALUE: () => [413, 'A form field is too long. Nothing was uploaded.'],
   LIMIT_FIELD_COUNT: () => [400, 'The upload has too many form fields. Nothing was uploaded.'],
   LIMIT_FIELD_KEY: () => [400, 'A form field name is too long. Nothing was uploaded.'],
-  LIMIT_UNEXPECTED_FILE: () => [400, 'Files must be sent in the "images" field. Nothing was uploaded.'],
+  LIMIT_UNEXPECTED_FILE: (_err, _deps, field) => [400, `Files must be sent in the "${field}" field. Nothing was uploaded.`],
 };
 
 /** multer 2.5 names the file on size errors; its type definitions do not say so yet. */
@@ -71,10 +71,10 @@ function fileLabel(err: MulterError): string {
   return name ? `"${name.slice(0, 100)}"` : 'A file';
 }
 
-function toHttpError(err: unknown, deps: Deps): unknown {
+function toHttpError(err: unknown, deps: Deps, field: string): unknown {
   if (err instanceof MulterError) {
     const describe = LIMIT_MESSAGES[err.code];
-    const [status, message] = describe ? describe(err, deps) : [400, 'The upload was malformed. Nothing was uploaded.'];
+    const [status, message] = describe ? describe(err, deps, field) : [400, 'The upload was malformed. Nothing was uploaded.'];
     return new HttpError(status, message, err.code.toLowerCase());
   }
   // busboy's parse errors ("Unexpected end of form", "Malformed part header") are the client's.
@@ -84,13 +84,16 @@ function toHttpError(err: unknown, deps: Deps): unknown {
   return err;
 }
 
-/** Parses `images` (up to 100 files) and the option fields; req.files then carries PreparedUploads. */
-export function uploadImages(deps: Deps): RequestHandler {
+/**
+ * Parses `images` (up to 100 files) and the option fields; req.files then carries PreparedUploads.
+ * The API sends one file as `image`, hence the field and count parameters.
+ */
+export function uploadImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_PER_UPLOAD): RequestHandler {
   const parse = multer({
     storage: new WorkingCopyStorage(deps),
-    limits: { fileSize: deps.config.maxUploadBytes, files: MAX_FILES_PER_UPLOAD, ...FIELD_LIMITS },
-  }).array('images', MAX_FILES_PER_UPLOAD);
-  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? toHttpError(err, deps) : undefined));
+    limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
+  }).array(field, maxFiles);
+  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? toHttpError(err, deps, field) : undefined));
 }
 
 /** The prepared uploads of a request that went through uploadImages, in the order they were sent. */

@@ -96,3 +96,23 @@ describe('sign up, log in, log out', () => {
     await logIn(request.agent(t.app), 'bystander@example.test');
   });
 });
+
+describe('requireUser and requireAdmin', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(async () => t.close());
+
+  it('answer a signed-out JSON caller with 401 instead of a redirect', async () => {
+    const res = await request(t.app).get('/account').set('accept', 'application/json').expect(401);
+    expect(res.body.error.code).to.equal('unauthorized');
+  });
+
+  it('answer a signed-in non-admin with 403 on admin pages, in JSON when asked', async () => {
+    await signUp(t.app);
+    const user = await signUp(t.app);
+    const res = await user.agent.get('/admin/users').set('accept', 'application/json').expect(403);
+    expect(res.body.error.code).to.equal('forbidden');
+  });
+});

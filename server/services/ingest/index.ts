@@ -99,6 +99,33 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
   return { batchId, imageIds };
 }
 
+/**
+ * Adds one prepared upload to an existing batch of the user (the API's `batch_id`), in one transaction
+ * with its job; `options` override the batch's for this image only. Undefined when the batch is not theirs.
+ */
+export async function addToBatch(
+  deps: Deps,
+  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions> },
+): Promise<string | undefined> {
+  const now = deps.clock.now().getTime();
+  const id = randomId();
+  try {
+    const added = await deps.db.transaction(async (trx) => {
+      const batch = await trx('batches').where({ id: args.batchId, user_id: args.userId }).first();
+      if (!batch) return false;
+      await insertImage(trx, imageRow(deps, id, args.batchId, args.userId, args.upload, now));
+      if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
+      return true;
+    });
+    if (added) return id;
+  } catch (err) {
+    await discardUploads(deps, [args.upload]);
+    throw err;
+  }
+  await discardUploads(deps, [args.upload]);
+  return undefined;
+}
+
 function imageRow(deps: Deps, id: string, batchId: string, userId: number, upload: PreparedUpload, now: number): ImageRow {
   const base = {
     id,

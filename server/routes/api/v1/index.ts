@@ -4,6 +4,9 @@ import { apiErrorHandler, apiNotFound, assignRequestId } from '../../../middlewa
 import { enforceScope, requireApiKey } from '../../../middleware/api-key-auth';
 import { perKeyRateLimit } from '../../../middleware/api-rate-limit';
 import { usageRoutes } from './usage';
+import { imageRoutes } from './images';
+import { batchRoutes } from './batches';
+import { openApiDocument } from '../../../api-docs/openapi';
 
 /**
  * `/api/v1`: Bearer keys, no cookies (so no CSRF), one error shape. The order matters: the request
@@ -12,9 +15,17 @@ import { usageRoutes } from './usage';
 export function createApiV1Router(deps: Deps): express.Router {
   const router = express.Router();
   router.use(assignRequestId);
+  // The document is public, like the docs page rendered from it.
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(deps.config.baseUrl ?? ''));
+  });
   router.use(requireApiKey(deps));
   router.use(perKeyRateLimit(deps.config.apiRateLimitPerMinute, deps.clock));
   router.use(enforceScope);
+  // Large enough for image_base64 of a maximum-size upload (base64 is 4/3 of the bytes).
+  router.use(express.json({ limit: Math.ceil(deps.config.maxUploadBytes * 1.4) + 64 * 1024 }));
+  router.use(imageRoutes(deps));
+  router.use(batchRoutes(deps));
   router.use(usageRoutes(deps));
   router.use(apiNotFound);
   router.use(apiErrorHandler(deps));

@@ -1,0 +1,73 @@
+import express, { type Request } from 'express';
+import type { Deps } from '../../../deps';
+import { apiPrincipal } from '../../../middleware/api-key-auth';
+import { HttpError } from '../../../middleware/errors';
+import { preparedUploads, uploadImages } from '../../../middleware/upload';
+import { discardUploads } from '../../../services/ingest';
+import { isFinished, submitApiImage, waitForImage } from '../../../services/api-images';
+import { countRetrieved, deleteApiImage, getApiImage, listApiImages, patchApiImage, regenerateApiImage, type ListQuery } from '../../../services/api-images/manage';
+import { sendIdempotent } from './idempotent';
+
+/** The longest `?wait=` honoured, in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+function waitSeconds(req: Request): number {
+  if (req.query.wait === undefined) return 0;
+  const n = Number(req.query.wait);
+  if (!Number.isFinite(n) || n < 0) throw new HttpError(400, 'wait must be a number of seconds from 0 to 60.', 'invalid_query');
+  return Math.min(n, MAX_WAIT_SECONDS);
+}
+
+/** Multipart bodies go through the upload storage engine; JSON was parsed by the router. */
+const multipartOnly = (deps: Deps): express.RequestHandler => {
+  const upload = uploadImages(deps, 'image', 1);
+  return (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next());
+};
+
+export function imageRoutes(deps: Deps): express.Router {
+  const router = express.Router();
+
+  router.post('/images', multipartOnly(deps), async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    const uploads = preparedUploads(req);
+    const wait = waitSeconds(req);
+    const fileHash = uploads[0]?.status === 'ready' ? uploads[0].facts.sha256 : null;
+    await sendIdempotent(deps, req, res, async () => {
+      const created = await submitApiImage(deps, userId, { upload: uploads[0], fields: (req.body ?? {}) as Record<string, unknown> });
+      const image = wait > 0 ? ((await waitForImage(deps, userId, created.id, wait)) ?? created) : created;
+      if (isFinished(image)) await countRetrieved(deps, userId, [image]);
+      return { status: isFinished(image) ? 200 : 202, body: image };
+    }, fileHash, () => discardUploads(deps, uploads));
+  });
+
+  router.get('/images', async (req, res) => {
+    res.json(await listApiImages(deps, apiPrincipal(res).userId, req.query as ListQuery));
+  });
+
+  router.get('/images/:id', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    const image = await getApiImage(deps, userId, req.params.id);
+    await countRetrieved(deps, userId, [image]);
+    res.json(image);
+  });
+
+  router.patch('/images/:id', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await patchApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
+  });
+
+  router.delete('/images/:id', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => {
+      await deleteApiImage(deps, userId, req.params.id);
+      return { status: 204, body: null };
+    });
+  });
+
+  router.post('/images/:id/regenerate', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => ({ status: 202, body: await regenerateApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import type { Deps } from '../../deps';
+import { HttpError } from '../../middleware/errors';
+import { createBatch } from '../ingest';
+import { describeDefaults } from '../ingest/submit';
+import { OptionsError, parseDescribeOptions } from '../ingest/options';
+import { patternSpec } from '../../patterns';
+import { cancelBatch } from '../describe/control';
+import { loadBatchResource, type BatchResource } from '../api-resources';
+import { asFormFields } from '.';
+import { countRetrieved } from './manage';
+
+/** An empty batch with its options; images join it with `batch_id`. */
+export async function createApiBatch(deps: Deps, userId: number, body: Record<string, unknown>): Promise<BatchResource> {
+  const fields = asFormFields(body);
+  let options;
+  try {
+    options = parseDescribeOptions(fields, await describeDefaults(deps, userId));
+  } catch (err) {
+    if (err instanceof OptionsError) throw new HttpError(400, err.message, 'invalid_options');
+    throw err;
+  }
+  if (fields.pattern_id) options.pattern = await patternSpec(deps, userId, fields.pattern_id);
+  const { batchId } = await createBatch(deps, { userId, uploads: [], options, name: fields.name ?? '' });
+  return getApiBatch(deps, userId, batchId, false);
+}
+
+export async function getApiBatch(deps: Deps, userId: number, batchId: string, count = true): Promise<BatchResource> {
+  const batch = await loadBatchResource(deps, userId, batchId);
+  if (!batch) throw new HttpError(404, 'No such batch.', 'not_found');
+  if (count) await countRetrieved(deps, userId, batch.images);
+  return batch;
+}
+
+export async function cancelApiBatch(deps: Deps, userId: number, batchId: string): Promise<BatchResource & { cancelled: number }> {
+  const { cancelled } = await cancelBatch(deps, userId, batchId);
+  return { ...(await getApiBatch(deps, userId, batchId, false)), cancelled };
+}

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
+import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
+import { addImages, seedBatch } from '../helpers/queue-fixtures';
+import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+
+describe('live batch progress in a real browser', function () {
+  this.timeout(60_000);
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async function () {
+    skipWithoutChromium(this);
+    fake = await startFakeOpenAI({ latencyMs: 700 });
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, QUEUE_CONCURRENCY: '1' });
+    server = await serve(t);
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+    page.on('console', (msg) => {
+      // Failed requests are caught below with their path; the browser's own favicon probe is not ours.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(msg.text());
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`${res.status()} ${new URL(res.url()).pathname}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('shows each description as it arrives, without a reload', async () => {
+    const owner = await signUp(t.app, { email: 'live@example.test' });
+    await logInWithForm(page, server.url, 'live@example.test', DEFAULT_PASSWORD);
+    const { batchId } = await seedBatch(t, {}, owner.user.id);
+    const ids = await addImages(t, owner.user.id, batchId, 3);
+
+    await page.goto(`${server.url}/batches/${batchId}`);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    expect(await page.locator('[data-progress-text]').textContent()).to.contain('0 of 3 described');
+    expect(await page.locator('[data-reload-hint]').isHidden()).to.equal(true);
+
+    await t.deps.queue.start();
+    await page.waitForFunction(() => document.querySelector('[data-progress-text]')?.textContent?.includes('3 of 3 described'), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === n,
+      ids.length,
+      { timeout: 5_000 },
+    );
+    const alt = await page.locator(`[data-image-id="${ids[0]}"] textarea[name="alt_text"]`).inputValue();
+    expect(alt).to.equal('Red bicycle leaning against a brick wall on a sunny street');
+    expect(await page.locator('progress[data-progress-bar]').evaluate((el) => (el as HTMLProgressElement).value)).to.equal(3);
+    expect(await page.locator('.cancel-batch-form').count()).to.equal(0);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).to.equal(true);
+    expect(problems).to.deep.equal([]);
+  });
+});
