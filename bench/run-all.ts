@@ -1,14 +1,19 @@
 import { runDashboardBench } from './dashboard';
 import { benchIngest } from './ingest';
+import { benchLocalDescriber } from './local-describer';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
   { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
+  { name: 'offline describer', run: benchLocalDescriber },
 ];
 
 async function main(): Promise<void> {
+  // `npm run bench -- <word>` runs only the benchmarks whose name contains <word>.
+  const only = process.argv[2];
   for (const bench of BENCHES) {
+    if (only && !bench.name.includes(only)) continue;
     console.log(`\n== ${bench.name}`);
     await bench.run();
   }

@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './web/api-keys';
 import { webhookRoutes } from './web/webhooks';
 import { patternRoutes } from './web/patterns';
 import { usagePageRoutes } from './web/usage';
+import { apiDocsRoutes } from './web/api-docs';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -35,4 +36,5 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(webhookRoutes(deps));
   app.use(patternRoutes(deps));
   app.use(usagePageRoutes(deps));
+  app.use(apiDocsRoutes(deps));
 }

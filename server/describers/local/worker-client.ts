@@ -34,6 +34,7 @@ export class WorkerClient {
   private running: Pending | undefined;
   private nextId = 1;
   private closed = false;
+  private online = false;
 
   constructor(private readonly options: WorkerClientOptions) {}
 
@@ -72,19 +73,31 @@ export class WorkerClient {
     if (this.running || this.waiting.length === 0 || this.closed) return;
     const pending = this.waiting.shift() as Pending;
     this.running = pending;
+    const worker = this.ensureWorker();
+    // The clock starts once the thread runs: starting one is not the image's fault on a busy machine.
+    if (this.online) this.startTimer(pending);
+    worker.postMessage(pending.message, pending.transfer);
+  }
+
+  private startTimer(pending: Pending): void {
     pending.timer = setTimeout(() => {
       const stuck = this.worker;
       this.worker = undefined;
+      this.online = false;
       this.fail(new DescriberError('the local describer took too long on this image', true));
       void stuck?.terminate();
       this.pump();
     }, this.options.timeoutMs);
-    this.ensureWorker().postMessage(pending.message, pending.transfer);
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.options.script, { workerData: this.options.settings });
+    worker.on('online', () => {
+      if (this.worker !== worker) return;
+      this.online = true;
+      if (this.running && !this.running.timer) this.startTimer(this.running);
+    });
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => this.onExit(worker, error));
     worker.on('exit', (code) => this.onExit(worker, new Error(`worker exited with code ${code}`)));
@@ -112,6 +125,7 @@ export class WorkerClient {
   private onExit(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    this.online = false;
     this.fail(new DescriberError(`the local describer stopped unexpectedly (${error.message}); it restarts on the next attempt`, true));
     this.pump();
   }
@@ -135,6 +149,7 @@ export class WorkerClient {
     this.fail(error);
     const worker = this.worker;
     this.worker = undefined;
+    this.online = false;
     if (worker) await worker.terminate();
   }
 }

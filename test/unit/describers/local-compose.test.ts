@@ -30,7 +30,7 @@ describe('local describer: compose() on recorded signals', () => {
       expect(d.manifest).to.equal(null);
       expect(d.provenance).to.include({ describer: 'local', model: 'centernet+blazeface+ppocr-v4', draft: true });
       expect(d.provenance.promptVersion).to.match(/^local-compose-\d+$/);
-      expect(d.provenance.notes.join(' ')).to.match(/OpenAI-compatible/);
+      expect(d.provenance.notes[0]).to.match(/^Draft written from object, face and text detectors/);
     }
   });
 

@@ -11,9 +11,9 @@ import { noun } from './vocabulary';
 /** Bumped whenever the wording rules change, so stored results say which rules wrote them. */
 export const COMPOSE_VERSION = 'local-compose-1';
 
+/** The UI adds the pointer to an OpenAI-compatible server next to drafts; this says what the draft rests on. */
 const DRAFT_NOTE =
-  'Draft written from object, face and text detectors on this server; it cannot name things outside ' +
-  'their 80 everyday object classes. For richer text, use an OpenAI-compatible server such as a local Ollama vision model.';
+  'Draft written from object, face and text detectors on this server; it cannot name things outside their 80 everyday object classes.';
 
 function isEnglish(language: string): boolean {
   return /^en(-|$)/i.test(language.trim());

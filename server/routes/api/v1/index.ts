@@ -6,6 +6,7 @@ import { perKeyRateLimit } from '../../../middleware/api-rate-limit';
 import { usageRoutes } from './usage';
 import { imageRoutes } from './images';
 import { batchRoutes } from './batches';
+import { openApiDocument } from '../../../api-docs/openapi';
 
 /**
  * `/api/v1`: Bearer keys, no cookies (so no CSRF), one error shape. The order matters: the request
@@ -14,6 +15,10 @@ import { batchRoutes } from './batches';
 export function createApiV1Router(deps: Deps): express.Router {
   const router = express.Router();
   router.use(assignRequestId);
+  // The document is public, like the docs page rendered from it.
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(deps.config.baseUrl ?? ''));
+  });
   router.use(requireApiKey(deps));
   router.use(perKeyRateLimit(deps.config.apiRateLimitPerMinute, deps.clock));
   router.use(enforceScope);

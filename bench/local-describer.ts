@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { createLocalDescriber, type LocalDescriber } from '../server/describers/local';
+import { DEFAULT_DESCRIBE_OPTIONS, type DescribeInput } from '../server/describers/types';
+import { prepareImage } from '../server/services/ingest/prepare';
+import { buildTestApp } from '../test/helpers/test-app';
+import { addImages, seedBatch, waitFor } from '../test/helpers/queue-fixtures';
+
+/**
+ * The offline describer's speed on this machine: cold start, per-image latency, throughput through
+ * the real queue, peak memory, and what a 12-MP photo costs next to a 1-MP one. Every figure is
+ * printed beside a baseline measured in the same run (sharp decoding the same images), because
+ * absolute times on a shared 2-core box move with whatever else runs.
+ */
+const GOALS = { coldMs: 2000, medianMs: 450, perSecond: 2, rssMb: 1300 };
+
+function imagesDir(): string {
+  const evalImages = path.resolve(process.cwd(), '..', 'shared', 'eval', 'images');
+  return fs.existsSync(evalImages) ? evalImages : path.resolve(process.cwd(), 'test', 'fixtures', 'images');
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function input(image: Buffer, name: string): DescribeInput {
+  return { image, mimeType: 'image/jpeg', width: 0, height: 0, originalName: name, embedded: {} };
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/** The baseline: a full sharp decode of the same bytes to raw pixels. */
+async function decodeMs(image: Buffer): Promise<number> {
+  return timed(() => sharp(image).rotate().raw().toBuffer());
+}
+
+const mark = (ok: boolean) => (ok ? 'meets goal' : 'BELOW GOAL');
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+async function latency(describer: LocalDescriber, files: Array<[string, Buffer]>): Promise<void> {
+  const times: number[] = [];
+  const baseline: number[] = [];
+  let peakRss = process.memoryUsage().rss;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [name, bytes] of files) {
+      times.push(await timed(() => describer.describe(input(bytes, name), DEFAULT_DESCRIBE_OPTIONS)));
+      baseline.push(await decodeMs(bytes));
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+  }
+  const median = quantile(times, 0.5);
+  const p90 = quantile(times, 0.9);
+  const decode = quantile(baseline, 0.5);
+  console.log(`  per image (${times.length} describes of ${files.length} images): median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms  goal median ≤ ${GOALS.medianMs} ms  ${mark(median <= GOALS.medianMs)}`);
+  console.log(`    baseline sharp decode of the same images: median ${decode.toFixed(1)} ms → describe costs ${(median / decode).toFixed(1)}× a decode`);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  console.log(`  memory: RSS now ${mb(process.memoryUsage().rss)} MB, sampled peak ${mb(peakRss)} MB, process max RSS ${mb(maxRss)} MB  goal ≤ ${GOALS.rssMb} MB  ${mark(mb(maxRss) <= GOALS.rssMb)}`);
+}
+
+async function megapixels(describer: LocalDescriber, photo: Buffer): Promise<void> {
+  const big = await sharp(photo).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const small = await sharp(photo).resize(1155, 866, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const medianOf5 = async (fn: () => Promise<number>) => {
+    const t: number[] = [];
+    for (let i = 0; i < 5; i++) t.push(await fn());
+    return quantile(t, 0.5);
+  };
+  const bigMs = await medianOf5(() => timed(() => describer.describe(input(big, 'big.jpg'), DEFAULT_DESCRIBE_OPTIONS)));
+  const smallMs = await medianOf5(() => timed(() => describer.describe(input(small, 'small.jpg'), DEFAULT_DESCRIBE_OPTIONS)));
+  const bigDecode = await medianOf5(() => decodeMs(big));
+  const smallDecode = await medianOf5(() => decodeMs(small));
+  console.log(`  12-MP vs 1-MP photo: ${bigMs.toFixed(0)} ms vs ${smallMs.toFixed(0)} ms → ratio ${(bigMs / smallMs).toFixed(2)}; ` +
+    `extra cost ${(bigMs - smallMs).toFixed(0)} ms against ${(bigDecode - smallDecode).toFixed(0)} ms extra for a full sharp decode (${bigDecode.toFixed(0)} vs ${smallDecode.toFixed(0)} ms)`);
+}
+
+/** Images through the real durable queue: working copies in the encrypted blob store, jobs in SQLite. */
+async function throughput(files: Array<[string, Buffer]>): Promise<void> {
+  const t = await buildTestApp({ DESCRIBER: 'local' });
+  try {
+    const copies = await Promise.all(files.map(async ([, bytes]) => (await prepareImage(bytes, 100_000_000)).workingCopy));
+    // Warm the describer first so the figure is the steady rate, not the model loading.
+    await t.deps.describer.describe(input(copies[0], 'warm.jpg'), DEFAULT_DESCRIBE_OPTIONS);
+    const { userId, batchId } = await seedBatch(t);
+    const ids: string[] = [];
+    for (const copy of copies) ids.push(...(await addImages(t, userId, batchId, 1, copy)));
+    const start = performance.now();
+    await t.deps.queue.start();
+    await waitFor(async () => {
+      const done = await t.deps.db('images').whereIn('id', ids).whereIn('status', ['done', 'failed']).count({ n: '*' }).first();
+      return Number(done?.n) === ids.length;
+    }, 10 * 60_000, 'all images described');
+    const seconds = (performance.now() - start) / 1000;
+    const failed = await t.deps.db('images').whereIn('id', ids).where({ status: 'failed' }).count({ n: '*' }).first();
+    const rate = ids.length / seconds;
+    console.log(`  through the queue (QUEUE_CONCURRENCY ${t.config.queueConcurrency}, one inference worker): ${ids.length} images in ${seconds.toFixed(1)} s → ${rate.toFixed(2)} images/s, ${Number(failed?.n)} failed  goal ≥ ${GOALS.perSecond}/s  ${mark(rate >= GOALS.perSecond)}`);
+  } finally {
+    await t.close();
+  }
+}
+
+export async function benchLocalDescriber(): Promise<void> {
+  const dir = imagesDir();
+  const files: Array<[string, Buffer]> = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => [f, fs.readFileSync(path.join(dir, f))]);
+  console.log(`  images: ${files.length} from ${dir}; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
+  let loadMs = 0;
+  const describer = createLocalDescriber({ onReady: (info) => (loadMs = info.loadMs) });
+  try {
+    const [firstName, firstBytes] = files[0];
+    const first = await timed(() => describer.describe(input(firstBytes, firstName), DEFAULT_DESCRIBE_OPTIONS));
+    const decode = await decodeMs(firstBytes);
+    console.log(`  cold start: first request → models loaded and warm in ${loadMs} ms; first description after ${first.toFixed(0)} ms  goal ready ≤ ${GOALS.coldMs} ms  ${mark(loadMs <= GOALS.coldMs)}`);
+    console.log(`    baseline: ${decode.toFixed(1)} ms to decode that image → loading costs ${(loadMs / decode).toFixed(0)}× a decode`);
+    await latency(describer, files);
+    const photo = files.find(([name]) => /dog|horses|people/.test(name)) ?? files[0];
+    await megapixels(describer, photo[1]);
+  } finally {
+    await describer.close();
+  }
+  await throughput(files);
+}
+
+if (require.main === module) {
+  benchLocalDescriber().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

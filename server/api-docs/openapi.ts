@@ -1,0 +1,175 @@
+import { componentSchemas } from './schemas';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+
+const rateHeaders = {
+  'RateLimit-Limit': { description: 'Requests allowed per minute for this key.', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
+};
+
+/** Answers every authenticated operation can give, besides its own. */
+const common = {
+  '400': errorResponse('The request is malformed; the message says which field.'),
+  '401': errorResponse('No key, an unknown key or a revoked key.'),
+  '429': {
+    description: 'Too many requests for this key (`rate_limited`, with Retry-After) or the monthly quota is used up (`quota_exceeded`).',
+    headers: { 'Retry-After': { schema: { type: 'integer' } }, ...rateHeaders },
+    content: json(ref('Error')),
+  },
+};
+const notFound = { '404': errorResponse('Not found, or not yours: another account\'s resource answers the same.') };
+const forbidden = { '403': errorResponse('The key is read-only (`insufficient_scope`).') };
+const idParam = (description: string) => ({ name: 'id', in: 'path', required: true, description, schema: { type: 'string' } });
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Any unique string up to 255 characters. A repeat within 24 hours returns the first answer and creates nothing; the same key with a different request answers 422.',
+  schema: { type: 'string', maxLength: 255 },
+};
+const ok = (description: string, schema: unknown) => ({ description, headers: rateHeaders, content: json(schema) });
+
+/** The OpenAPI 3.1 document of /api/v1; the docs page is rendered from it, and a test checks it against the routes. */
+export function openApiDocument(baseUrl = ''): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sightline API',
+      version: '1.0.0',
+      description: 'Describe images (alt text, captions, tags, structured manifests) from scripts and other software. JSON in and out; one error shape; keys from /account/api-keys.',
+    },
+    servers: [{ url: `${baseUrl}/api/v1` }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key such as `sl_live_…`; read keys may only GET.' } },
+      schemas: componentSchemas,
+    },
+    paths: {
+      '/images': {
+        post: {
+          operationId: 'createImage',
+          summary: 'Describe one image',
+          description: 'Send the image as multipart `image`, or JSON with `image_base64` or `image_url` (http/https only; private, loopback, link-local and metadata addresses are refused, also after redirects; at most 5 redirects, size and time limits). Answers 202 at once, or with `wait` up to that many seconds for the result (200).',
+          parameters: [{ name: 'wait', in: 'query', required: false, description: 'Seconds to wait for the result, 0 to 60.', schema: { type: 'number', minimum: 0, maximum: 60 } }, idempotencyKey],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [ref('DescribeOptions')],
+                  type: 'object',
+                  properties: {
+                    image_base64: { type: 'string', description: 'The file\'s bytes in base64 (a data: URL is accepted).' },
+                    image_url: { type: 'string', format: 'uri' },
+                    filename: { type: 'string', description: 'Name to record with image_base64.' },
+                    batch_id: { type: 'string', description: 'Add to this batch (from POST /batches).' },
+                    name: { type: 'string', description: 'Name of the new batch when batch_id is not given.' },
+                  },
+                },
+              },
+              'multipart/form-data': {
+                schema: { allOf: [ref('DescribeOptions')], type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' }, batch_id: { type: 'string' } } },
+              },
+            },
+          },
+          responses: {
+            '200': ok('Finished within `wait`: the image with its result.', ref('Image')),
+            '202': ok('Accepted and queued.', ref('Image')),
+            ...common, ...forbidden, ...notFound,
+            '409': errorResponse('The same Idempotency-Key is still being processed.'),
+            '413': errorResponse('Larger than the upload limit.'),
+            '422': errorResponse('Not an image we take (`image_refused`, with the reason), image_url failed, or an Idempotency-Key reused with another request.'),
+          },
+        },
+        get: {
+          operationId: 'listImages',
+          summary: 'List images, newest first',
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'] } },
+            { name: 'batch_id', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'reviewed', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+            { name: 'created_after', in: 'query', required: false, schema: { type: 'string', format: 'date-time' } },
+            { name: 'created_before', in: 'query', required: false, schema: { type: 'string', format: 'date-time' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'cursor', in: 'query', required: false, description: 'next_cursor of the previous page.', schema: { type: 'string' } },
+          ],
+          responses: { '200': ok('One page of images.', ref('ImageList')), ...common },
+        },
+      },
+      '/images/{id}': {
+        parameters: [idParam('Image id.')],
+        get: { operationId: 'getImage', summary: 'One image with its result', responses: { '200': ok('The image.', ref('Image')), ...common, ...notFound } },
+        patch: {
+          operationId: 'updateImage',
+          summary: 'Edit result fields or mark reviewed',
+          description: 'Only the fields sent change.',
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: json(ref('ImageEdit')) },
+          responses: { '200': ok('The edited image.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('Not described yet.') },
+        },
+        delete: {
+          operationId: 'deleteImage',
+          summary: 'Delete the image, its working copy and its text',
+          parameters: [idempotencyKey],
+          responses: { '204': { description: 'Deleted.' }, ...common, ...forbidden, ...notFound },
+        },
+      },
+      '/images/{id}/regenerate': {
+        parameters: [idParam('Image id.')],
+        post: {
+          operationId: 'regenerateImage',
+          summary: 'Describe the image again, optionally with other options or a pattern',
+          parameters: [idempotencyKey],
+          requestBody: { required: false, content: json(ref('DescribeOptions')) },
+          responses: { '202': ok('Queued again.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('The working copy has expired, so it cannot be described again.') },
+        },
+      },
+      '/batches': {
+        post: {
+          operationId: 'createBatch',
+          summary: 'Create an empty batch with options; add images with batch_id',
+          parameters: [idempotencyKey],
+          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' } } }) },
+          responses: { '201': ok('The batch.', ref('Batch')), ...common, ...forbidden, ...notFound },
+        },
+      },
+      '/batches/{id}': {
+        parameters: [idParam('Batch id.')],
+        get: { operationId: 'getBatch', summary: 'Progress and results of a batch', responses: { '200': ok('The batch.', ref('Batch')), ...common, ...notFound } },
+      },
+      '/batches/{id}/cancel': {
+        parameters: [idParam('Batch id.')],
+        post: {
+          operationId: 'cancelBatch',
+          summary: 'Cancel what has not finished',
+          parameters: [idempotencyKey],
+          responses: { '200': ok('The batch after cancelling.', ref('Batch')), ...common, ...forbidden, ...notFound },
+        },
+      },
+      '/usage': {
+        get: { operationId: 'getUsage', summary: 'This month\'s counts and quota', responses: { '200': ok('Usage of the calendar month (UTC).', ref('Usage')), ...common } },
+      },
+    },
+    webhooks: {
+      'image.completed': webhook('An image was described.', ref('Image')),
+      'image.failed': webhook('An image could not be described; `error` says why.', ref('Image')),
+      'batch.completed': webhook('Every image of a batch has finished.', { type: 'object' }),
+    },
+  };
+}
+
+function webhook(summary: string, data: unknown): Record<string, unknown> {
+  return {
+    post: {
+      summary,
+      description: 'Signed the Standard Webhooks way: headers webhook-id, webhook-timestamp and webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body" with the whsec_ secret>). Retried after 30 s, 2 min, 10 min, 30 min, 1 h and 6 h with the same webhook-id; redirects are not followed.',
+      requestBody: {
+        content: json({ type: 'object', required: ['type', 'timestamp', 'data'], properties: { type: { type: 'string' }, timestamp: { type: 'string', format: 'date-time' }, data } }),
+      },
+      responses: { '200': { description: 'Any 2xx answer counts as delivered.' } },
+    },
+  };
+}

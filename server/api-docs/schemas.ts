@@ -1,0 +1,146 @@
+/** Component schemas of the OpenAPI document (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
+const nullableString = { type: ['string', 'null'] };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+
+export const componentSchemas: Record<string, Record<string, unknown>> = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'request_id'],
+        properties: {
+          code: { type: 'string', description: 'Stable machine-readable code, e.g. not_found, rate_limited, quota_exceeded.' },
+          message: { type: 'string', description: 'A plain sentence for people.' },
+          request_id: { type: 'string', description: 'Also sent as the X-Request-Id header.' },
+        },
+      },
+    },
+  },
+  Provenance: {
+    type: 'object',
+    required: ['describer', 'model', 'prompt_version', 'duration_ms', 'draft', 'notes'],
+    properties: {
+      describer: { type: 'string', enum: ['local', 'openai'] },
+      model: { type: 'string' },
+      prompt_version: { type: 'string' },
+      input_tokens: { type: ['integer', 'null'] },
+      output_tokens: { type: ['integer', 'null'] },
+      duration_ms: { type: 'integer' },
+      draft: { type: 'boolean', description: 'True for machine drafts the user should review (the offline describer).' },
+      notes: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  Result: {
+    type: 'object',
+    required: ['alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text', 'decorative', 'manifest', 'pattern', 'edited_at', 'provenance'],
+    properties: {
+      alt_text: { type: 'string' },
+      caption: { type: 'string' },
+      title: { type: 'string' },
+      description: { type: 'string' },
+      tags: { type: 'array', items: { type: 'string' } },
+      filename: { type: 'string' },
+      text: { type: 'string', description: 'Text visible in the image.' },
+      decorative: { type: 'boolean' },
+      manifest: { type: ['object', 'null'], description: 'JSON that fits the pattern\'s schema, when a pattern was used.' },
+      pattern: {
+        type: ['object', 'null'],
+        required: ['id', 'version', 'name'],
+        properties: { id: { type: 'string' }, version: { type: 'integer' }, name: { type: 'string' } },
+      },
+      edited_at: nullableTime,
+      provenance: { $ref: '#/components/schemas/Provenance' },
+    },
+  },
+  Image: {
+    type: 'object',
+    required: ['id', 'object', 'batch_id', 'status', 'original_name', 'created_at', 'result'],
+    properties: {
+      id: { type: 'string' },
+      object: { const: 'image' },
+      batch_id: { type: 'string' },
+      status: { type: 'string', enum: ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'] },
+      error: { ...nullableString, description: 'A plain reason when the status is failed or refused.' },
+      original_name: { type: 'string' },
+      width: { type: ['integer', 'null'] },
+      height: { type: ['integer', 'null'] },
+      byte_size: { type: ['integer', 'null'] },
+      source_type: nullableString,
+      blurhash: nullableString,
+      dominant_color: nullableString,
+      created_at: { type: 'string', format: 'date-time' },
+      processed_at: nullableTime,
+      reviewed_at: nullableTime,
+      expires_at: { ...nullableTime, description: 'When the stored working copy is deleted.' },
+      result: { oneOf: [{ $ref: '#/components/schemas/Result' }, { type: 'null' }] },
+    },
+  },
+  ImageList: {
+    type: 'object',
+    required: ['data', 'next_cursor'],
+    properties: {
+      data: { type: 'array', items: { $ref: '#/components/schemas/Image' } },
+      next_cursor: { ...nullableString, description: 'Pass as `cursor` for the next page; null on the last page.' },
+    },
+  },
+  Batch: {
+    type: 'object',
+    required: ['id', 'object', 'name', 'status', 'created_at', 'progress', 'images'],
+    properties: {
+      id: { type: 'string' },
+      object: { const: 'batch' },
+      name: { type: 'string' },
+      status: { type: 'string' },
+      created_at: { type: 'string', format: 'date-time' },
+      cancelled: { type: 'integer', description: 'Only on the cancel answer: how many images were cancelled.' },
+      progress: {
+        type: 'object',
+        required: ['total', 'queued', 'processing', 'done', 'failed', 'cancelled', 'finished'],
+        properties: {
+          total: { type: 'integer' }, queued: { type: 'integer' }, processing: { type: 'integer' }, done: { type: 'integer' },
+          failed: { type: 'integer' }, cancelled: { type: 'integer' }, finished: { type: 'boolean' },
+        },
+      },
+      images: { type: 'array', items: { $ref: '#/components/schemas/Image' } },
+    },
+  },
+  Usage: {
+    type: 'object',
+    required: ['month', 'descriptions_created', 'descriptions_retrieved', 'quota', 'remaining', 'resets_at'],
+    properties: {
+      month: { type: 'string', description: 'Calendar month in UTC, e.g. 2026-11.' },
+      descriptions_created: { type: 'integer' },
+      descriptions_retrieved: { type: 'integer' },
+      quota: { type: ['integer', 'null'], description: 'null: no limit.' },
+      remaining: { type: ['integer', 'null'] },
+      resets_at: { type: 'string', format: 'date-time' },
+    },
+  },
+  DescribeOptions: {
+    type: 'object',
+    description: 'The same options as the upload form. Everything is optional; the account defaults fill the rest.',
+    properties: {
+      language: { type: 'string', description: 'BCP 47 code, e.g. en, de, pt-BR.' },
+      alt_text_length: { type: 'integer', minimum: 40, maximum: 1000 },
+      tag_count: { type: 'integer', minimum: 0, maximum: 30 },
+      style: { type: 'string', enum: ['concise', 'descriptive', 'product'] },
+      context_title: { type: 'string', maxLength: 200 },
+      context_keywords: { type: 'string', maxLength: 200 },
+      context_product: { type: 'string', maxLength: 200 },
+      context_brand: { type: 'string', maxLength: 200 },
+      instructions: { type: 'string', maxLength: 2000 },
+      pattern_id: { type: 'string', description: 'Describe with this pattern\'s current version; the result gets a manifest.' },
+    },
+  },
+  ImageEdit: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      alt_text: { type: 'string' }, caption: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' },
+      tags: { type: 'array', items: { type: 'string' } }, filename: { type: 'string' }, text: { type: 'string' },
+      decorative: { type: 'boolean' }, reviewed: { type: 'boolean' },
+    },
+  },
+};

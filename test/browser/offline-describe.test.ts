@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { FIXTURES } from '../helpers/signal-fixtures';
+import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+
+describe('a fresh install describes an upload with no configuration', function () {
+  // The offline models load on the first image (a few seconds on a busy 2-core box).
+  this.timeout(120_000);
+  let t: TestApp;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    skipWithoutChromium(this);
+    // No DESCRIBER, no key, no base URL: the defaults.
+    t = await buildTestApp();
+    await t.deps.queue.start();
+    server = await serve(t);
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  it('uses the offline describer by default and says images stay on this server', async () => {
+    expect(t.deps.describer.name).to.equal('local');
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel('Your name').fill('Ines');
+    await page.getByLabel('Email address').fill('ines@example.test');
+    await page.getByLabel('Password').fill('harbour violet compass');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${server.url}/login`);
+    await logInWithForm(page, server.url, 'ines@example.test', 'harbour violet compass');
+    await page.goto(`${server.url}/images/new`);
+    expect(await page.locator('main').textContent()).to.contain('Images are described on this server');
+  });
+
+  it('shows a draft alt text for an uploaded photo, marked as a draft with a pointer to richer describers', async () => {
+    await page.getByLabel('Choose images').setInputFiles(path.join(FIXTURES, 'images', 'animals-horses.jpg'));
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+    const alt = page.getByLabel('Alt text');
+    const deadline = Date.now() + 90_000;
+    // Without live updates a person reloads the page; the test does the same until the text is there.
+    while ((await alt.count()) === 0 && Date.now() < deadline) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    expect(await alt.inputValue()).to.match(/horses/);
+    const notice = page.locator('[data-draft-notice]');
+    expect(await notice.textContent()).to.match(/draft from the offline describer/);
+    expect(await notice.textContent()).to.match(/OpenAI-compatible server, for example a local Ollama vision model/);
+  });
+});
