@@ -1,12 +1,14 @@
 import { runDashboardBench } from './dashboard';
 import { benchIngest } from './ingest';
 import { benchLocalDescriber } from './local-describer';
+import { benchApiOverhead } from './api-overhead';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
   { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
   { name: 'offline describer', run: benchLocalDescriber },
+  { name: 'api: POST /images?wait overhead, webhook delivery latency', run: benchApiOverhead },
 ];
 
 async function main(): Promise<void> {

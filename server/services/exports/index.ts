@@ -20,6 +20,7 @@ export interface ExportRecord {
   filename: string | null;
   text: string | null;
   decorative: boolean | null;
+  manifest: Record<string, unknown> | null;
   edited: boolean;
   reviewed: boolean;
   created_at: string;
@@ -51,6 +52,7 @@ function toExportRecord({ image, description: d }: ImageRecord): ExportRecord {
     filename: d?.filename ?? null,
     text: d?.text ?? null,
     decorative: d ? d.decorative : null,
+    manifest: d?.manifest ?? null,
     edited: d?.edited_at != null,
     reviewed: image.reviewed_at !== null,
     created_at: new Date(image.created_at).toISOString(),

@@ -3,6 +3,7 @@ import type { DescribeOptions } from '../../describers/types';
 import { readDescribeDefaults, saveDescribeDefaults } from '../../db/describe-defaults';
 import { parseDescribeOptions, readStoredOptions, OptionsError } from './options';
 import { createBatch, discardUploads, PreparedUpload } from '.';
+import { quotaRefusal } from '../usage';
 
 /** The options the upload form starts from: what the user chose to keep, else the app defaults. */
 export async function describeDefaults(deps: Deps, userId: number): Promise<DescribeOptions> {
@@ -18,6 +19,11 @@ export type SubmitResult = { ok: true; batchId: string; accepted: number; refuse
  */
 export async function submitUpload(deps: Deps, userId: number, uploads: PreparedUpload[], form: Record<string, unknown>): Promise<SubmitResult> {
   if (uploads.length === 0) return { ok: false, error: 'Choose at least one image to upload.' };
+  const overQuota = await quotaRefusal(deps, userId, uploads.filter((upload) => upload.status === 'ready').length);
+  if (overQuota) {
+    await discardUploads(deps, uploads);
+    return { ok: false, error: overQuota };
+  }
   let options: DescribeOptions;
   try {
     options = parseDescribeOptions(form, await describeDefaults(deps, userId));

@@ -12,6 +12,8 @@ export interface DescriptionView {
   filename: string;
   text: string;
   decorative: boolean;
+  /** JSON that fits the pattern's schema, when the image was described with a pattern. */
+  manifest: Record<string, unknown> | null;
   edited_at: number | null;
   provenance: {
     describer: string;
@@ -55,6 +57,7 @@ export function toDescriptionView(row: DescriptionRow): DescriptionView {
     filename: row.filename,
     text: row.text,
     decorative: Boolean(row.decorative),
+    manifest: parseJson<Record<string, unknown> | null>(row.manifest_json, null),
     edited_at: row.edited_at,
     provenance: {
       describer: row.describer,

@@ -43,8 +43,11 @@ export class QuotaExceededError extends HttpError {
 
 /** Refuses new work once this month's created descriptions reach the quota (queued ones count as they finish). */
 export async function assertWithinQuota(deps: Deps, userId: number, adding = 1): Promise<void> {
-  const usage = await monthUsage(deps, userId);
-  if (usage.quota !== null && usage.created + adding > usage.quota) throw new QuotaExceededError(usage.quota);
+  const quota = await quotaFor(deps, userId);
+  if (quota === null) return; // no limit: nothing to count on the hot path
+  const { from, to } = monthBounds(deps.clock.now());
+  const created = await countUsage(deps.db, userId, 'description.created', from, to);
+  if (created + adding > quota) throw new QuotaExceededError(quota);
 }
 
 /** Counted when a finished description is handed to an API client or export. */
@@ -85,4 +88,15 @@ export async function setQuota(deps: Deps, userId: number | null, monthly: numbe
 
 export function allQuotas(deps: Deps) {
   return listQuotas(deps.db);
+}
+
+/** For forms: the sentence to show when `adding` more descriptions would pass the quota, else undefined. */
+export async function quotaRefusal(deps: Deps, userId: number, adding: number): Promise<string | undefined> {
+  try {
+    await assertWithinQuota(deps, userId, adding);
+    return undefined;
+  } catch (err) {
+    if (err instanceof QuotaExceededError) return err.message;
+    throw err;
+  }
 }

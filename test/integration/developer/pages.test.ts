@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { signUp, type SignedUp } from '../../helpers/session';
 import { WebhookReceiver } from '../../helpers/webhook-receiver';
 import { insertBatch, insertImage } from '../../helpers/rows';
+import { solidImage } from '../../helpers/image-fixtures';
 
 describe('developer pages: API keys, webhooks, patterns, usage', () => {
   let t: TestApp;
@@ -142,6 +143,16 @@ describe('developer pages: API keys, webhooks, patterns, usage', () => {
       expect(res.text).to.match(/You have used this month(&#39;|')s quota of 1 descriptions/);
       await admin.agent.post('/admin/quotas').type('form').send({ _csrf: admin.csrf, user_id: String(alice.user.id), clear: 'on' }).expect(303);
       expect((await alice.agent.get('/account/usage')).text).not.to.include('You have used');
+    });
+
+    it('the upload form refuses new images over the quota and says why, keeping nothing', async () => {
+      await admin.agent.post('/admin/quotas').type('form').send({ _csrf: admin.csrf, user_id: String(bob.user.id), monthly: '0' }).expect(303);
+      const blobs = (await t.deps.blobs.list()).length;
+      await bob.agent.post(`/images?_csrf=${encodeURIComponent(bob.csrf)}`).attach('images', await solidImage('jpeg'), 'a.jpg').expect(303).expect('Location', '/images/new');
+      const page = await bob.agent.get('/images/new').expect(200);
+      expect(page.text).to.include('descriptions for the month');
+      expect(await t.deps.db('images').where({ user_id: bob.user.id })).to.have.length(0);
+      expect((await t.deps.blobs.list()).length).to.equal(blobs);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { sign, verify, signedHeaders } from '../../../server/webhooks/signing';
+import { verificationSnippet } from '../../../server/api-docs/snippets';
 
 describe('Standard Webhooks signing', () => {
   // The example from the Standard Webhooks specification's reference libraries.
@@ -30,5 +31,15 @@ describe('Standard Webhooks signing', () => {
     const headers = signedHeaders(secret, id, timestamp, body);
     headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')} ${headers['webhook-signature']}`;
     expect(verify(secret, headers, body, timestamp)).to.equal(true);
+  });
+
+  it('the verification snippet in the README and on /docs/api accepts our signatures and refuses tampering', () => {
+    type Check = (secret: string, headers: Record<string, string>, body: string) => boolean;
+    const check = new Function('require', `${verificationSnippet}\nreturn verifySightlineWebhook;`)(require) as Check;
+    const now = Math.floor(Date.now() / 1000);
+    const headers = signedHeaders(secret, id, now, body);
+    expect(check(secret, headers, body)).to.equal(true);
+    expect(check(secret, headers, `${body} `)).to.equal(false);
+    expect(check(secret, signedHeaders(secret, id, now - 600, body), body)).to.equal(false);
   });
 });

@@ -1,0 +1,115 @@
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { buildTestApp } from '../test/helpers/test-app';
+import { startFakeOpenAI } from '../test/helpers/fake-openai';
+import { listen, userWithKey } from '../test/helpers/api-client';
+import { WebhookReceiver } from '../test/helpers/webhook-receiver';
+import { createEndpoint } from '../server/webhooks/endpoints';
+import { subscribeWebhooks } from '../server/webhooks/subscribe';
+
+/**
+ * API figures (issue 6):
+ * 1. One `POST /api/v1/images?wait=30` through the fake model server at 1 s latency, as a ratio to
+ *    calling the fake server directly with the same image (goal ≤ 1.05). Medians of RUNS each.
+ * 2. Webhook delivery latency: from the queue's `image.completed` event to the receiver holding the
+ *    signed request, p50 and p95 over WEBHOOK_IMAGES images sent by WEBHOOK_CLIENTS clients (goal p95 ≤ 1 s).
+ */
+const RUNS = 5;
+const MODEL_LATENCY_MS = 1000;
+const WEBHOOK_IMAGES = 40;
+/** Uploads in flight at once while measuring webhooks: a script describing a folder, not a flood. */
+const WEBHOOK_CLIENTS = 2;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** A typical web product photo: 1024 × 768, smooth colour fields with light grain (about 100 KB). */
+async function photo(): Promise<Buffer> {
+  const smooth = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .resize(1024, 768, { kernel: 'cubic' })
+    .png()
+    .toBuffer();
+  return sharp(smooth).jpeg({ quality: 82 }).toBuffer();
+}
+
+/** The baseline: the same image, straight to the model server, as one chat completion. */
+async function directCall(baseUrl: string, image: Buffer): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+    body: JSON.stringify({
+      model: 'bench',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe this image.' }, { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${image.toString('base64')}` } }] }],
+    }),
+  });
+  await res.json();
+  return performance.now() - started;
+}
+
+export async function benchApiOverhead(): Promise<void> {
+  const image = await photo();
+  const fake = await startFakeOpenAI({ latencyMs: MODEL_LATENCY_MS });
+  const receiver = await new WebhookReceiver().start();
+  const t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'bench', ALLOWED_INTERNAL_HOSTS: `127.0.0.1:${receiver.port}`, API_RATE_LIMIT_PER_MINUTE: '100000' });
+  await t.deps.queue.start();
+  const server = await listen(t.app);
+  const { auth, userId } = await userWithKey(t.deps, 'write');
+  try {
+    const post = async (): Promise<number> => {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/api/v1/images?wait=30`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ image_base64: image.toString('base64') }),
+      });
+      const body = (await res.json()) as { status?: string };
+      if (res.status !== 200 || body.status !== 'done') throw new Error(`POST /images?wait=30 answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+      return performance.now() - started;
+    };
+    await directCall(fake.baseUrl, image);
+    await post();
+    const direct: number[] = [];
+    const api: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      direct.push(await directCall(fake.baseUrl, image));
+      api.push(await post());
+    }
+    const directMs = percentile(direct, 50);
+    const apiMs = percentile(api, 50);
+    console.log(`model call direct (fake server, ${MODEL_LATENCY_MS} ms latency): median ${directMs.toFixed(0)} ms over ${RUNS}`);
+    console.log(`POST /api/v1/images?wait=30, same image:             median ${apiMs.toFixed(0)} ms over ${RUNS}`);
+    console.log(`API overhead ratio: ${(apiMs / directMs).toFixed(3)} (goal ≤ 1.05)`);
+
+    fake.latencyMs = 0;
+    const { secret } = await createEndpoint(t.deps, userId, { url: receiver.url, events: ['image.completed'] });
+    receiver.secret = secret;
+    receiver.now = () => t.clock.now().getTime();
+    subscribeWebhooks(t.deps, t.deps.webhooks!);
+    const completedAt = new Map<string, number>();
+    t.deps.events.on('image.completed', (e) => completedAt.set(e.imageId, Date.now()));
+    const before = receiver.received.length;
+    let sent = 0;
+    const client = async () => {
+      while (sent < WEBHOOK_IMAGES) {
+        sent += 1;
+        await fetch(`${server.url}/api/v1/images?wait=30`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ image_base64: image.toString('base64') }) });
+      }
+    };
+    await Promise.all(Array.from({ length: WEBHOOK_CLIENTS }, client));
+    await receiver.waitFor(before + WEBHOOK_IMAGES, 60_000);
+    const got = receiver.received.slice(before);
+    const latencies = got.map((r) => r.at - (completedAt.get(String(r.payload.data.id)) ?? r.at));
+    const unverified = got.filter((r) => !r.verified).length;
+    console.log(`load average during the run: ${os.loadavg().map((n) => n.toFixed(1)).join(', ')} on ${os.cpus().length} cores`);
+    console.log(`webhook delivery after completion over ${got.length} images: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms (goal p95 ≤ 1000 ms); unverified signatures: ${unverified}`);
+  } finally {
+    await server.close();
+    await t.close();
+    await fake.close();
+    await receiver.close();
+  }
+}
