@@ -37,4 +37,30 @@ export const PAGES: PageUnderTest[] = [
       return `/signup?invite=${await createInvite(deps, null, adminId)}`;
     },
   },
+  { name: 'API keys', as: 'user', path: '/account/api-keys' },
+  { name: 'webhooks', as: 'user', path: '/account/webhooks' },
+  {
+    name: 'webhook delivery log',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { createEndpoint } = await import('../../server/webhooks/endpoints');
+      const publicAnswer = async () => [{ address: '93.184.216.34', family: 4 }];
+      const { endpoint } = await createEndpoint(deps, userId, { url: 'https://hooks.example.com/sightline', events: ['image.completed'] }, publicAnswer);
+      return `/account/webhooks/${endpoint.id}`;
+    },
+  },
+  { name: 'patterns', as: 'user', path: '/patterns' },
+  { name: 'new pattern', as: 'user', path: '/patterns/new' },
+  {
+    name: 'pattern',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { createPattern } = await import('../../server/patterns');
+      const schema = '{"type":"object","additionalProperties":false,"required":["colour"],"properties":{"colour":{"type":"string"}}}';
+      return `/patterns/${(await createPattern(deps, userId, { name: 'Colour', instructions: 'The main colour', schema })).id}`;
+    },
+  },
+  { name: 'usage', as: 'user', path: '/account/usage' },
+  { name: 'admin: quotas', as: 'admin', path: '/admin/quotas' },
+  { name: 'API documentation', as: 'visitor', path: '/docs/api' },
 ];
