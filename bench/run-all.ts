@@ -1,5 +1,6 @@
 import { runDashboardBench } from './dashboard';
 import { benchIngest } from './ingest';
+import { runQueueThroughputBench } from './queue-throughput';
 import { benchLocalDescriber } from './local-describer';
 import { benchApiOverhead } from './api-overhead';
 
@@ -7,6 +8,7 @@ import { benchApiOverhead } from './api-overhead';
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'dashboard and login flood', run: runDashboardBench },
   { name: 'ingest: 12 MP JPEG to queued, and memory under 100 uploads', run: benchIngest },
+  { name: 'queue throughput: 200 images, 500 ms model latency, concurrency 8', run: runQueueThroughputBench },
   { name: 'offline describer', run: benchLocalDescriber },
   { name: 'api: POST /images?wait overhead, webhook delivery latency', run: benchApiOverhead },
 ];

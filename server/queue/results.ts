@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
-import type { ClaimedJob } from './store';
+import { claimWithin, type ClaimedJob } from './store';
 
 export interface Outcome {
   /** False when the job had already finished or was cancelled: nothing was written. */
@@ -11,13 +11,34 @@ export interface Outcome {
 
 const SKIPPED: Outcome = { stored: false, batchFinished: false };
 
+/** Who claims the next job in the same commit, when the worker wants one. */
+export interface HandOver {
+  workerId: string;
+  leaseMs: number;
+}
+
 /**
  * Writes the result, the image status and the usage record in ONE transaction. The job row is the
  * guard: only the run that moves it from queued/running to done writes anything, so a job that ran
  * twice (a lease that expired under a slow worker, a crash after the model answered) stores one result.
  */
-export async function completeJob(db: Knex, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
+export async function completeJob(
+  db: Knex,
+  job: ClaimedJob,
+  d: Description,
+  now: number,
+  handOver?: HandOver,
+): Promise<Outcome & { next: ClaimedJob | null }> {
   return db.transaction(async (trx) => {
+    const outcome = await storeResult(trx, job, d, now);
+    // Claiming the slot's next job in this commit saves one synchronous commit per job.
+    const next = handOver ? await claimWithin(trx, handOver.workerId, now, handOver.leaseMs) : null;
+    return { ...outcome, next };
+  });
+}
+
+async function storeResult(trx: Knex.Transaction, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
+  {
     const won = await trx('jobs')
       .where({ id: job.id })
       .whereIn('status', ['queued', 'running'])
@@ -56,7 +77,7 @@ export async function completeJob(db: Knex, job: ClaimedJob, d: Description, now
       .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
     await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
     return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
-  });
+  }
 }
 
 /** Ends the job and its image in the failed state, with a reason the user can read. */

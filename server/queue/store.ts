@@ -30,7 +30,12 @@ interface FairPick {
  * therefore takes turns with another user's single image instead of running ahead of it.
  */
 export async function claimNext(db: Knex, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
-  return db.transaction(async (trx) => {
+  return db.transaction((trx) => claimWithin(trx, workerId, now, leaseMs));
+}
+
+/** The claim itself, inside a transaction the caller holds (so a finished job can hand over its slot in one commit). */
+export async function claimWithin(trx: Knex.Transaction, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
+  {
     const pick = (await trx
       .select('j.user_id')
       .min({ job_id: 'j.id' })
@@ -90,7 +95,7 @@ export async function claimNext(db: Knex, workerId: string, now: number, leaseMs
       jobOptions: payload.options ?? {},
       source: payload.source === 'api' ? 'api' : 'web',
     };
-  });
+  }
 }
 
 /** Keeps the leases of jobs still being worked on from expiring. */

@@ -184,7 +184,11 @@ export class Queue {
         describeOptionsFor(job),
         entry.controller.signal,
       );
-      this.announce(job, 'image.completed', await completeJob(this.deps.db, job, description, this.now()));
+      const handOver = this.isRunning ? { workerId: this.options.workerId, leaseMs: this.options.leaseMs } : undefined;
+      const outcome = await completeJob(this.deps.db, job, description, this.now(), handOver);
+      this.announce(job, 'image.completed', outcome);
+      if (outcome.next && this.isRunning) this.run(outcome.next);
+      else if (outcome.next) await releaseJob(this.deps.db, outcome.next.id, outcome.next.imageId, this.now());
     } catch (err) {
       if (entry.reason === 'stop') return releaseJob(this.deps.db, job.id, job.imageId, this.now());
       if (entry.reason === 'cancel') return;
