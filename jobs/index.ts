@@ -5,6 +5,7 @@ import { purgeExpiredTextJob } from './purge-expired-text';
 import { finishAccountDeletionsJob } from './finish-account-deletions';
 import { sweepBlobFilesJob } from './sweep-blob-files';
 import { maintainDatabaseJob } from './maintain-database';
+import { purgeApiRecordsJob } from './purge-api-records';
 
 /**
  * The schedule table. Order matters at boot: expiry first (the promise users see), the database
@@ -15,6 +16,7 @@ export const SCHEDULE: readonly Job[] = [
   purgeExpiredTextJob,
   finishAccountDeletionsJob,
   sweepBlobFilesJob,
+  purgeApiRecordsJob,
   maintainDatabaseJob,
 ];
 

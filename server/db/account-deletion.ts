@@ -19,6 +19,11 @@ export async function scrubAccount(trx: Knex, userId: number, replacement: { ema
   await trx('jobs').where({ user_id: userId }).delete();
   await trx('sessions').where({ user_id: userId }).delete();
   await trx('api_keys').where({ user_id: userId }).delete();
+  // Webhook endpoints take their deliveries (payloads hold result text) with them; patterns their versions.
+  await trx('webhook_endpoints').where({ user_id: userId }).delete();
+  await trx('patterns').where({ user_id: userId }).delete();
+  await trx('idempotency_keys').where({ user_id: userId }).delete();
+  await trx('usage_quotas').where({ user_id: userId }).delete();
   await trx('usage_events').where({ user_id: userId }).update({ user_id: null, image_id: null });
   // The audit log keeps what happened and when, not who or from where.
   await trx('audit_events').where({ user_id: userId }).update({ user_id: null, ip: null, user_agent: null, detail: null });

@@ -34,3 +34,7 @@ export async function storeIdempotentAnswer(db: Db, userId: number, key: string,
 export async function releaseIdempotencyKey(db: Db, userId: number, key: string): Promise<void> {
   await db('idempotency_keys').where({ user_id: userId, key, state: 'running' }).delete();
 }
+
+export async function deleteExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {
+  return db('idempotency_keys').where('expires_at', '<=', now).delete();
+}

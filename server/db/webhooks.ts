@@ -81,3 +81,8 @@ export function attemptsOf(db: Db, deliveryIds: string[]): Promise<(AttemptRow &
   if (deliveryIds.length === 0) return Promise.resolve([]);
   return db('webhook_attempts').whereIn('delivery_id', deliveryIds).orderBy('id');
 }
+
+/** Finished deliveries older than `before`; their attempts go with them (foreign key cascade). */
+export async function deleteFinishedDeliveries(db: Db, before: number): Promise<number> {
+  return db('webhook_deliveries').whereIn('status', ['delivered', 'failed']).andWhere('updated_at', '<', before).delete();
+}
