@@ -62,11 +62,11 @@ export class Pipeline {
     const decoded = await timed('decode', () => decodeImage(request.image));
     const stats = await timed('stats', () => imageStats(decoded));
     // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
-    const [{ objects, faces }, text] = await Promise.all([
+    const [{ objects, faces, mirrored }, text] = await Promise.all([
       timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass })),
       timed('ocr', () => this.ocr.read(decoded)),
     ]);
-    return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: this.options.mirroredPass, faces, text, timings };
+    return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }
 
   async close(): Promise<void> {

@@ -65,7 +65,7 @@ export interface Signals {
   embedded: EmbeddedText;
   stats: ImageStats;
   objects: DetectedObject[];
-  /** Whether the detector also ran on the mirror image. */
+  /** Whether the detector also ran on the mirror image (only when the first pass had borderline boxes). */
   mirroredPass: boolean;
   faces: DetectedFace[];
   text: TextSignals;

@@ -8,6 +8,11 @@ import { fromDecoded, type DecodedImage } from './decode';
 const DETECTOR_MAX_SIDE = 1024;
 /** Raw threshold; compose() applies the real one after looking at every box. */
 const RAW_OBJECT_THRESHOLD = 0.15;
+/**
+ * The mirrored pass only settles borderline detections (compose() keeps 0.3, worn items 0.2, and
+ * discounts unconfirmed ones by 0.9): when the first pass has none in this band it is skipped.
+ */
+const BORDERLINE = [0.2, 0.34] as const;
 
 type HumanModule = { Human: new (config: Partial<Config>) => Human };
 
@@ -64,7 +69,7 @@ export async function detectObjectsAndFaces(
   human: Human,
   image: DecodedImage,
   options: { mirrored: boolean },
-): Promise<{ objects: DetectedObject[]; faces: DetectedFace[] }> {
+): Promise<{ objects: DetectedObject[]; faces: DetectedFace[]; mirrored: boolean }> {
   const { data, info } = await fromDecoded(image)
     .resize(DETECTOR_MAX_SIDE, DETECTOR_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .raw()
@@ -77,7 +82,8 @@ export async function detectObjectsAndFaces(
     const direct = await human.detect(tensor, { face: { enabled: true } } as Partial<Config>);
     const objects = objectsOf(direct, 'direct');
     const faces = facesOf(direct);
-    if (options.mirrored) {
+    const mirrored = options.mirrored && objects.some((o) => o.score >= BORDERLINE[0] && o.score < BORDERLINE[1]);
+    if (mirrored) {
       const flipped = human.tf.tidy(() => human.tf.reverse(tensor, 1));
       try {
         const mirror = await human.detect(flipped, { face: { enabled: false } } as Partial<Config>);
@@ -86,7 +92,7 @@ export async function detectObjectsAndFaces(
         flipped.dispose();
       }
     }
-    return { objects, faces };
+    return { objects, faces, mirrored };
   } finally {
     tensor.dispose();
   }
