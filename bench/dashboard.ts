@@ -1,5 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
-import { fork } from 'node:child_process';
+import { fork, ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { formSession } from './http-session';
 import { BENCH_EMAIL, BENCH_PASSWORD } from './app-server';
@@ -12,18 +13,39 @@ interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Server CPU time per request (user + system), in microseconds. */
+  cpuPerRequest: number;
 }
 
 async function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ duration: SECONDS, ...opts });
 }
 
-function figures(result: autocannon.Result): Figures {
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+function figures(result: autocannon.Result, cpuMicros: number): Figures {
+  const cpuPerRequest = result.requests.total > 0 ? cpuMicros / result.requests.total : 0;
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPerRequest };
 }
 
 function line(label: string, f: Figures): string {
-  return `${label.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s   p99 ${String(f.p99).padStart(4)} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
+  return (
+    `${label.padEnd(30)} ${f.rps.toFixed(0).padStart(6)} req/s   p99 ${String(f.p99).padStart(4)} ms   ` +
+    `server CPU ${f.cpuPerRequest.toFixed(0).padStart(5)} µs/req   non-2xx ${f.non2xx}   errors ${f.errors}`
+  );
+}
+
+/** Asks the server process how much CPU it has used so far. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve((m as { cpuMicros: number }).cpuMicros));
+    child.send('cpu');
+  });
+}
+
+/** Runs a load and measures the server CPU it cost. */
+async function measure(child: ChildProcess, opts: autocannon.Options): Promise<{ result: autocannon.Result; cpuMicros: number }> {
+  const before = await serverCpu(child);
+  const result = await load(opts);
+  return { result, cpuMicros: (await serverCpu(child)) - before };
 }
 
 /** A flood of failing logins for random accounts from random addresses, bounded by connections and time. */
@@ -65,8 +87,10 @@ export async function runDashboardBench(): Promise<void> {
     const dashboard = { url: `${appUrl}/`, connections: CONNECTIONS, headers: { cookie: user.cookie } };
 
     await load({ ...dashboard, duration: 2 }); // warm-up
-    const bare = figures(await load({ url: `${bareUrl}/plain`, connections: CONNECTIONS }));
-    const page = figures(await load(dashboard));
+    const bareRun = await measure(child, { url: `${bareUrl}/plain`, connections: CONNECTIONS });
+    const bare = figures(bareRun.result, bareRun.cpuMicros);
+    const pageRun = await measure(child, dashboard);
+    const page = figures(pageRun.result, pageRun.cpuMicros);
     const attacker = await formSession(appUrl);
     const [underFlood, flood] = await Promise.all([load(dashboard), loginFlood(appUrl, attacker)]);
     const statuses = flood.statusCodeStats as unknown as Record<string, { count: number }>;
@@ -75,11 +99,12 @@ export async function runDashboardBench(): Promise<void> {
     console.log(`\nDashboard (GET / signed in, ${CONNECTIONS} connections, ${SECONDS} s each, loopback, load generator on the same machine)`);
     console.log(line('bare Express route', bare));
     console.log(line('signed-in dashboard', page));
-    console.log(line('dashboard during login flood', figures(underFlood)));
+    const flooded = figures(underFlood, 0);
+    console.log(line('dashboard during login flood', flooded).replace(/server CPU .*µs\/req/, 'server CPU shared with the flood'));
     console.log(`login flood: ${flood.requests.total} attempts (${floodCounts}), 100 connections, random accounts and addresses`);
     const ratio = page.rps / bare.rps;
-    const flooded = figures(underFlood);
-    console.log(`ratio dashboard / bare: ${ratio.toFixed(3)}`);
+    console.log(`ratio dashboard / bare: ${ratio.toFixed(3)} by req/s; ${(bare.cpuPerRequest / page.cpuPerRequest).toFixed(3)} by server CPU per request`);
+    console.log(`one core could serve ~${Math.round(1e6 / page.cpuPerRequest)} dashboard req/s at this CPU cost (the machine's load at the start: ${os.loadavg()[0].toFixed(1)})`);
     console.log(
       `goals: >= 1500 req/s ${page.rps >= 1500 ? 'met' : 'MISSED'}; p99 < 100 ms ${page.p99 < 100 ? 'met' : 'MISSED'}; ` +
         `ratio >= 0.15 ${ratio >= 0.15 ? 'met' : 'MISSED'}; p99 under flood < 150 ms ${flooded.p99 < 150 ? 'met' : 'MISSED'}`,

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
-import ipaddr from 'ipaddr.js';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { imageDestination } from '../services/privacy/destination';
 import { PROMPT_VERSION, systemPrompt, userPrompt } from './prompt';
 import { outputSchema, parseAnswer } from './output';
 import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination } from './types';
@@ -15,6 +15,8 @@ export interface OpenAIDescriberOptions {
   model: string;
   timeoutMs: number;
   logger?: Logger;
+  /** Where images go, as the privacy page names it; defaults to the base URL's host. */
+  destination?: Destination;
 }
 
 /**
@@ -37,7 +39,7 @@ export class OpenAIDescriber implements Describer {
       timeout: opts.timeoutMs,
       maxRetries: 0,
     });
-    this.destination = destinationOf(opts.baseUrl);
+    this.destination = opts.destination ?? { offMachine: true, host: new URL(opts.baseUrl ?? 'https://api.openai.com/v1').hostname };
   }
 
   get structuredOutputMode(): Mode {
@@ -116,7 +118,10 @@ export class OpenAIDescriber implements Describer {
 }
 
 export function createOpenAIDescriber(config: Config, logger?: Logger): OpenAIDescriber {
-  return new OpenAIDescriber({ ...config.openai, logger });
+  // One definition of "leaves this machine", shared with the privacy page.
+  const where = imageDestination(config);
+  const destination = { offMachine: where.offMachine, host: where.offMachine ? where.label : 'this server' };
+  return new OpenAIDescriber({ ...config.openai, logger, destination });
 }
 
 function refusesJsonSchema(err: unknown): boolean {
@@ -163,20 +168,4 @@ function serverMessage(err: InstanceType<typeof OpenAI.APIError>): string {
   const body = err.error as { message?: unknown } | undefined;
   const text = typeof body?.message === 'string' ? body.message : err.message;
   return text.replace(/data:[^\s"']+/g, '[image]').slice(0, 200);
-}
-
-/**
- * Loopback or a private network (Ollama or vLLM on this machine or the LAN, as issue 5 puts it:
- * "a server on this machine or network") keeps the images in the house; anything else leaves it.
- */
-const LOCAL_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'linkLocal']);
-
-export function destinationOf(baseUrl: string | undefined): Destination {
-  const host = new URL(baseUrl ?? 'https://api.openai.com/v1').hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return { offMachine: false, host: 'this server' };
-  if (ipaddr.isValid(host)) {
-    const addr = ipaddr.process(host);
-    if (LOCAL_RANGES.has(addr.range())) return { offMachine: false, host: 'this server' };
-  }
-  return { offMachine: true, host };
 }

@@ -6,6 +6,8 @@ export interface EnqueueDescribeArgs {
   userId: number;
   /** Overrides of the batch's options for this run (regenerate with other options); saved in the job. */
   options?: Partial<DescribeOptions>;
+  /** Where the request came from, recorded on the usage event when the description is stored. */
+  source?: 'web' | 'api';
   /** Epoch ms from `deps.clock.now()`; the job becomes claimable at this time. Defaults to the system time. */
   now?: number;
 }
@@ -21,7 +23,7 @@ export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: Enqueu
       kind: 'describe',
       image_id: args.imageId,
       user_id: args.userId,
-      payload_json: JSON.stringify({ options: args.options ?? {} }),
+      payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}) }),
       status: 'queued',
       attempts: 0,
       run_at: now,

@@ -29,6 +29,24 @@ export const PAGES: PageUnderTest[] = [
   { name: 'admin: users', as: 'admin', path: '/admin/users' },
   { name: 'admin: invites', as: 'admin', path: '/admin/invites' },
   { name: 'admin: security log', as: 'admin', path: '/admin/audit' },
+  { name: 'upload images', as: 'user', path: '/images/new' },
+  {
+    name: 'batch results',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      return `/batches/${(await seedDescribedBatch(deps, userId)).batchId}`;
+    },
+  },
+  {
+    name: 'library, searched',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      await seedDescribedBatch(deps, userId);
+      return '/images?q=eagle';
+    },
+  },
   {
     name: 'sign up with an invite',
     as: 'visitor',

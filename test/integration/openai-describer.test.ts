@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
-import { OpenAIDescriber, destinationOf } from '../../server/describers/openai';
+import { OpenAIDescriber, createOpenAIDescriber } from '../../server/describers/openai';
+import { loadConfig } from '../../server/config';
 import { PROMPT_VERSION } from '../../server/describers/prompt';
 import { DEFAULT_DESCRIBE_OPTIONS, DescriberError, type DescribeInput, type DescribeOptions } from '../../server/describers/types';
 
@@ -158,12 +162,17 @@ describe('OpenAI-compatible describer', () => {
     expect(Date.now() - started).to.be.below(3000);
   });
 
-  it('says whether images leave the machine', () => {
-    expect(destinationOf('http://127.0.0.1:11434/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
-    expect(destinationOf('http://localhost:1234/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
-    expect(destinationOf('http://[::1]:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
-    expect(destinationOf(undefined)).to.deep.equal({ offMachine: true, host: 'api.openai.com' });
-    expect(destinationOf('http://192.168.1.20:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
-    expect(destinationOf('https://vision.example.com/v1')).to.deep.equal({ offMachine: true, host: 'vision.example.com' });
+  it('says whether images leave the machine, as the privacy page does', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-dest-'));
+    const where = (url?: string) => {
+      const env = { NODE_ENV: 'test', DATA_DIR: dataDir, DESCRIBER: 'openai', OPENAI_API_KEY: 'k', ...(url ? { OPENAI_BASE_URL: url } : {}) };
+      return createOpenAIDescriber(loadConfig(env)).destination;
+    };
+    expect(where('http://127.0.0.1:11434/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
+    expect(where('http://localhost:1234/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
+    expect(where('http://[::1]:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
+    expect(where(undefined)).to.deep.equal({ offMachine: true, host: 'api.openai.com' });
+    expect(where('https://vision.example.com/v1')).to.deep.equal({ offMachine: true, host: 'vision.example.com' });
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -6,6 +6,7 @@ import { insertBatch } from '../../db/batches';
 import { insertImage, ImageRow } from '../../db/images';
 import { prepareImage, PreparedImage, RefusedImageError } from './prepare';
 import { Semaphore } from './semaphore';
+import { computeImageExpiry } from '../retention/policy';
 
 export { RefusedImageError } from './prepare';
 
@@ -154,7 +155,6 @@ function imageRow(deps: Deps, id: string, batchId: string, userId: number, uploa
     };
   }
   const { facts } = upload;
-  const retention = deps.config.imageRetention;
   return {
     ...base,
     status: 'queued',
@@ -168,7 +168,7 @@ function imageRow(deps: Deps, id: string, batchId: string, userId: number, uploa
     embedded_json: JSON.stringify(facts.embedded),
     sha256: facts.sha256,
     blob_key: upload.blobKey,
-    // The instance default; the retention rules recompute it as the image moves through the queue.
-    expires_at: retention === null ? null : now + retention * 1000,
+    // A queued image's deadline; the retention rules set the real one when it finishes.
+    expires_at: computeImageExpiry(deps.config, { status: 'queued', created_at: now, processed_at: null, updated_at: now }, null, { image_retention: null }),
   };
 }

@@ -113,6 +113,19 @@ describe('developer pages: API keys, webhooks, patterns, usage', () => {
       await bob.agent.post(`/patterns/${patternId}/delete`).type('form').send({ _csrf: bob.csrf }).expect(404);
     });
 
+    it('tests a pattern on one uploaded image and shows where it stands', async () => {
+      const res = await alice.agent.post(`/patterns/${patternId}/test?_csrf=${encodeURIComponent(alice.csrf)}`).attach('images', await solidImage('jpeg'), 'shoe.jpg').expect(303);
+      expect(res.headers.location).to.match(new RegExp(`^/patterns/${patternId}/tests/`));
+      const page = await alice.agent.get(res.headers.location).expect(200);
+      expect(page.text).to.include('shoe.jpg').and.include('Still being described');
+      const imageId = res.headers.location.split('/').pop()!;
+      const job = await t.deps.db('jobs').where({ image_id: imageId }).first();
+      const batch = await t.deps.db('batches').join('images', 'images.batch_id', 'batches.id').where('images.id', imageId).first('batches.options_json');
+      expect(job).to.be.an('object');
+      expect(JSON.parse(batch.options_json).pattern).to.include({ id: patternId, version: 2 });
+      await bob.agent.get(res.headers.location).expect(404);
+    });
+
     it('deletes a pattern but keeps its versions for the manifests made with them', async () => {
       await alice.agent.post(`/patterns/${patternId}/delete`).type('form').send({ _csrf: alice.csrf }).expect(303);
       await alice.agent.get(`/patterns/${patternId}`).expect(404);

@@ -1,0 +1,35 @@
+import ipaddr from 'ipaddr.js';
+import type { Config } from '../../config';
+
+/** Where images go to be described, in words a user can check. */
+export interface ImageDestination {
+  /** true when image bytes leave this machine and its network */
+  offMachine: boolean;
+  /** "on this server", or the provider's host name */
+  label: string;
+  host: string | null;
+}
+
+const DEFAULT_OPENAI_HOST = 'api.openai.com';
+const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost']);
+
+/**
+ * The local describer never sends an image anywhere. An OpenAI-compatible server counts as local
+ * when its address is loopback or on a private network (Ollama, vLLM on the same machine or LAN);
+ * any other host is named, because that is where the images go.
+ */
+export function imageDestination(config: Config): ImageDestination {
+  if (config.describer === 'local') return { offMachine: false, label: 'on this server', host: null };
+  const host = config.openai.baseUrl ? new URL(config.openai.baseUrl).hostname.replace(/^\[|\]$/g, '') : DEFAULT_OPENAI_HOST;
+  if (isLocalHost(host)) return { offMachine: false, label: 'on this server', host };
+  return { offMachine: true, label: host, host };
+}
+
+function isLocalHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (LOCAL_NAMES.has(name) || name.endsWith('.localhost')) return true;
+  if (!ipaddr.isValid(name)) return false;
+  let address = ipaddr.parse(name);
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
+  return ['loopback', 'private', 'uniqueLocal', 'linkLocal', 'carrierGradeNat'].includes(address.range());
+}

@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
+import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
+import * as fx from '../helpers/image-fixtures';
+import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+
+const THREE = [
+  { name: 'dog.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('dog.jpg') },
+  { name: 'cat.png', mimeType: 'image/png', buffer: fx.fixture('cat.png') },
+  { name: 'eagle.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('eagle-gps.jpg') },
+];
+
+describe('uploading in a real browser', function () {
+  this.timeout(90_000);
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  const email = 'uploader@example.test';
+
+  before(async function () {
+    skipWithoutChromium(this);
+    fake = await startFakeOpenAI({ latencyMs: 200 });
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, MAX_UPLOAD_MB: '1' });
+    await signUp(t.app, { email });
+    server = await serve(t);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+    await fake?.close();
+  });
+
+  async function signedIn(javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await logInWithForm(page, server.url, email, DEFAULT_PASSWORD);
+    await page.goto(`${server.url}/images/new`);
+    return { context, page };
+  }
+
+  it('uploads three images over XHR and shows their alt text as it arrives', async () => {
+    const { context, page } = await signedIn();
+    await page.setInputFiles('#images', THREE);
+    expect(await page.locator('[data-file-summary]').textContent()).to.equal('3 images chosen.');
+    const xhr = page.waitForRequest((req) => req.method() === 'POST' && req.headers().accept === 'application/json');
+    await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+    await xhr;
+    expect(await page.locator('[data-image-id]').count()).to.equal(3);
+    const widths = await page.locator('.image-card-media img').evaluateAll((imgs) =>
+      Promise.all((imgs as HTMLImageElement[]).map((img) => img.decode().then(() => img.naturalWidth))),
+    );
+    expect(widths).to.deep.equal([320, 240, 400]);
+
+    await t.deps.queue.start();
+    await page.waitForFunction(() => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === 3, null, { timeout: 20_000 });
+    const alt = await page.locator('[data-status="done"] textarea[name="alt_text"]').first().inputValue();
+    expect(alt.length).to.be.greaterThan(0);
+    expect(await page.locator('.copy-button').first().isVisible()).to.equal(true);
+    await context.close();
+  });
+
+  it('takes files dropped on the drop zone', async () => {
+    const { context, page } = await signedIn();
+    const base64 = fx.fixture('dog.jpg').toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, base64);
+    await page.dispatchEvent('[data-dropzone]', 'drop', { dataTransfer });
+    expect(await page.locator('[data-file-summary]').textContent()).to.equal('1 image chosen.');
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+    expect(await page.locator('.image-name').textContent()).to.equal('dropped.jpg');
+    await context.close();
+  });
+
+  it('says a file is too large before sending anything', async () => {
+    const { context, page } = await signedIn();
+    const before = await t.deps.db('images').count({ n: '*' }).first();
+    await page.setInputFiles('#images', [{ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(1024 * 1024 + 1) }]);
+    await page.getByRole('button', { name: 'Upload and describe' }).click();
+    expect(await page.locator('[data-upload-status]').textContent()).to.equal('"huge.jpg" is larger than 1 MB.');
+    expect(new URL(page.url()).pathname).to.equal('/images/new');
+    expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal(before);
+    await context.close();
+  });
+
+  it('works as a plain form without JavaScript', async () => {
+    const { context, page } = await signedIn(false);
+    await page.setInputFiles('#images', THREE.slice(0, 2));
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+    expect(await page.locator('[data-image-id]').count()).to.equal(2);
+    expect(await page.getByRole('status').first().textContent()).to.contain('2 images queued for describing.');
+    await context.close();
+  });
+});
