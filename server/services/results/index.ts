@@ -1,3 +1,4 @@
+import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
 import { findImage, listBatchImages, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES } from '../../db/images';
@@ -16,6 +17,8 @@ export interface Card extends ImageRecord {
   retained: boolean;
   /** A blurred stand-in when it cannot. */
   placeholder: string | null;
+  /** Once the working copy is deleted: "deleted 30 minutes after processing, at 2026-11-22 14:02 UTC". */
+  receipt: string | null;
 }
 
 const PENDING: ImageStatus[] = ['queued', 'processing'];
@@ -27,11 +30,12 @@ function retained(image: ImageRow, now: number): boolean {
 async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<Card[]> {
   const now = deps.clock.now().getTime();
   const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   return Promise.all(
     records.map(async (record) => {
       const keep = retained(record.image, now);
       const placeholder = keep ? null : await blurhashDataUrl(record.image.blurhash, record.image.width, record.image.height);
-      return { ...record, retained: keep, placeholder };
+      return { ...record, retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
     }),
   );
 }
