@@ -8,6 +8,7 @@ import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { privacyRoutes } from './web/privacy';
 import { zeroRetentionRoutes } from './web/zero-retention';
+import { tryRoutes } from './web/try';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
@@ -30,6 +31,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));
   app.use(zeroRetentionRoutes(deps));
+  app.use(tryRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));

@@ -81,4 +81,13 @@ export const PAGES: PageUnderTest[] = [
   { name: 'usage', as: 'user', path: '/account/usage' },
   { name: 'admin: quotas', as: 'admin', path: '/admin/quotas' },
   { name: 'API documentation', as: 'visitor', path: '/docs/api' },
+  {
+    name: 'describe one image (enabled)',
+    as: 'visitor',
+    path: async ({ deps }) => {
+      const { updateInstancePrivacy } = await import('../../server/services/privacy/instance');
+      await updateInstancePrivacy(deps, { public_describe_page: 'on' });
+      return '/try';
+    },
+  },
 ];

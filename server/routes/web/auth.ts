@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import type { Auth } from '../../auth';
 import { csrfTokenFor } from '../../middleware/csrf';
 import { flash } from '../../middleware/flash';
+import { instancePrivacy } from '../../services/privacy/instance';
 import { recordAudit } from '../../services/accounts/audit';
 import { signUp, signupAllowed } from '../../services/accounts/signup';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/password-policy';
@@ -15,10 +16,11 @@ const passwordRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
 export function authRoutes(deps: Deps, auth: Auth): Router {
   const router = Router();
 
-  router.get('/login', (req, res) => {
+  router.get('/login', async (req, res) => {
     if (req.user) return res.redirect(303, '/');
     csrfTokenFor(req);
-    res.render('auth/login', { title: 'Sign in', email: '', error: null });
+    const { publicDescribePage } = await instancePrivacy(deps);
+    res.render('auth/login', { title: 'Sign in', email: '', error: null, publicDescribePage });
   });
 
   router.post('/login', async (req, res) => {

@@ -1,0 +1,65 @@
+import { Router, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import type { Deps } from '../../deps';
+import type { Description } from '../../describers/types';
+import { AttemptLimiter } from '../../auth/attempt-limiter';
+import { csrfTokenFor } from '../../middleware/csrf';
+import { HttpError } from '../../middleware/errors';
+import { BusyError } from '../../services/zero-retention';
+import { describeAnonymously, AnonymousDescribeError } from '../../services/zero-retention/anonymous';
+import { RefusedImageError } from '../../services/ingest/prepare';
+import { instancePrivacy } from '../../services/privacy/instance';
+
+/** Describes per address per window on the public page: enough to try it, too few to run a service on. */
+export const TRY_LIMIT = 10;
+export const TRY_WINDOW_MS = 60 * 60 * 1000;
+
+/** The public "describe one image" page: no account, held in memory only, nothing stored. */
+export function tryRoutes(deps: Deps): Router {
+  const router = Router();
+  const perIp = new AttemptLimiter(deps.clock, TRY_LIMIT, TRY_WINDOW_MS);
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
+  const mb = deps.config.maxUploadBytes / 1024 / 1024;
+  const page = (req: Request, res: Response, locals: { error?: string; result?: Description }): void => {
+    csrfTokenFor(req);
+    const { destination } = deps.describer;
+    res.render('try/show', { title: 'Describe one image', error: locals.error ?? null, result: locals.result ?? null, destination, maxMb: mb });
+  };
+
+  const enabled: RequestHandler = async (_req, _res, next) => {
+    next((await instancePrivacy(deps)).publicDescribePage ? undefined : new HttpError(404, 'We could not find that page.', 'not_found'));
+  };
+  const limited: RequestHandler = (req, res, next) => {
+    const key = req.ip ?? 'unknown';
+    const waitMs = perIp.retryAfterMs(key);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      res.status(429).set('Retry-After', String(seconds));
+      return page(req, res, { error: `You have described ${TRY_LIMIT} images in the last hour from this address. Try again in ${Math.ceil(seconds / 60)} minutes.` });
+    }
+    perIp.record(key);
+    next();
+  };
+  const parseOne: RequestHandler = (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (!err) return next();
+      res.status(413);
+      page(req, res, { error: `Choose one image of at most ${mb} MB. Nothing was kept.` });
+    });
+
+  router.get('/try', enabled, (req, res) => page(req, res, {}));
+
+  router.post('/try', enabled, limited, parseOne, async (req, res) => {
+    if (!req.file) return page(req, res.status(400), { error: 'Choose an image to describe.' });
+    try {
+      page(req, res, { result: await describeAnonymously(deps, req.file.buffer) });
+    } catch (err) {
+      if (err instanceof BusyError) return page(req, res.status(503).set('Retry-After', String(err.retryAfterSeconds)), { error: err.message });
+      if (err instanceof RefusedImageError) return page(req, res.status(415), { error: `${err.message} Nothing was kept.` });
+      if (err instanceof AnonymousDescribeError) return page(req, res.status(502), { error: err.message });
+      throw err;
+    }
+  });
+  return router;
+}
+
