@@ -3,6 +3,7 @@ import { findBatch } from '../../db/batches';
 import { listImagesForExport } from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
 import { toRecords, ImageRecord } from '../results/records';
+import { receiptsForImages, DeletionReceipt } from '../../db/receipts';
 import { toCsv } from './csv';
 
 /** One exported image: its identity, every output field (as edited), and where the text came from. */
@@ -24,6 +25,13 @@ export interface ExportRecord {
   edited: boolean;
   reviewed: boolean;
   created_at: string;
+  /** Proof that the working copy is gone, once it is: its hash, when and why it was deleted. */
+  deletion_receipt: {
+    image_sha256: string | null;
+    received_at: string;
+    deleted_at: string;
+    reason: string;
+  } | null;
   provenance: {
     describer: string;
     model: string;
@@ -36,7 +44,17 @@ export interface ExportRecord {
   } | null;
 }
 
-function toExportRecord({ image, description: d }: ImageRecord): ExportRecord {
+function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['deletion_receipt'] {
+  if (!receipt) return null;
+  return {
+    image_sha256: receipt.image_sha256,
+    received_at: new Date(Number(receipt.received_at)).toISOString(),
+    deleted_at: new Date(Number(receipt.deleted_at)).toISOString(),
+    reason: receipt.reason,
+  };
+}
+
+function toExportRecord({ image, description: d }: ImageRecord, receipt: DeletionReceipt | undefined): ExportRecord {
   const { created_at: _describedAt, ...provenance } = d?.provenance ?? { created_at: 0 };
   return {
     id: image.id,
@@ -56,6 +74,7 @@ function toExportRecord({ image, description: d }: ImageRecord): ExportRecord {
     edited: d?.edited_at != null,
     reviewed: image.reviewed_at !== null,
     created_at: new Date(image.created_at).toISOString(),
+    deletion_receipt: toReceiptRecord(receipt),
     provenance: d ? (provenance as ExportRecord['provenance']) : null,
   };
 }
@@ -64,14 +83,16 @@ function toExportRecord({ image, description: d }: ImageRecord): ExportRecord {
 export async function exportRecords(deps: Deps, userId: number, batchId?: string): Promise<ExportRecord[] | undefined> {
   if (batchId && !(await findBatch(deps.db, userId, batchId))) return undefined;
   const images = await listImagesForExport(deps.db, userId, batchId);
-  const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
-  return records.map(toExportRecord);
+  const imageIds = images.map((image) => image.id);
+  const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds));
+  const receipts = await receiptsForImages(deps.db, userId, imageIds);
+  return records.map((record) => toExportRecord(record, receipts.get(record.image.id)));
 }
 
 const CSV_HEADER = [
   'id', 'batch_id', 'original_name', 'status', 'error', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text',
   'decorative', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
-  'duration_ms', 'draft', 'notes',
+  'duration_ms', 'draft', 'notes', 'image_sha256', 'deleted_at', 'deletion_reason',
 ];
 
 export function recordsToCsv(records: ExportRecord[]): string {
@@ -81,6 +102,7 @@ export function recordsToCsv(records: ExportRecord[]): string {
       r.id, r.batch_id, r.original_name, r.status, r.error, r.alt_text, r.caption, r.title, r.description, r.tags.join(', '), r.filename,
       r.text, r.decorative, r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
       r.provenance?.input_tokens, r.provenance?.output_tokens, r.provenance?.duration_ms, r.provenance?.draft, r.provenance?.notes.join(' | '),
+      r.deletion_receipt?.image_sha256, r.deletion_receipt?.deleted_at, r.deletion_receipt?.reason,
     ]),
   );
 }
