@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Description } from '../describers/types';
 
 export interface DescriptionRow {
   image_id: string;
@@ -23,6 +24,33 @@ export interface DescriptionRow {
   edited_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** The stored columns of a describer's answer (a fresh result: not edited). */
+export function descriptionColumns(d: Description, userId: number, now: number): Omit<DescriptionRow, 'image_id' | 'created_at'> {
+  const p = d.provenance;
+  return {
+    user_id: userId,
+    alt_text: d.alt_text,
+    caption: d.caption,
+    title: d.title,
+    description: d.description,
+    tags_json: JSON.stringify(d.tags),
+    filename: d.filename,
+    text: d.text,
+    decorative: d.decorative,
+    manifest_json: d.manifest ? JSON.stringify(d.manifest) : null,
+    describer: p.describer,
+    model: p.model.slice(0, 200),
+    prompt_version: p.promptVersion,
+    input_tokens: p.inputTokens,
+    output_tokens: p.outputTokens,
+    duration_ms: p.durationMs,
+    draft: p.draft,
+    notes_json: JSON.stringify(p.notes),
+    edited_at: null,
+    updated_at: now,
+  };
 }
 
 /** Descriptions of the given images, owner-scoped, keyed by image id. */

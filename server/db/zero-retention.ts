@@ -1,33 +1,11 @@
 import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
+import { descriptionColumns } from './descriptions';
 
 /** The description of a zero-retention image, its status and usage record, in one transaction. */
 export async function storeZeroRetentionResult(db: Knex, image: { id: string; userId: number }, d: Description, now: number): Promise<void> {
   await db.transaction(async (trx) => {
-    const p = d.provenance;
-    await trx('descriptions').insert({
-      image_id: image.id,
-      user_id: image.userId,
-      alt_text: d.alt_text,
-      caption: d.caption,
-      title: d.title,
-      description: d.description,
-      tags_json: JSON.stringify(d.tags),
-      filename: d.filename,
-      text: d.text,
-      decorative: d.decorative,
-      manifest_json: d.manifest ? JSON.stringify(d.manifest) : null,
-      describer: p.describer,
-      model: p.model.slice(0, 200),
-      prompt_version: p.promptVersion,
-      input_tokens: p.inputTokens,
-      output_tokens: p.outputTokens,
-      duration_ms: p.durationMs,
-      draft: p.draft,
-      notes_json: JSON.stringify(p.notes),
-      created_at: now,
-      updated_at: now,
-    });
+    await trx('descriptions').insert({ image_id: image.id, ...descriptionColumns(d, image.userId, now), created_at: now });
     await trx('images').where({ id: image.id }).update({ status: 'done', error: null, processed_at: now, updated_at: now });
     await trx('usage_events').insert({ user_id: image.userId, image_id: image.id, kind: 'description.created', source: 'web', created_at: now });
   });

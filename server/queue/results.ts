@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
+import { descriptionColumns } from '../db/descriptions';
 
 export interface Outcome {
   /** False when the job had already finished or was cancelled: nothing was written. */
@@ -38,46 +39,22 @@ export async function completeJob(
 }
 
 async function storeResult(trx: Knex.Transaction, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
-  {
-    const won = await trx('jobs')
-      .where({ id: job.id })
-      .whereIn('status', ['queued', 'running'])
-      .update({ status: 'done', lease_owner: null, lease_until: null, last_error: null, updated_at: now });
-    if (won !== 1) return SKIPPED;
-    const p = d.provenance;
-    const fields = {
-      user_id: job.userId,
-      alt_text: d.alt_text,
-      caption: d.caption,
-      title: d.title,
-      description: d.description,
-      tags_json: JSON.stringify(d.tags),
-      filename: d.filename,
-      text: d.text,
-      decorative: d.decorative,
-      manifest_json: d.manifest ? JSON.stringify(d.manifest) : null,
-      describer: p.describer,
-      model: p.model.slice(0, 200),
-      prompt_version: p.promptVersion,
-      input_tokens: p.inputTokens,
-      output_tokens: p.outputTokens,
-      duration_ms: p.durationMs,
-      draft: p.draft,
-      notes_json: JSON.stringify(p.notes),
-      edited_at: null,
-      updated_at: now,
-    };
-    // A regenerated image replaces its earlier description (and any edit of it).
-    await trx('descriptions')
-      .insert({ image_id: job.imageId, ...fields, created_at: now })
-      .onConflict('image_id')
-      .merge(fields);
-    await trx('images')
-      .where({ id: job.imageId })
-      .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
-    await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
-    return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
-  }
+  const won = await trx('jobs')
+    .where({ id: job.id })
+    .whereIn('status', ['queued', 'running'])
+    .update({ status: 'done', lease_owner: null, lease_until: null, last_error: null, updated_at: now });
+  if (won !== 1) return SKIPPED;
+  const fields = descriptionColumns(d, job.userId, now);
+  // A regenerated image replaces its earlier description (and any edit of it).
+  await trx('descriptions')
+    .insert({ image_id: job.imageId, ...fields, created_at: now })
+    .onConflict('image_id')
+    .merge(fields);
+  await trx('images')
+    .where({ id: job.imageId })
+    .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
+  await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
+  return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
 }
 
 /** Ends the job and its image in the failed state, with a reason the user can read. */
