@@ -3,6 +3,8 @@ import { latestJobOptions } from '../../db/api-resources';
 import { findImage, listBatchImages, type ImageRow } from '../../db/images';
 import { findBatch, type BatchRow } from '../../db/batches';
 import { descriptionsFor, type DescriptionRow } from '../../db/descriptions';
+import type { Description } from '../../describers/types';
+import type { ProvenanceView } from '../results/records';
 
 /** How the API, webhooks and exports show one image and its result: snake_case, ISO times. */
 export interface ImageResource {
@@ -25,29 +27,11 @@ export interface ImageResource {
   result: ResultResource | null;
 }
 
-export interface ResultResource {
-  alt_text: string;
-  caption: string;
-  title: string;
-  description: string;
-  tags: string[];
-  filename: string;
-  text: string;
-  decorative: boolean;
-  manifest: Record<string, unknown> | null;
+export interface ResultResource extends Omit<Description, 'provenance'> {
   /** The pattern version the manifest was made with. */
   pattern: { id: string; version: number; name: string } | null;
   edited_at: string | null;
-  provenance: {
-    describer: string;
-    model: string;
-    prompt_version: string;
-    input_tokens: number | null;
-    output_tokens: number | null;
-    duration_ms: number;
-    draft: boolean;
-    notes: string[];
-  };
+  provenance: ProvenanceView;
 }
 
 export function iso(ms: number | null | undefined): string | null {

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import { findBatch } from '../../db/batches';
 import { listImagesForExport } from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
-import { toRecords, ImageRecord } from '../results/records';
+import { toRecords, ImageRecord, type ProvenanceView } from '../results/records';
 import { receiptsForImages, DeletionReceipt } from '../../db/receipts';
 import { toCsv } from './csv';
 
@@ -32,16 +32,7 @@ export interface ExportRecord {
     deleted_at: string;
     reason: string;
   } | null;
-  provenance: {
-    describer: string;
-    model: string;
-    prompt_version: string;
-    input_tokens: number | null;
-    output_tokens: number | null;
-    duration_ms: number;
-    draft: boolean;
-    notes: string[];
-  } | null;
+  provenance: ProvenanceView | null;
 }
 
 function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['deletion_receipt'] {

@@ -1,31 +1,23 @@
 import type { ImageRow } from '../../db/images';
 import type { DescriptionRow } from '../../db/descriptions';
-import type { EmbeddedText } from '../../describers/types';
+import type { Description, EmbeddedText } from '../../describers/types';
+
+/** Where a text came from, as pages, the API and exports show it. */
+export interface ProvenanceView {
+  describer: string;
+  model: string;
+  prompt_version: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  duration_ms: number;
+  draft: boolean;
+  notes: string[];
+}
 
 /** A description as pages and exports show it: parsed JSON, real booleans, provenance grouped. */
-export interface DescriptionView {
-  alt_text: string;
-  caption: string;
-  title: string;
-  description: string;
-  tags: string[];
-  filename: string;
-  text: string;
-  decorative: boolean;
-  /** JSON that fits the pattern's schema, when the image was described with a pattern. */
-  manifest: Record<string, unknown> | null;
+export interface DescriptionView extends Omit<Description, 'provenance'> {
   edited_at: number | null;
-  provenance: {
-    describer: string;
-    model: string;
-    prompt_version: string;
-    input_tokens: number | null;
-    output_tokens: number | null;
-    duration_ms: number;
-    draft: boolean;
-    notes: string[];
-    created_at: number;
-  };
+  provenance: ProvenanceView & { created_at: number };
 }
 
 export interface ImageRecord {
