@@ -27,7 +27,7 @@ export function createApp(deps: Deps): express.Express {
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
-  watchImageExpiry(deps);
+  app.locals.stopRetentionWatch = watchImageExpiry(deps);
 
   const auth = createAuth(deps);
   app.locals.auth = auth;

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     await deps.queue.stop();
     // After the queue: its last completions still become deliveries, sent now or at the next boot.
     await deps.webhooks?.stop();
+    await (app.locals.stopRetentionWatch as () => Promise<void>)();
     await deps.describer.close();
     await db.destroy();
     logger.info('stopped');

@@ -56,6 +56,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
     async close() {
       await deps.webhooks?.stop();
       await deps.queue.stop(2_000);
+      await (app.locals.stopRetentionWatch as () => Promise<void>)();
       await deps.describer.close();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
