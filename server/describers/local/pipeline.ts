@@ -14,6 +14,8 @@ export interface PipelineOptions {
   ocr: OcrChoice;
   /** Run the object detector on the mirror image too and merge (test-time augmentation). */
   mirroredPass: boolean;
+  /** onnxruntime threads for OCR; the wasm detector takes one core of its own. */
+  ocrThreads: number;
 }
 
 export interface AnalyseRequest {
@@ -33,7 +35,7 @@ export class Pipeline {
 
   static async load(options: PipelineOptions): Promise<Pipeline> {
     const notes: string[] = [];
-    const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options.ocr, notes)]);
+    const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options, notes)]);
     const pipeline = new Pipeline(human, ocr, options, notes);
     await pipeline.warmUp();
     return pipeline;
@@ -74,12 +76,12 @@ export class Pipeline {
   }
 }
 
-async function loadOcr(choice: OcrChoice, notes: string[]): Promise<OcrEngine> {
-  if (choice === 'tesseract') return createTesseractOcr();
+async function loadOcr(options: PipelineOptions, notes: string[]): Promise<OcrEngine> {
+  if (options.ocr === 'tesseract') return createTesseractOcr();
   try {
-    return await createPaddleOcr();
+    return await createPaddleOcr({ threads: options.ocrThreads });
   } catch (error) {
-    if (choice === 'paddleocr') throw error;
+    if (options.ocr === 'paddleocr') throw error;
     // onnxruntime-node ships no binary for some platforms (musl, unusual CPUs): read text with wasm.
     notes.push(`text read with tesseract.js because onnxruntime could not load (${(error as Error).message})`);
     return createTesseractOcr();

