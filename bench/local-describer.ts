@@ -102,8 +102,8 @@ async function throughput(files: Array<[string, Buffer]>): Promise<void> {
   const t = await buildTestApp({ DESCRIBER: 'local' });
   try {
     const copies = await Promise.all(files.map(async ([, bytes]) => (await prepareImage(bytes, 100_000_000)).workingCopy));
-    // Warm the describer first so the figure is the steady rate, not the model loading.
-    await t.deps.describer.describe(input(copies[0], 'warm.jpg'), DEFAULT_DESCRIBE_OPTIONS);
+    // Warm both inference workers first (two images at once) so the figure is the steady rate, not model loading.
+    await Promise.all([0, 1].map((i) => t.deps.describer.describe(input(copies[i], 'warm.jpg'), DEFAULT_DESCRIBE_OPTIONS)));
     const { userId, batchId } = await seedBatch(t);
     const ids: string[] = [];
     for (const copy of copies) ids.push(...(await addImages(t, userId, batchId, 1, copy)));

@@ -5,7 +5,8 @@ import { createPaddleOcr, type OcrEngine } from '../../server/describers/local/d
 import { decodeImage } from '../../server/describers/local/detect/decode';
 import { FIXTURES } from '../helpers/signal-fixtures';
 
-const read = async (ocr: OcrEngine, name: string) => ocr.read(await decodeImage(fs.readFileSync(path.join(FIXTURES, 'images', name))));
+const read = async (ocr: OcrEngine, name: string, smallPrint = false) =>
+  ocr.read(await decodeImage(fs.readFileSync(path.join(FIXTURES, 'images', name))), { smallPrint });
 
 describe('local describer: PaddleOCR on onnxruntime', function () {
   this.timeout(30_000);
@@ -16,7 +17,7 @@ describe('local describer: PaddleOCR on onnxruntime', function () {
   after(() => ocr.close());
 
   it('reads the text regions of a screenshot, spaces included', async () => {
-    const text = await read(ocr, 'screenshot-settings.png');
+    const text = await read(ocr, 'screenshot-settings.png', true);
     expect(text.regions).to.be.at.least(8);
     const lines = text.lines.map((l) => l.text);
     expect(lines).to.include.members(['Account Settings', 'jane.cooper@example.com', 'Europe/Berlin']);

@@ -8,6 +8,12 @@ import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
+/**
+ * Share of the two commonest colours above which an image is a flat graphic (compose() calls it a
+ * screenshot from 0.3): worth searching for small print.
+ */
+const SMALL_PRINT_FLATNESS = 0.3;
+
 export type OcrChoice = 'auto' | 'paddleocr' | 'tesseract';
 
 export interface PipelineOptions {
@@ -66,7 +72,7 @@ export class Pipeline {
     // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
       timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass })),
-      timed('ocr', () => this.ocr.read(decoded)),
+      timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }

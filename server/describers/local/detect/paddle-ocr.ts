@@ -8,17 +8,23 @@ import { textBoxes, type Quad } from './paddle/text-boxes';
 import { DETECTION_NORMALISATION, RECOGNITION_NORMALISATION, cropLine, toPlanarBgr, type RgbImage } from './paddle/model-input';
 import { decodeLine, joinRows, type ReadLine } from './paddle/text-lines';
 
+export interface ReadOptions {
+  /** Look for small print: flat graphics (screenshots, scans) carry 12-px text that photos rarely do. */
+  smallPrint: boolean;
+}
+
 export interface OcrEngine {
   readonly name: TextSignals['engine'];
-  read(image: DecodedImage): Promise<TextSignals>;
+  read(image: DecodedImage, options: ReadOptions): Promise<TextSignals>;
   close(): Promise<void>;
 }
 
 /**
- * The text detector looks at most at this many pixels per side (PaddleOCR's own limit_side_len);
- * its cost grows with the area and text this size is still read from the full-resolution crop.
+ * The text detector only locates lines (they are read from full-resolution crops), and its cost
+ * grows with the area: photos are searched at 640 px, where signs and labels are still found, and
+ * flat graphics at PaddleOCR's own limit_side_len of 960 so that small interface text is not lost.
  */
-const DETECTION_MAX_SIDE = 960;
+const DETECTION_MAX_SIDE = { photo: 640, smallPrint: 960 };
 /** The recognition model reads lines 48 px high (PP-OCRv4 rec_image_shape 3×48×320). */
 const LINE_HEIGHT = 48;
 /** Bounds one recognition input; a line longer than 40 heights is read squeezed. */
@@ -53,8 +59,8 @@ export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }
   // Class k is line k-1 of the key file; the model's last class is a space.
   const dictionary = [...fs.readFileSync(path.join(assets, 'ppocr_keys_v1.txt'), 'utf8').split('\n'), ' '];
 
-  async function findBoxes(image: RgbImage): Promise<Quad[]> {
-    const scale = Math.min(1, DETECTION_MAX_SIDE / Math.max(image.width, image.height));
+  async function findBoxes(image: RgbImage, maxSide: number): Promise<Quad[]> {
+    const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
     const width = Math.max(STRIDE, Math.ceil((image.width * scale) / STRIDE) * STRIDE);
     const height = Math.max(STRIDE, Math.ceil((image.height * scale) / STRIDE) * STRIDE);
     const { data } = await fromDecoded(image).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
@@ -78,8 +84,8 @@ export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }
     return { ...decodeLine(output.data as Float32Array, steps, classes, dictionary), box };
   }
 
-  async function readAt(image: RgbImage): Promise<{ lines: TextLine[]; raw: number; regions: number }> {
-    const boxes = await findBoxes(image);
+  async function readAt(image: RgbImage, maxSide: number): Promise<{ lines: TextLine[]; raw: number; regions: number }> {
+    const boxes = await findBoxes(image, maxSide);
     const read: ReadLine[] = [];
     for (const box of boxes) read.push(await readLine(image, box));
     const lines = joinRows(read).map((l) => ({ text: l.text.trim(), confidence: Math.round(l.mean * 1000) / 1000, box: relative(l.box, image) }));
@@ -88,14 +94,15 @@ export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }
 
   return {
     name: 'paddleocr',
-    async read(image) {
-      const upright = await readAt(image);
+    async read(image, { smallPrint }) {
+      const maxSide = smallPrint ? DETECTION_MAX_SIDE.smallPrint : DETECTION_MAX_SIDE.photo;
+      const upright = await readAt(image, maxSide);
       let best: TextSignals = { engine: 'paddleocr', rotation: 0, lines: upright.lines, rawLineCount: upright.raw, regions: upright.regions };
       // The pipeline has no angle classifier: sideways text is found as boxes but reads as junk.
       if (upright.lines.length === 0 && upright.raw >= 2) {
         for (const rotation of [90, 270] as const) {
           const { data, info } = await fromDecoded(image).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
-          const attempt = await readAt({ data, width: info.width, height: info.height });
+          const attempt = await readAt({ data, width: info.width, height: info.height }, maxSide);
           if (readableWeight(attempt.lines) > readableWeight(best.lines)) {
             best = { engine: 'paddleocr', rotation, lines: attempt.lines, rawLineCount: attempt.raw, regions: attempt.regions };
           }
