@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hotRead } from './hot-read';
 
 export interface BatchSummary {
   id: string;
@@ -9,8 +10,7 @@ export interface BatchSummary {
 }
 
 /**
- * Plain SQL because every dashboard view runs it: knex's builder costs more CPU to compile this
- * than SQLite takes to answer it. Dialect-neutral (standard SQL, `?` bindings). The latest batches
+ * Plain SQL run as a hot read, because every dashboard view runs it. The latest batches
  * come straight off the (user_id, created_at) index, and each count off (batch_id, status), so
  * SQLite sorts and groups nothing.
  */
@@ -27,8 +27,7 @@ type Row = Record<string, unknown>;
 
 /** The user's latest batches with how many of their images are described. */
 export async function recentBatchSummaries(db: Knex, userId: number, limit = 10): Promise<BatchSummary[]> {
-  const result: Row[] | { rows: Row[] } = await db.raw(RECENT_BATCHES_SQL, [userId, limit]);
-  const rows = Array.isArray(result) ? result : result.rows;
+  const rows = await hotRead<Row>(db, RECENT_BATCHES_SQL, [userId, limit]);
   return rows.map((row) => ({
     id: String(row.id),
     name: String(row.name),
