@@ -68,7 +68,8 @@ export interface NewBatch {
 
 /**
  * One transaction: the batch, an image row per file (refused ones included, with their reason) and a
- * describe job per accepted image. If it fails, the stored working copies are removed again.
+ * describe job per accepted image, then the worker is woken. If it fails, the stored working copies
+ * are removed again.
  */
 export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchId: string; imageIds: string[] }> {
   const now = deps.clock.now().getTime();
@@ -96,6 +97,8 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
     await discardUploads(deps, batch.uploads);
     throw err;
   }
+  // Committed: the worker looks now rather than at its next idle poll.
+  deps.queue.nudge();
   return { batchId, imageIds };
 }
 
@@ -117,7 +120,10 @@ export async function addToBatch(
       if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
       return true;
     });
-    if (added) return id;
+    if (added) {
+      deps.queue.nudge();
+      return id;
+    }
   } catch (err) {
     await discardUploads(deps, [args.upload]);
     throw err;
