@@ -39,7 +39,7 @@ function wantsJson(req: Request): boolean {
 
 function renderPage(res: Response, status: number, message: string, deps: Deps): void {
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'That request did not work');
-  res.render('errors/error', { title, status, message, requestId: String(res.req.id ?? '') }, (err, html) => {
+  res.render('errors/error', { title, status, message, requestId: res.req.id ?? '' }, (err, html) => {
     if (err) {
       deps.logger.error({ err }, 'error page failed to render');
       res.type('text/plain').send(message);
