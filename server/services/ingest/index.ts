@@ -7,6 +7,7 @@ import { insertImage, ImageRow } from '../../db/images';
 import { prepareImage, PreparedImage, RefusedImageError } from './prepare';
 import { Semaphore } from './semaphore';
 import { computeImageExpiry } from '../retention/policy';
+import { assertWithinQuota } from '../usage';
 
 export { RefusedImageError } from './prepare';
 
@@ -71,8 +72,8 @@ export interface NewBatch {
 
 /**
  * One transaction: the batch, an image row per file (refused ones included, with their reason) and a
- * describe job per accepted image; the worker starts on the commit. If it fails, the stored working
- * copies are removed again.
+ * describe job per accepted image; the worker starts on the commit. Over the quota it throws
+ * QuotaExceededError and stores nothing. If it fails, the stored working copies are removed again.
  */
 export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchId: string; imageIds: string[] }> {
   const now = deps.clock.now().getTime();
@@ -80,6 +81,9 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
   const imageIds: string[] = [];
   try {
     await commitAndWake(deps, async (trx) => {
+      // Counted in the transaction that adds the images, so concurrent uploads cannot pass the quota together.
+      const accepted = batch.uploads.filter((upload) => upload.status === 'ready').length;
+      if (accepted > 0) await assertWithinQuota(deps, batch.userId, accepted, trx);
       await insertBatch(trx, {
         id: batchId,
         user_id: batch.userId,
@@ -117,6 +121,7 @@ export async function addToBatch(
     const added = await commitAndWake(deps, async (trx) => {
       const batch = await trx('batches').where({ id: args.batchId, user_id: args.userId }).first();
       if (!batch) return false;
+      if (args.upload.status === 'ready') await assertWithinQuota(deps, args.userId, 1, trx);
       await insertImage(trx, imageRow(deps, id, args.batchId, args.userId, args.upload, now));
       if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
       return true;
