@@ -31,7 +31,8 @@ export async function countInFlight(db: Db, userId: number): Promise<number> {
 }
 
 export async function insertUsageEvents(db: Db, rows: { user_id: number; image_id: string; kind: UsageKind; source: 'web' | 'api'; created_at: number }[]): Promise<void> {
-  if (rows.length > 0) await db('usage_events').insert(rows);
+  // In chunks inside one transaction: a library export can name more images than SQLite takes bound variables.
+  if (rows.length > 0) await db.batchInsert('usage_events', rows, 500);
 }
 
 export interface QuotaRow {
