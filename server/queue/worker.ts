@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import type { SightlineEvents } from '../events';
 import type { Describer } from '../describers/types';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
-import { claimNext, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
+import { claimNext, claimWithin, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
 import { completeJob, failJob, retryJob, type Outcome } from './results';
 import { describeOptionsFor, toFailure } from './job-input';
 
@@ -33,6 +33,19 @@ export interface QueueOptions {
   workerId: string;
 }
 
+/**
+ * A free worker slot held while an enqueue's transaction runs, so the new job is claimed in the same
+ * commit that creates it: the worker starts at once, without a claim transaction of its own.
+ */
+export interface HeldSlot {
+  /** Claims the fairest due job (usually the one just added) inside the caller's transaction. */
+  claim(trx: Knex.Transaction): Promise<void>;
+  /** After the commit: runs what was claimed, or hands the slot back and looks for work. */
+  committed(): void;
+  /** After a rollback: nothing was claimed; the slot is free again. */
+  abandon(): void;
+}
+
 interface Running {
   job: ClaimedJob;
   controller: AbortController;
@@ -54,6 +67,8 @@ export class Queue {
   /** Bumped by every nudge, so a finishing job can tell whether work arrived since its slot checked the queue. */
   private nudges = 0;
   private leasesCheckedAt = -Infinity;
+  /** Slots held by enqueue transactions still in progress (see holdSlot). */
+  private held = 0;
   private pollTimer?: NodeJS.Timeout;
   private leaseTimer?: NodeJS.Timeout;
   private renewing?: Promise<void>;
@@ -93,6 +108,34 @@ export class Queue {
     if (!this.isRunning) return;
     this.nudges += 1;
     this.schedule(0);
+  }
+
+  /** A slot for an enqueue to claim into, or undefined when the worker is stopped or busy (it will nudge instead). */
+  holdSlot(): HeldSlot | undefined {
+    if (!this.isRunning || this.running.size + this.held >= this.options.concurrency) return undefined;
+    this.held += 1;
+    let open = true;
+    let job: ClaimedJob | null = null;
+    const close = () => {
+      const wasOpen = open;
+      if (open) this.held -= 1;
+      open = false;
+      return wasOpen;
+    };
+    return {
+      claim: async (trx) => {
+        job = await claimWithin(trx, this.options.workerId, this.now(), this.options.leaseMs);
+      },
+      committed: () => {
+        if (!close()) return;
+        if (job && this.isRunning) this.run(job);
+        else if (job) void releaseJob(this.deps.db, job.id, job.imageId, this.now()).catch((err: unknown) => this.deps.logger.error({ err }, 'queue could not hand a job back'));
+        else this.nudge();
+      },
+      abandon: () => {
+        if (close()) this.nudge();
+      },
+    };
   }
 
   /**
@@ -153,7 +196,7 @@ export class Queue {
     try {
       do {
         this.pumpAgain = false;
-        while (this.isRunning && this.running.size < this.options.concurrency) {
+        while (this.isRunning && this.running.size + this.held < this.options.concurrency) {
           const job = await claimNext(this.deps.db, this.options.workerId, this.now(), this.options.leaseMs);
           if (!job) {
             await this.recoverLeasesNowAndThen();
