@@ -27,7 +27,8 @@ export function requestLogger(logger: Logger): RequestHandler {
         responseTime: Math.round(performance.now() - started),
       };
       if (!res.writableFinished) log.warn(line, 'request aborted');
-      else if (res.statusCode >= 500) log.error(line, 'request failed');
+      // 503 is a deliberate "busy" answer (e.g. during a login flood), not a fault.
+      else if (res.statusCode >= 500 && res.statusCode !== 503) log.error(line, 'request failed');
       else log.info(line, 'request completed');
     });
     next();
