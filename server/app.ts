@@ -4,6 +4,7 @@ import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
 import { createAuth } from './auth';
+import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
@@ -16,6 +17,9 @@ export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export function createApp(deps: Deps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Pages are no-store and API answers are not cached either, so hashing every body for an ETag
+  // would buy nothing. Static files get their own validators from express.static.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
@@ -39,6 +43,7 @@ export function createApp(deps: Deps): express.Express {
     app.use(`/${dir}`, express.static(path.join(PROJECT_ROOT, 'public', dir), { index: false, maxAge: '1h' }));
   }
   app.use(noStore);
+  app.post(['/login', '/signup'], refuseWhenFull(passwordGate));
   app.use(webSession(deps, auth));
 
   mountRoutes(app, deps, auth);

@@ -108,13 +108,14 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
   },
   Usage: {
     type: 'object',
-    required: ['month', 'descriptions_created', 'descriptions_retrieved', 'quota', 'remaining', 'resets_at'],
+    required: ['month', 'descriptions_created', 'descriptions_retrieved', 'in_flight', 'quota', 'remaining', 'resets_at'],
     properties: {
       month: { type: 'string', description: 'Calendar month in UTC, e.g. 2026-11.' },
-      descriptions_created: { type: 'integer' },
-      descriptions_retrieved: { type: 'integer' },
+      descriptions_created: { type: 'integer', description: 'Descriptions stored this month (a regenerate is a new one).' },
+      descriptions_retrieved: { type: 'integer', description: 'Finished descriptions handed out this month: one per image in each API answer or export that carries its result.' },
+      in_flight: { type: 'integer', description: 'Images accepted and not yet described; they count against the quota already.' },
       quota: { type: ['integer', 'null'], description: 'null: no limit.' },
-      remaining: { type: ['integer', 'null'] },
+      remaining: { type: ['integer', 'null'], description: 'quota − created − in_flight, not below 0.' },
       resets_at: { type: 'string', format: 'date-time' },
     },
   },

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { RequestHandler } from 'express';
 import { HttpError } from '../middleware/errors';
 
 /**
@@ -16,11 +17,14 @@ export class CpuGate {
     readonly maxQueue: number,
   ) {}
 
+  /** True when one more task would be refused. */
+  isFull(): boolean {
+    return this.running >= this.concurrency && this.waiting.length >= this.maxQueue;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.maxQueue) {
-        throw new HttpError(503, 'Sign-in is busy right now. Try again in a moment.', 'busy', { retryAfterSeconds: 5 });
-      }
+      if (this.waiting.length >= this.maxQueue) throw busy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running += 1;
@@ -33,6 +37,25 @@ export class CpuGate {
       else this.running -= 1;
     }
   }
+}
+
+function busy(): HttpError {
+  return new HttpError(503, 'Sign-in is busy right now. Try again in a moment.', 'busy', { retryAfterSeconds: 5 });
+}
+
+/** How long a turned-away attempt is held before its 503: a flood's connections then send ~1 attempt/s each. */
+export const BUSY_ANSWER_DELAY_MS = 1000;
+
+/**
+ * Refuses a request that would need the gate while its queue is full, before any body, session or
+ * database work, and answers it only after a delay. Refusing at once would let each flood connection
+ * fire attempts as fast as the server can refuse them, and a pending timer costs nothing.
+ */
+export function refuseWhenFull(gate: CpuGate): RequestHandler {
+  return (_req, _res, next) => {
+    if (!gate.isFull()) return next();
+    setTimeout(() => next(busy()), BUSY_ANSWER_DELAY_MS);
+  };
 }
 
 /** Leave one core for serving pages (on 2 cores: one hash at a time, ~5 logins/s at cost 12); at most ~3 s of waiting. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { passwordGate } from './cpu-gate';
+import { PasswordThreads } from './password-threads';
 
 /**
  * bcrypt reads only the first 72 bytes of its input. Passwords are first keyed with HMAC-SHA256
@@ -16,14 +17,17 @@ export interface PasswordConfig {
   bcryptCost: number;
 }
 
+/** As many threads as the gate lets hashes run at once. */
+export const passwordThreads = new PasswordThreads(passwordGate.concurrency);
+
 export async function hashPassword(config: PasswordConfig, password: string): Promise<string> {
   const input = prehash(config.passwordPepper, password);
-  return passwordGate.run(() => bcrypt.hash(input, config.bcryptCost));
+  return String(await passwordGate.run(() => passwordThreads.run({ op: 'hash', input, cost: config.bcryptCost })));
 }
 
 export async function verifyPassword(config: PasswordConfig, password: string, hash: string): Promise<boolean> {
   const input = prehash(config.passwordPepper, password);
-  return passwordGate.run(() => bcrypt.compare(input, hash));
+  return (await passwordGate.run(() => passwordThreads.run({ op: 'compare', input, hash }))) === true;
 }
 
 const dummyHashes = new Map<number, string>();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import knex, { Knex } from 'knex';
+import { SqliteClient } from './sqlite-client';
 
 export type Db = Knex;
 
@@ -20,7 +21,8 @@ type RawSqliteConnection = { exec(sql: string, cb: (err: Error | null) => void):
 
 export function createDb(filename: string): Db {
   return knex({
-    client: 'sqlite3',
+    // knex's own SQLite client, extended (see sqlite-client.ts); knex takes a client class here.
+    client: SqliteClient as unknown as typeof Knex.Client,
     connection: { filename },
     useNullAsDefault: true,
     pool: {

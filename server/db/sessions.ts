@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hotRead } from './hot-read';
 import type { SessionUser } from './users';
 
 export interface SessionRow {
@@ -16,7 +17,7 @@ export interface SessionWithUser extends SessionRow {
 
 /**
  * The session and its active account in one query: every signed-in request runs this, so it is
- * plain SQL (knex's builder costs more CPU than SQLite takes to answer).
+ * a hot read.
  */
 const SESSION_WITH_USER_SQL = `
   select s.sid, s.user_id, s.data, s.created_at, s.expires_at,
@@ -28,8 +29,7 @@ const SESSION_WITH_USER_SQL = `
 type JoinedRow = SessionRow & { u_id: number | null; u_email: string; u_name: string; u_role: SessionUser['role'] };
 
 export async function findSessionWithUser(db: Knex, sid: string): Promise<SessionWithUser | undefined> {
-  const result: JoinedRow[] | { rows: JoinedRow[] } = await db.raw(SESSION_WITH_USER_SQL, [sid]);
-  const row = Array.isArray(result) ? result[0] : result.rows[0];
+  const [row] = await hotRead<JoinedRow>(db, SESSION_WITH_USER_SQL, [sid]);
   if (!row) return undefined;
   const { u_id, u_email, u_name, u_role, ...session } = row;
   return { ...session, user: u_id === null ? null : { id: u_id, email: u_email, name: u_name, role: u_role } };

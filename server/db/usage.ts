@@ -24,8 +24,15 @@ export async function dailyUsage(db: Db, userId: number, from: number, to: numbe
   return (rows as unknown as { day: number; kind: UsageKind; n: number }[]).map((r) => ({ day: Number(r.day), kind: r.kind, n: Number(r.n) }));
 }
 
+/** Images accepted and not yet finished: each will become a created description unless it fails. */
+export async function countInFlight(db: Db, userId: number): Promise<number> {
+  const row = await db('images').where({ user_id: userId }).whereIn('status', ['queued', 'processing']).count<{ n: number }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
 export async function insertUsageEvents(db: Db, rows: { user_id: number; image_id: string; kind: UsageKind; source: 'web' | 'api'; created_at: number }[]): Promise<void> {
-  if (rows.length > 0) await db('usage_events').insert(rows);
+  // In chunks inside one transaction: a library export can name more images than SQLite takes bound variables.
+  if (rows.length > 0) await db.batchInsert('usage_events', rows, 500);
 }
 
 export interface QuotaRow {

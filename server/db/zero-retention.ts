@@ -2,17 +2,21 @@ import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
 import { descriptionColumns } from './descriptions';
 
-/** The description of a zero-retention image, its status and usage record, in one transaction. */
-export async function storeZeroRetentionResult(db: Knex, image: { id: string; userId: number }, d: Description, now: number): Promise<void> {
+/** The description of a zero-retention image, its status and usage record (and `alsoWrite`), in one transaction. */
+export async function storeZeroRetentionResult(db: Knex, image: { id: string; userId: number }, d: Description, now: number, alsoWrite?: (trx: Knex.Transaction) => Promise<unknown>): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('descriptions').insert({ image_id: image.id, ...descriptionColumns(d, image.userId, now), created_at: now });
     await trx('images').where({ id: image.id }).update({ status: 'done', error: null, processed_at: now, updated_at: now });
     await trx('usage_events').insert({ user_id: image.userId, image_id: image.id, kind: 'description.created', source: 'web', created_at: now });
+    await alsoWrite?.(trx);
   });
 }
 
-export async function failZeroRetentionImage(db: Knex, imageId: string, reason: string, now: number): Promise<void> {
-  await db('images').where({ id: imageId }).update({ status: 'failed', error: reason.slice(0, 500), processed_at: now, updated_at: now });
+export async function failZeroRetentionImage(db: Knex, imageId: string, reason: string, now: number, alsoWrite?: (trx: Knex.Transaction) => Promise<unknown>): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('images').where({ id: imageId }).update({ status: 'failed', error: reason.slice(0, 500), processed_at: now, updated_at: now });
+    await alsoWrite?.(trx);
+  });
 }
 
 /** Zero-retention images still waiting when the process stopped: their bytes are gone with it. */

@@ -39,7 +39,7 @@ function wantsJson(req: Request): boolean {
 
 function renderPage(res: Response, status: number, message: string, deps: Deps): void {
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'That request did not work');
-  res.render('errors/error', { title, status, message, requestId: String(res.req.id ?? '') }, (err, html) => {
+  res.render('errors/error', { title, status, message, requestId: res.req.id ?? '' }, (err, html) => {
     if (err) {
       deps.logger.error({ err }, 'error page failed to render');
       res.type('text/plain').send(message);
@@ -53,7 +53,9 @@ function renderPage(res: Response, status: number, message: string, deps: Deps):
 export function errorHandler(deps: Deps): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const status = err instanceof HttpError ? err.status : Number(err?.status ?? err?.statusCode) || 500;
-    const safe = status < 500 && (err instanceof HttpError || err?.expose === true);
+    // Our own HttpErrors carry messages written for the user (a 503 "busy" included); anything else
+    // at 500 and above is unexpected, so it is logged and its message kept back.
+    const safe = err instanceof HttpError || (status < 500 && err?.expose === true);
     const message = safe
       ? String(err.message)
       : status === 404
@@ -61,7 +63,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
         : status >= 500
           ? 'Something went wrong on our side. It has been logged; please try again.'
           : 'That request did not work.';
-    if (status >= 500) deps.logger.error({ err, path: req.path }, 'request failed');
+    if (status >= 500 && !(err instanceof HttpError)) deps.logger.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;
     res.status(status);
     const retryAfter = err instanceof HttpError ? err.options.retryAfterSeconds : undefined;

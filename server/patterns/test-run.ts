@@ -25,6 +25,5 @@ export async function testPatternOnImage(deps: Deps, userId: number, patternId: 
   }
   const options = { ...(await describeDefaults(deps, userId)), pattern };
   const { imageIds } = await createBatch(deps, { userId, uploads, options, name: `Pattern test: ${pattern.name} v${pattern.version}` });
-  deps.queue.nudge();
   return imageIds[0];
 }

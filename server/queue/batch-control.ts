@@ -32,7 +32,8 @@ export type RequeueResult = { outcome: 'queued'; batchId: string; runningJobIds:
 
 /**
  * Puts one image back in the queue with (possibly) other options: earlier unfinished jobs for it are
- * cancelled, a new job is added, the image shows as queued again.
+ * cancelled, a new job is added, the image shows as queued again. `admit` runs in the transaction
+ * first (the quota check), told whether the image adds to the work in flight or was in flight already.
  */
 export async function requeueImage(
   db: Knex,
@@ -40,12 +41,14 @@ export async function requeueImage(
   imageId: string,
   options: Partial<DescribeOptions>,
   now: number,
+  admit?: (trx: Knex.Transaction, adding: number) => Promise<void>,
 ): Promise<RequeueResult> {
   return db.transaction(async (trx) => {
     const image = await trx('images').where({ id: imageId, user_id: userId }).first('id', 'batch_id', 'blob_key');
     if (!image) return { outcome: 'not_found' as const };
     if (!image.blob_key) return { outcome: 'gone' as const };
     const earlier = await trx('jobs').where({ image_id: imageId }).whereIn('status', ['queued', 'running']).select('id', 'status');
+    await admit?.(trx, earlier.length ? 0 : 1);
     if (earlier.length) {
       await trx('jobs').whereIn('id', earlier.map((j) => j.id)).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
     }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions } from '../describers/types';
+import type { Queue } from './worker';
 
 export interface EnqueueDescribeArgs {
   imageId: string;
@@ -14,7 +15,7 @@ export interface EnqueueDescribeArgs {
 
 /**
  * Adds a describe job inside the caller's transaction, so the image row and its job
- * commit together or not at all. The worker picks it up on its next poll.
+ * commit together or not at all. Callers commit through `commitAndWake` so the worker starts at once.
  */
 export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: EnqueueDescribeArgs): Promise<number> {
   const now = args.now ?? Date.now();
@@ -32,4 +33,27 @@ export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: Enqueu
     })
     .returning('id');
   return typeof row === 'object' ? Number(row.id) : Number(row);
+}
+
+/**
+ * Runs an enqueueing transaction and wakes the worker. When the worker has a free slot, the claim is
+ * made inside the same transaction, so the job starts on commit without a claim commit of its own
+ * (one synchronous commit and one poll hop less between accept and describe).
+ */
+export async function commitAndWake<T>(deps: { db: Knex; queue: Queue }, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  const slot = deps.queue.holdSlot();
+  let result: T;
+  try {
+    result = await deps.db.transaction(async (trx) => {
+      const value = await work(trx);
+      await slot?.claim(trx);
+      return value;
+    });
+  } catch (err) {
+    slot?.abandon();
+    throw err;
+  }
+  if (slot) slot.committed();
+  else deps.queue.nudge();
+  return result;
 }

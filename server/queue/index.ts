@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { Queue, defaultQueueOptions, type QueueDeps, type QueueOptions } from './worker';
 
 export { Queue, type QueueDeps, type QueueOptions } from './worker';
-export { enqueueDescribe, type EnqueueDescribeArgs } from './enqueue';
+export { commitAndWake, enqueueDescribe, type EnqueueDescribeArgs } from './enqueue';
 
 /** The app's queue: QUEUE_CONCURRENCY workers, leases sized from the describer timeout. */
 export function createQueue(config: Config, deps: QueueDeps | (() => QueueDeps), overrides: Partial<QueueOptions> = {}): Queue {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
 import { descriptionColumns } from '../db/descriptions';
+import { recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
 
 export interface Outcome {
   /** False when the job had already finished or was cancelled: nothing was written. */
@@ -19,7 +20,7 @@ export interface HandOver {
 }
 
 /**
- * Writes the result, the image status and the usage record in ONE transaction. The job row is the
+ * Writes the result, the image status, the usage record and the webhook deliveries in ONE transaction. The job row is the
  * guard: only the run that moves it from queued/running to done writes anything, so a job that ran
  * twice (a lease that expired under a slow worker, a crash after the model answered) stores one result.
  */
@@ -54,7 +55,14 @@ async function storeResult(trx: Knex.Transaction, job: ClaimedJob, d: Descriptio
     .where({ id: job.imageId })
     .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
   await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
-  return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
+  return finish(trx, job, 'image.completed', now);
+}
+
+/** The batch's state and the webhook deliveries this finish causes, in the same transaction (an outbox). */
+async function finish(trx: Knex.Transaction, job: ClaimedJob, type: FinishedImage['type'], now: number): Promise<Outcome> {
+  const finished = await batchFinished(trx, job.batchId);
+  await recordFinishDeliveries(trx, { userId: job.userId, imageId: job.imageId, batchId: job.batchId, type, batchFinished: finished }, now);
+  return { stored: true, batchFinished: finished };
 }
 
 /** Ends the job and its image in the failed state, with a reason the user can read. */
@@ -66,7 +74,7 @@ export async function failJob(db: Knex, job: ClaimedJob, reason: string, now: nu
       .update({ status: 'failed', lease_owner: null, lease_until: null, last_error: reason.slice(0, 500), updated_at: now });
     if (won !== 1) return SKIPPED;
     await trx('images').where({ id: job.imageId }).update({ status: 'failed', error: reason.slice(0, 500), updated_at: now });
-    return { stored: true, batchFinished: await batchFinished(trx, job.batchId) };
+    return finish(trx, job, 'image.failed', now);
   });
 }
 

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
@@ -6,7 +7,7 @@ import type { Logger } from '../logger';
 import type { SightlineEvents } from '../events';
 import type { Describer } from '../describers/types';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
-import { claimNext, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
+import { claimNext, claimWithin, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
 import { completeJob, failJob, retryJob, type Outcome } from './results';
 import { describeOptionsFor, toFailure } from './job-input';
 
@@ -32,6 +33,19 @@ export interface QueueOptions {
   workerId: string;
 }
 
+/**
+ * A free worker slot held while an enqueue's transaction runs, so the new job is claimed in the same
+ * commit that creates it: the worker starts at once, without a claim transaction of its own.
+ */
+export interface HeldSlot {
+  /** Claims the fairest due job (usually the one just added) inside the caller's transaction. */
+  claim(trx: Knex.Transaction): Promise<void>;
+  /** After the commit: runs what was claimed, or hands the slot back and looks for work. */
+  committed(): void;
+  /** After a rollback: nothing was claimed; the slot is free again. */
+  abandon(): void;
+}
+
 interface Running {
   job: ClaimedJob;
   controller: AbortController;
@@ -50,6 +64,11 @@ export class Queue {
   private stopping = false;
   private pumping?: Promise<void>;
   private pumpAgain = false;
+  /** Bumped by every nudge, so a finishing job can tell whether work arrived since its slot checked the queue. */
+  private nudges = 0;
+  private leasesCheckedAt = -Infinity;
+  /** Slots held by enqueue transactions still in progress (see holdSlot). */
+  private held = 0;
   private pollTimer?: NodeJS.Timeout;
   private leaseTimer?: NodeJS.Timeout;
   private renewing?: Promise<void>;
@@ -87,7 +106,36 @@ export class Queue {
   /** Looks for work now instead of at the next poll (after an enqueue, or when a test moved the clock). */
   nudge(): void {
     if (!this.isRunning) return;
+    this.nudges += 1;
     this.schedule(0);
+  }
+
+  /** A slot for an enqueue to claim into, or undefined when the worker is stopped or busy (it will nudge instead). */
+  holdSlot(): HeldSlot | undefined {
+    if (!this.isRunning || this.running.size + this.held >= this.options.concurrency) return undefined;
+    this.held += 1;
+    let open = true;
+    let job: ClaimedJob | null = null;
+    const close = () => {
+      const wasOpen = open;
+      if (open) this.held -= 1;
+      open = false;
+      return wasOpen;
+    };
+    return {
+      claim: async (trx) => {
+        job = await claimWithin(trx, this.options.workerId, this.now(), this.options.leaseMs);
+      },
+      committed: () => {
+        if (!close()) return;
+        if (job && this.isRunning) this.run(job);
+        else if (job) void releaseJob(this.deps.db, job.id, job.imageId, this.now()).catch((err: unknown) => this.deps.logger.error({ err }, 'queue could not hand a job back'));
+        else this.nudge();
+      },
+      abandon: () => {
+        if (close()) this.nudge();
+      },
+    };
   }
 
   /**
@@ -148,10 +196,10 @@ export class Queue {
     try {
       do {
         this.pumpAgain = false;
-        while (this.isRunning && this.running.size < this.options.concurrency) {
+        while (this.isRunning && this.running.size + this.held < this.options.concurrency) {
           const job = await claimNext(this.deps.db, this.options.workerId, this.now(), this.options.leaseMs);
           if (!job) {
-            await recoverExpiredLeases(this.deps.db, this.now());
+            await this.recoverLeasesNowAndThen();
             break;
           }
           this.run(job);
@@ -162,19 +210,36 @@ export class Queue {
     }
   }
 
+  /**
+   * Expired leases are looked for at most once per poll interval (wall time): a nudge means new work,
+   * not a dead worker, and an extra transaction per nudge would queue behind the request that nudged
+   * on SQLite's single connection.
+   */
+  private async recoverLeasesNowAndThen(): Promise<void> {
+    if (performance.now() - this.leasesCheckedAt < this.options.pollMs) return;
+    this.leasesCheckedAt = performance.now();
+    await recoverExpiredLeases(this.deps.db, this.now());
+  }
+
   private run(job: ClaimedJob): void {
     const entry = { job, controller: new AbortController() } as Running;
     this.running.set(job.id, entry);
     this.emit('image.started', job);
     entry.done = this.execute(entry)
-      .catch((err: unknown) => this.deps.logger.error({ err, jobId: job.id }, 'queue could not record a job outcome'))
-      .finally(() => {
+      .catch((err: unknown) => {
+        this.deps.logger.error({ err, jobId: job.id }, 'queue could not record a job outcome');
+        return false;
+      })
+      .then((queueChecked) => {
         this.running.delete(job.id);
-        this.nudge();
+        // The completion already looked for a next job in its commit and found none; unless a nudge
+        // came since, another look now would only repeat that query while the client waits for its answer.
+        if (!queueChecked) this.nudge();
       });
   }
 
-  private async execute(entry: Running): Promise<void> {
+  /** Runs the job; true when its completion looked for a next job, found none, and nothing was nudged since. */
+  private async execute(entry: Running): Promise<boolean> {
     const { job } = entry;
     try {
       if (!job.blobKey) throw new JobGone();
@@ -185,14 +250,16 @@ export class Queue {
         entry.controller.signal,
       );
       const handOver = this.isRunning ? { workerId: this.options.workerId, leaseMs: this.options.leaseMs } : undefined;
+      const nudgesBefore = this.nudges;
       const outcome = await completeJob(this.deps.db, job, description, this.now(), handOver);
       this.announce(job, 'image.completed', outcome);
       if (outcome.next && this.isRunning) this.run(outcome.next);
       else if (outcome.next) await releaseJob(this.deps.db, outcome.next.id, outcome.next.imageId, this.now());
+      return Boolean(handOver) && !outcome.next && outcome.stored && this.nudges === nudgesBefore;
     } catch (err) {
-      if (entry.reason === 'stop') return releaseJob(this.deps.db, job.id, job.imageId, this.now());
-      if (entry.reason === 'cancel') return;
-      await this.handleFailure(job, toFailure(err, this.deps.logger));
+      if (entry.reason === 'stop') await releaseJob(this.deps.db, job.id, job.imageId, this.now());
+      else if (entry.reason !== 'cancel') await this.handleFailure(job, toFailure(err, this.deps.logger));
+      return false;
     }
   }
 

@@ -3,6 +3,11 @@ import type { FlashMessage } from '../middleware/flash';
 
 declare global {
   namespace Express {
+    interface Request {
+      /** Set by the request logger; also sent back as X-Request-Id. */
+      id: string;
+    }
+
     /** The signed-in user, as `requireUser` guarantees it. */
     interface User {
       id: number;

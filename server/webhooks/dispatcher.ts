@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import type { Deps } from '../deps';
 import { safeFetch, OutboundError, type Resolver } from '../net';
 import { dueDeliveries, findEndpointById, insertDeliveries, recordAttempt, type DeliveryRow } from '../db/webhooks';
 import { listEndpointRows } from '../db/webhooks';
 import { endpointEvents, endpointSecret } from './endpoints';
+import { deliveryRows } from './outbox';
 import { signedHeaders } from './signing';
 
 /** After the first attempt: 30 s, 2 min, 10 min, 30 min, 1 h, 6 h; then the delivery is failed. */
@@ -52,20 +52,12 @@ export class WebhookDispatcher {
     await this.running;
   }
 
-  /** Creates one delivery per subscribed endpoint of the user, then sends them straight away. */
+  /** Creates one delivery per subscribed endpoint of the user (or to one endpoint: "send test"), then sends them. */
   async enqueue(userId: number, eventType: string, data: unknown, endpointId?: string): Promise<string[]> {
-    const now = this.deps.clock.now().getTime();
     const endpoints = (await listEndpointRows(this.deps.db, userId)).filter((e) =>
       endpointId ? e.id === endpointId : (endpointEvents(e) as string[]).includes(eventType),
     );
-    const rows: DeliveryRow[] = endpoints.map((endpoint) => {
-      const id = `msg_${crypto.randomBytes(16).toString('base64url')}`;
-      const payload = { type: eventType, timestamp: new Date(now).toISOString(), data };
-      return {
-        id, endpoint_id: endpoint.id, user_id: userId, event_type: eventType, payload_json: JSON.stringify(payload),
-        status: 'pending', attempts: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
-      };
-    });
+    const rows = deliveryRows(endpoints, userId, eventType, data, this.deps.clock.now().getTime());
     await insertDeliveries(this.deps.db, rows);
     if (rows.length) this.nudge();
     return rows.map((r) => r.id);

@@ -1,41 +1,38 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
-import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 describe('accounts in a real browser', function () {
   this.timeout(60_000);
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let rig: BrowserRig;
   let page: Page;
 
   before(async function () {
     skipWithoutChromium(this);
     t = await buildTestApp();
-    server = await serve(t);
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+    rig = await openBrowserRig(t);
+    page = await (await rig.browser.newContext()).newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
     await t?.close();
   });
 
   it('signs up the first account', async () => {
-    await page.goto(`${server.url}/signup`);
+    await page.goto(`${rig.url}/signup`);
     await page.getByLabel('Your name').fill('Rosa');
     await page.getByLabel('Email address').fill('rosa@example.test');
     await page.getByLabel('Password').fill('sparrow lantern quartz');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${server.url}/login`);
+    await page.waitForURL(`${rig.url}/login`);
     expect(await page.getByRole('status').textContent()).to.contain('Sign in with your email address');
   });
 
   it('logs in and sees the dashboard', async () => {
-    await logInWithForm(page, server.url, 'rosa@example.test', 'sparrow lantern quartz');
+    await logInWithForm(page, rig.url, 'rosa@example.test', 'sparrow lantern quartz');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Welcome, Rosa');
     expect(await page.getByRole('link', { name: 'Admin' }).count()).to.equal(1);
   });
@@ -53,22 +50,22 @@ describe('accounts in a real browser', function () {
     await page.getByLabel('Current password', { exact: true }).last().fill('sparrow lantern quartz');
     await page.getByLabel('New password').fill('heron teapot glacier');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.waitForURL(`${server.url}/account`);
+    await page.waitForURL(`${rig.url}/account`);
     expect(await page.getByRole('status').textContent()).to.contain('Your password has been changed');
   });
 
   it('logs out, and back in with the new password', async () => {
     await page.getByRole('button', { name: /Sign out/ }).click();
-    await page.waitForURL(`${server.url}/login`);
+    await page.waitForURL(`${rig.url}/login`);
     expect(await page.getByRole('status').textContent()).to.contain('You have signed out.');
-    await page.goto(`${server.url}/account`);
-    expect(page.url()).to.equal(`${server.url}/login`);
-    await logInWithForm(page, server.url, 'rosa@example.test', 'heron teapot glacier');
+    await page.goto(`${rig.url}/account`);
+    expect(page.url()).to.equal(`${rig.url}/login`);
+    await logInWithForm(page, rig.url, 'rosa@example.test', 'heron teapot glacier');
   });
 
   it('shows a generic message for a wrong password', async () => {
     await page.getByRole('button', { name: /Sign out/ }).click();
-    await page.waitForURL(`${server.url}/login`);
+    await page.waitForURL(`${rig.url}/login`);
     await page.getByLabel('Email address').fill('rosa@example.test');
     await page.getByLabel('Password').fill('sparrow lantern quartz');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,17 +1,16 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
 import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
 import { addImages, seedBatch } from '../helpers/queue-fixtures';
-import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 describe('live batch progress in a real browser', function () {
   this.timeout(60_000);
   let fake: FakeOpenAI;
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let rig: BrowserRig;
   let page: Page;
   const problems: string[] = [];
 
@@ -19,9 +18,8 @@ describe('live batch progress in a real browser', function () {
     skipWithoutChromium(this);
     fake = await startFakeOpenAI({ latencyMs: 700 });
     t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, QUEUE_CONCURRENCY: '1' });
-    server = await serve(t);
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+    rig = await openBrowserRig(t);
+    page = await (await rig.browser.newContext()).newPage();
     page.on('console', (msg) => {
       // Failed requests are caught below with their path; the browser's own favicon probe is not ours.
       if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(msg.text());
@@ -33,19 +31,18 @@ describe('live batch progress in a real browser', function () {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
     await t?.close();
     await fake?.close();
   });
 
   it('shows each description as it arrives, without a reload', async () => {
     const owner = await signUp(t.app, { email: 'live@example.test' });
-    await logInWithForm(page, server.url, 'live@example.test', DEFAULT_PASSWORD);
+    await logInWithForm(page, rig.url, 'live@example.test', DEFAULT_PASSWORD);
     const { batchId } = await seedBatch(t, {}, owner.user.id);
     const ids = await addImages(t, owner.user.id, batchId, 3);
 
-    await page.goto(`${server.url}/batches/${batchId}`);
+    await page.goto(`${rig.url}/batches/${batchId}`);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     expect(await page.locator('[data-progress-text]').textContent()).to.contain('0 of 3 described');
     expect(await page.locator('[data-reload-hint]').isHidden()).to.equal(true);

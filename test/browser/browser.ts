@@ -44,6 +44,30 @@ export async function serve(t: TestApp): Promise<{ url: string; close(): Promise
   };
 }
 
+/** A test app served on loopback, with Chromium started to look at it. */
+export interface BrowserRig {
+  url: string;
+  browser: Browser;
+  /** Stops the browser, then the server; the app itself is the caller's to close. */
+  close(): Promise<void>;
+}
+
+export async function openBrowserRig(t: TestApp): Promise<BrowserRig> {
+  const server = await serve(t);
+  const browser = await launchChromium().catch(async (err: unknown) => {
+    await server.close();
+    throw err;
+  });
+  return {
+    url: server.url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
 /** Signs in through the login form, as a person would. */
 export async function logInWithForm(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);

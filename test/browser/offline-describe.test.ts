@@ -1,17 +1,16 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { FIXTURES } from '../helpers/signal-fixtures';
 import { waitFor } from '../helpers/queue-fixtures';
-import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 describe('a fresh install describes an upload with no configuration', function () {
   // The offline models load on the first image: seconds when idle, minutes on a 2-core box running other suites.
   this.timeout(300_000);
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let rig: BrowserRig;
   let page: Page;
 
   before(async function () {
@@ -19,27 +18,25 @@ describe('a fresh install describes an upload with no configuration', function (
     // No DESCRIBER, no key, no base URL: the defaults.
     t = await buildTestApp();
     await t.deps.queue.start();
-    server = await serve(t);
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
+    rig = await openBrowserRig(t);
+    page = await (await rig.browser.newContext()).newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
     await t?.close();
   });
 
   it('uses the offline describer by default and says images stay on this server', async () => {
     expect(t.deps.describer.name).to.equal('local');
-    await page.goto(`${server.url}/signup`);
+    await page.goto(`${rig.url}/signup`);
     await page.getByLabel('Your name').fill('Ines');
     await page.getByLabel('Email address').fill('ines@example.test');
     await page.getByLabel('Password').fill('harbour violet compass');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${server.url}/login`);
-    await logInWithForm(page, server.url, 'ines@example.test', 'harbour violet compass');
-    await page.goto(`${server.url}/images/new`);
+    await page.waitForURL(`${rig.url}/login`);
+    await logInWithForm(page, rig.url, 'ines@example.test', 'harbour violet compass');
+    await page.goto(`${rig.url}/images/new`);
     expect(await page.locator('main').textContent()).to.contain('Images are described on this server');
   });
 

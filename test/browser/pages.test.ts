@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { DEFAULT_PASSWORD, signUp } from '../helpers/session';
-import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 import { PAGES, PageUnderTest } from './pages';
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -27,8 +27,7 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
 describe('every page in a real browser', function () {
   this.timeout(120_000);
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let rig: BrowserRig;
   const accounts = { admin: { email: 'admin@example.test', id: 0 }, user: { email: 'user@example.test', id: 0 } };
   // axe injects its script, which the strict CSP forbids: one context bypasses CSP for axe,
   // the other keeps it to prove the page itself needs no inline code.
@@ -42,20 +41,18 @@ describe('every page in a real browser', function () {
     t = await buildTestApp();
     accounts.admin.id = (await signUp(t.app, { email: accounts.admin.email })).user.id;
     accounts.user.id = (await signUp(t.app, { email: accounts.user.email })).user.id;
-    server = await serve(t);
-    browser = await launchChromium();
+    rig = await openBrowserRig(t);
     for (const kind of ['axe', 'csp'] as const) {
       for (const as of ['visitor', 'user', 'admin'] as const) {
-        const context = await browser.newContext({ bypassCSP: kind === 'axe' });
-        if (as !== 'visitor') await logInWithForm(await context.newPage(), server.url, accounts[as].email, DEFAULT_PASSWORD);
+        const context = await rig.browser.newContext({ bypassCSP: kind === 'axe' });
+        if (as !== 'visitor') await logInWithForm(await context.newPage(), rig.url, accounts[as].email, DEFAULT_PASSWORD);
         contexts[kind][as] = context;
       }
     }
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
     await t?.close();
   });
 
@@ -72,7 +69,7 @@ describe('every page in a real browser', function () {
     });
     page.on('requestfailed', (req) => problems.push(`failed ${req.url()}`));
     const path = typeof entry.path === 'string' ? entry.path : await entry.path({ deps: t.deps, adminId: accounts.admin.id, userId: accounts.user.id });
-    const response = await page.goto(`${server.url}${path}`);
+    const response = await page.goto(`${rig.url}${path}`);
     return { page, status: response?.status() ?? 0, problems };
   }
 

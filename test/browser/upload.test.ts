@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
 import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
 import * as fx from '../helpers/image-fixtures';
-import { launchChromium, logInWithForm, serve, skipWithoutChromium } from './browser';
+import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 const THREE = [
   { name: 'dog.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('dog.jpg') },
@@ -16,8 +16,7 @@ describe('uploading in a real browser', function () {
   this.timeout(90_000);
   let fake: FakeOpenAI;
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
+  let rig: BrowserRig;
   const email = 'uploader@example.test';
 
   before(async function () {
@@ -25,22 +24,20 @@ describe('uploading in a real browser', function () {
     fake = await startFakeOpenAI({ latencyMs: 200 });
     t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl, MAX_UPLOAD_MB: '1' });
     await signUp(t.app, { email });
-    server = await serve(t);
-    browser = await launchChromium();
+    rig = await openBrowserRig(t);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
     await t?.close();
     await fake?.close();
   });
 
   async function signedIn(javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await rig.browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
-    await logInWithForm(page, server.url, email, DEFAULT_PASSWORD);
-    await page.goto(`${server.url}/images/new`);
+    await logInWithForm(page, rig.url, email, DEFAULT_PASSWORD);
+    await page.goto(`${rig.url}/images/new`);
     return { context, page };
   }
 

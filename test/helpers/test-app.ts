@@ -13,7 +13,7 @@ import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
 import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { createDescriber } from '../../server/describers';
-import { createQueue } from '../../server/queue';
+import { createQueue, type QueueOptions } from '../../server/queue';
 
 export interface TestApp {
   app: express.Express;
@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 /** A fresh data directory and SQLite file, migrated, with a manual clock. */
-export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable } = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable; queue?: Partial<QueueOptions> } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
   // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
@@ -42,7 +42,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
     events: createEvents(),
     describer: createDescriber(config, logger),
     // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
-    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 } }),
+    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 }, ...opts.queue }),
   };
   // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
   deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });

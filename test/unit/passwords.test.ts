@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { hashPassword, verifyPassword } from '../../server/auth/passwords';
+import { hashPassword, passwordThreads, verifyPassword } from '../../server/auth/passwords';
 import { passwordProblem } from '../../server/auth/password-policy';
 
 const config = { passwordPepper: crypto.randomBytes(32), bcryptCost: 4 };
@@ -25,6 +25,20 @@ describe('password hashing', () => {
   it('uses bcrypt at the configured cost, 12 by default in production', async () => {
     const hash = await hashPassword({ ...config, bcryptCost: 12 }, 'a long enough passphrase');
     expect(hash).to.match(/^\$2b\$12\$/);
+  });
+
+  it('hashes on a thread at the lowest CPU priority, so pages are served first on a busy machine', async () => {
+    await hashPassword(config, 'warm the thread up');
+    expect(await passwordThreads.priority()).to.equal(19);
+  });
+
+  it('answers a job bcrypt refuses with an error, not a hang, and keeps working', async () => {
+    const broken = await hashPassword(config, 'before the refusal').then(() =>
+      passwordThreads.run({ op: 'compare', input: 'x', hash: undefined as unknown as string }).catch((err: Error) => err),
+    );
+    expect(broken).to.be.instanceOf(Error);
+    const hash = await hashPassword(config, 'after the refusal');
+    expect(await verifyPassword(config, 'after the refusal', hash)).to.equal(true);
   });
 
   it('depends on the pepper: the same hash does not verify under another key', async () => {

@@ -10,6 +10,8 @@ import { patternSpec } from '../../patterns';
 import { assertWithinQuota } from '../usage';
 import { loadImageResource, type ImageResource } from '../api-resources';
 import { decodeBase64Image, downloadImage } from './source';
+import { watchFinishes } from './wait';
+import { countRetrieved } from './manage';
 
 export interface ApiImageInput {
   /** A multipart file, already prepared by the upload storage engine. */
@@ -51,11 +53,12 @@ async function readSource(deps: Deps, input: ApiImageInput, resolve?: Resolver):
 }
 
 /**
- * `POST /api/v1/images`: quota first (nothing is fetched for an account over it), then the bytes
- * (upload, base64 or URL) through the same preparation as the upload form, then one transaction of
- * image and job rows. A refused file creates nothing and answers 422 with the reason.
+ * Accepts one image for `POST /api/v1/images`: quota first (nothing is fetched for an account over
+ * it), then the bytes (upload, base64 or URL) through the same preparation as the upload form, then
+ * one transaction of image and job rows (which wakes the worker). A refused file creates nothing and
+ * answers 422 with the reason.
  */
-export async function submitApiImage(deps: Deps, userId: number, input: ApiImageInput, resolve?: Resolver): Promise<ImageResource> {
+async function acceptApiImage(deps: Deps, userId: number, input: ApiImageInput, resolve?: Resolver): Promise<{ imageId: string; batchId: string }> {
   let upload: PreparedUpload | undefined = input.upload;
   try {
     await assertWithinQuota(deps, userId);
@@ -67,12 +70,13 @@ export async function submitApiImage(deps: Deps, userId: number, input: ApiImage
     if (upload.status === 'refused') throw new HttpError(422, upload.error, 'image_refused');
     const ready = upload;
     upload = undefined; // from here the ingest service owns the working copy
-    const imageId = batch
-      ? await addToBatch(deps, { userId, batchId: batch.id, upload: ready, options })
-      : (await createBatch(deps, { userId, uploads: [ready], options, name: fields.name ?? '' })).imageIds[0];
-    if (!imageId) throw new HttpError(404, 'No such batch.', 'not_found');
-    deps.queue.nudge();
-    return (await loadImageResource(deps, userId, imageId)) as ImageResource;
+    if (batch) {
+      const imageId = await addToBatch(deps, { userId, batchId: batch.id, upload: ready, options });
+      if (!imageId) throw new HttpError(404, 'No such batch.', 'not_found');
+      return { imageId, batchId: batch.id };
+    }
+    const created = await createBatch(deps, { userId, uploads: [ready], options, name: fields.name ?? '' });
+    return { imageId: created.imageIds[0], batchId: created.batchId };
   } finally {
     if (upload) await discardUploads(deps, [upload]);
   }
@@ -85,22 +89,22 @@ export function isFinished(image: ImageResource): boolean {
 }
 
 /**
- * Waits up to `seconds` for the image to finish, on the queue's events (no polling). The listener is
- * attached before the status is read again, so a completion in between is not missed.
+ * `POST /api/v1/images`, optionally waiting up to `waitSeconds` for the result. The watch starts
+ * before the enqueue, so the wait ends on the completion event itself; the answer is then read from
+ * the database once. A finished result handed over counts as retrieved.
  */
-export async function waitForImage(deps: Deps, userId: number, imageId: string, seconds: number): Promise<ImageResource | undefined> {
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      offCompleted();
-      offFailed();
-      resolve();
-    };
-    const match = (event: { imageId: string }) => event.imageId === imageId && done();
-    const offCompleted = deps.events.on('image.completed', match);
-    const offFailed = deps.events.on('image.failed', match);
-    const timer = setTimeout(done, seconds * 1000);
-    loadImageResource(deps, userId, imageId).then((image) => (!image || isFinished(image)) && done(), done);
-  });
-  return loadImageResource(deps, userId, imageId);
+export async function submitApiImage(deps: Deps, userId: number, input: ApiImageInput, waitSeconds = 0, resolve?: Resolver): Promise<ImageResource> {
+  const finishes = waitSeconds > 0 ? watchFinishes(deps, userId) : undefined;
+  let imageId: string;
+  try {
+    const accepted = await acceptApiImage(deps, userId, input, resolve);
+    imageId = accepted.imageId;
+    await finishes?.until(accepted.imageId, accepted.batchId, waitSeconds);
+  } finally {
+    finishes?.stop();
+  }
+  const image = await loadImageResource(deps, userId, imageId);
+  if (!image) throw new HttpError(404, 'No such image.', 'not_found');
+  if (isFinished(image)) await countRetrieved(deps, userId, [image]);
+  return image;
 }

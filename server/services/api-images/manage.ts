@@ -6,7 +6,7 @@ import { editDescription, markReviewed } from '../results';
 import { deleteImageForUser } from '../data-rights/delete-content';
 import { parseRegenerateOptions, regenerateImage } from '../describe/control';
 import { patternSpec } from '../../patterns';
-import { assertWithinQuota, recordRetrieved } from '../usage';
+import { recordRetrieved } from '../usage';
 import { loadImageResource, presentImages, type ImageResource } from '../api-resources';
 
 export async function getApiImage(deps: Deps, userId: number, imageId: string): Promise<ImageResource> {
@@ -108,7 +108,6 @@ export async function deleteApiImage(deps: Deps, userId: number, imageId: string
 /** Describes again with the options sent (blank keeps the batch's), optionally with a pattern. */
 export async function regenerateApiImage(deps: Deps, userId: number, imageId: string, body: Record<string, unknown>): Promise<ImageResource> {
   await getApiImage(deps, userId, imageId);
-  await assertWithinQuota(deps, userId);
   const { pattern_id: patternId, alt_text_length: altTextLength, tag_count: tagCount, ...rest } = body;
   const options = parseRegenerateOptions({ altTextLength, tagCount, ...rest });
   if (typeof patternId === 'string' && patternId) options.pattern = await patternSpec(deps, userId, patternId);

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
 import { cancelBatchJobs, requeueImage } from '../../queue/batch-control';
 import type { DescribeOptions } from '../../describers/types';
+import { assertWithinQuota } from '../usage';
 
 /** Cancels a batch: what has not started never will, what is running is aborted. 404 if not the user's. */
 export async function cancelBatch(deps: Deps, userId: number, batchId: string): Promise<{ cancelled: number }> {
@@ -13,14 +14,14 @@ export async function cancelBatch(deps: Deps, userId: number, batchId: string): 
   return { cancelled: result.cancelled };
 }
 
-/** Describes an image again, optionally with other options or instructions; 404 if not the user's. */
+/** Describes an image again, optionally with other options or instructions; 404 if not the user's, 429 over the quota. */
 export async function regenerateImage(
   deps: Deps,
   userId: number,
   imageId: string,
   options: Partial<DescribeOptions> = {},
 ): Promise<{ batchId: string }> {
-  const result = await requeueImage(deps.db, userId, imageId, options, deps.clock.now().getTime());
+  const result = await requeueImage(deps.db, userId, imageId, options, deps.clock.now().getTime(), (trx, adding) => assertWithinQuota(deps, userId, adding, trx));
   if (result.outcome === 'not_found') throw new HttpError(404, 'Not found', 'not_found');
   if (result.outcome === 'gone') {
     throw new HttpError(409, 'This image is no longer stored (its retention period ended), so it cannot be described again.', 'image_gone');

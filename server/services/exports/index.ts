@@ -5,6 +5,7 @@ import { descriptionsFor } from '../../db/descriptions';
 import { toRecords, ImageRecord, type ProvenanceView } from '../results/records';
 import { receiptsForImages, DeletionReceipt } from '../../db/receipts';
 import { toCsv } from './csv';
+import { recordRetrieved } from '../usage';
 
 /** One exported image: its identity, every output field (as edited), and where the text came from. */
 export interface ExportRecord {
@@ -70,19 +71,23 @@ function toExportRecord({ image, description: d }: ImageRecord, receipt: Deletio
   };
 }
 
-/** Records of one batch (undefined when it is not the user's) or of the whole library. */
+/**
+ * Records of one batch (undefined when it is not the user's) or of the whole library. Every exported
+ * description counts as retrieved (usage), the same as one the API hands out.
+ */
 export async function exportRecords(deps: Deps, userId: number, batchId?: string): Promise<ExportRecord[] | undefined> {
   if (batchId && !(await findBatch(deps.db, userId, batchId))) return undefined;
   const images = await listImagesForExport(deps.db, userId, batchId);
   const imageIds = images.map((image) => image.id);
   const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds));
   const receipts = await receiptsForImages(deps.db, userId, imageIds);
+  await recordRetrieved(deps, userId, records.filter((r) => r.description).map((r) => r.image.id), 'web');
   return records.map((record) => toExportRecord(record, receipts.get(record.image.id)));
 }
 
 const CSV_HEADER = [
   'id', 'batch_id', 'original_name', 'status', 'error', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text',
-  'decorative', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
+  'decorative', 'manifest', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
   'duration_ms', 'draft', 'notes', 'image_sha256', 'deleted_at', 'deletion_reason',
 ];
 
@@ -91,7 +96,7 @@ export function recordsToCsv(records: ExportRecord[]): string {
     CSV_HEADER,
     records.map((r) => [
       r.id, r.batch_id, r.original_name, r.status, r.error, r.alt_text, r.caption, r.title, r.description, r.tags.join(', '), r.filename,
-      r.text, r.decorative, r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
+      r.text, r.decorative, r.manifest === null ? null : JSON.stringify(r.manifest), r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
       r.provenance?.input_tokens, r.provenance?.output_tokens, r.provenance?.duration_ms, r.provenance?.draft, r.provenance?.notes.join(' | '),
       r.deletion_receipt?.image_sha256, r.deletion_receipt?.deleted_at, r.deletion_receipt?.reason,
     ]),

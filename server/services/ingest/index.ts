@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { DescribeOptions } from '../../describers/types';
-import { enqueueDescribe } from '../../queue/enqueue';
+import { commitAndWake, enqueueDescribe } from '../../queue/enqueue';
 import { insertBatch } from '../../db/batches';
 import { insertImage, ImageRow } from '../../db/images';
 import { prepareImage, PreparedImage, RefusedImageError } from './prepare';
 import { Semaphore } from './semaphore';
 import { computeImageExpiry } from '../retention/policy';
+import { assertWithinQuota } from '../usage';
 
 export { RefusedImageError } from './prepare';
 
@@ -41,15 +42,18 @@ export function cleanOriginalName(name: string | undefined): string {
 export async function prepareUpload(deps: Pick<Deps, 'blobs' | 'config'>, bytes: Buffer, originalName: string | undefined): Promise<PreparedUpload> {
   const name = cleanOriginalName(originalName);
   let prepared: PreparedImage;
+  let blobKey: string | undefined;
   try {
-    prepared = await sharpGate.run(() => prepareImage(bytes, deps.config.maxImagePixels));
+    prepared = await sharpGate.run(() => prepareImage(bytes, deps.config.maxImagePixels, async (workingCopy) => {
+      blobKey = await deps.blobs.put(workingCopy);
+    }));
   } catch (err) {
+    if (blobKey) await deps.blobs.delete(blobKey);
     if (!(err instanceof RefusedImageError)) throw err;
     return { status: 'refused', originalName: name, sourceType: err.sourceType, byteSize: bytes.length, error: err.message };
   }
-  const { workingCopy, ...facts } = prepared;
-  const blobKey = await deps.blobs.put(workingCopy);
-  return { status: 'ready', originalName: name, blobKey, facts };
+  const { workingCopy: _stored, ...facts } = prepared;
+  return { status: 'ready', originalName: name, blobKey: blobKey as string, facts };
 }
 
 /** Removes the working copies of uploads that will not become images (aborted request, failed batch). */
@@ -68,14 +72,18 @@ export interface NewBatch {
 
 /**
  * One transaction: the batch, an image row per file (refused ones included, with their reason) and a
- * describe job per accepted image. If it fails, the stored working copies are removed again.
+ * describe job per accepted image; the worker starts on the commit. Over the quota it throws
+ * QuotaExceededError and stores nothing. If it fails, the stored working copies are removed again.
  */
 export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchId: string; imageIds: string[] }> {
   const now = deps.clock.now().getTime();
   const batchId = randomId();
   const imageIds: string[] = [];
   try {
-    await deps.db.transaction(async (trx) => {
+    await commitAndWake(deps, async (trx) => {
+      // Counted in the transaction that adds the images, so concurrent uploads cannot pass the quota together.
+      const accepted = batch.uploads.filter((upload) => upload.status === 'ready').length;
+      if (accepted > 0) await assertWithinQuota(deps, batch.userId, accepted, trx);
       await insertBatch(trx, {
         id: batchId,
         user_id: batch.userId,
@@ -110,9 +118,10 @@ export async function addToBatch(
   const now = deps.clock.now().getTime();
   const id = randomId();
   try {
-    const added = await deps.db.transaction(async (trx) => {
+    const added = await commitAndWake(deps, async (trx) => {
       const batch = await trx('batches').where({ id: args.batchId, user_id: args.userId }).first();
       if (!batch) return false;
+      if (args.upload.status === 'ready') await assertWithinQuota(deps, args.userId, 1, trx);
       await insertImage(trx, imageRow(deps, id, args.batchId, args.userId, args.upload, now));
       if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
       return true;

@@ -37,7 +37,11 @@ export class RefusedImageError extends Error {
   }
 }
 
-export async function prepareImage(bytes: Buffer, maxPixels: number): Promise<PreparedImage> {
+/**
+ * `alongside` gets the working copy as soon as it exists and runs while the placeholder is computed:
+ * storing the copy (an fsync) then costs no extra time on the request's path.
+ */
+export async function prepareImage(bytes: Buffer, maxPixels: number, alongside?: (workingCopy: Buffer) => Promise<void>): Promise<PreparedImage> {
   applySharpPolicy();
   const sniffed = sniffImageType(bytes);
   if (!sniffed.accepted) throw new RefusedImageError(sniffed.reason, sniffed.type);
@@ -64,7 +68,7 @@ export async function prepareImage(bytes: Buffer, maxPixels: number): Promise<Pr
   } catch {
     throw damaged(type);
   }
-  const { blurhash, dominantColor } = await summarise(workingCopy);
+  const [{ blurhash, dominantColor }] = await Promise.all([summarise(workingCopy), alongside?.(workingCopy)]);
   return {
     workingCopy,
     sourceType: type,

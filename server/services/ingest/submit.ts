@@ -3,7 +3,7 @@ import type { DescribeOptions } from '../../describers/types';
 import { readDescribeDefaults, saveDescribeDefaults } from '../../db/describe-defaults';
 import { parseDescribeOptions, readStoredOptions, OptionsError } from './options';
 import { createBatch, discardUploads, PreparedUpload } from '.';
-import { quotaRefusal } from '../usage';
+import { QuotaExceededError, quotaRefusal } from '../usage';
 
 /** The options the upload form starts from: what the user chose to keep, else the app defaults. */
 export async function describeDefaults(deps: Deps, userId: number): Promise<DescribeOptions> {
@@ -33,7 +33,14 @@ export async function submitUpload(deps: Deps, userId: number, uploads: Prepared
     throw err;
   }
   const name = typeof form.name === 'string' ? form.name.trim() : '';
-  const { batchId } = await createBatch(deps, { userId, uploads, options, name });
+  let batchId: string;
+  try {
+    ({ batchId } = await createBatch(deps, { userId, uploads, options, name }));
+  } catch (err) {
+    // Another upload took the last of the quota since the check above.
+    if (err instanceof QuotaExceededError) return { ok: false, error: err.message };
+    throw err;
+  }
   if (form.remember === 'on') await saveDescribeDefaults(deps.db, userId, JSON.stringify(options));
   const refused = uploads.filter((upload) => upload.status === 'refused').length;
   return { ok: true, batchId, accepted: uploads.length - refused, refused };

@@ -1,12 +1,15 @@
 import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
-import { countUsage, dailyUsage, findQuota, insertUsageEvents, listQuotas, saveQuota } from '../../db/usage';
+import type { Db } from '../../db/knex';
+import { countInFlight, countUsage, dailyUsage, findQuota, insertUsageEvents, listQuotas, saveQuota } from '../../db/usage';
 
 export interface MonthUsage {
   /** "2026-11" */
   month: string;
   created: number;
   retrieved: number;
+  /** Accepted images not yet described: they count against the quota before they are created. */
+  inFlight: number;
   /** null: no limit */
   quota: number | null;
   remaining: number | null;
@@ -20,19 +23,21 @@ export function monthBounds(at: Date): { from: number; to: number; days: number;
   return { from, to, days: Math.round((to - from) / 86_400_000), label: new Date(from).toISOString().slice(0, 7) };
 }
 
-export async function quotaFor(deps: Deps, userId: number): Promise<number | null> {
+export async function quotaFor(deps: Pick<Deps, 'db'>, userId: number): Promise<number | null> {
   const { own, fallback } = await findQuota(deps.db, userId);
   return (own ?? fallback)?.monthly_descriptions ?? null;
 }
 
 export async function monthUsage(deps: Deps, userId: number): Promise<MonthUsage> {
   const { from, to, label } = monthBounds(deps.clock.now());
-  const [created, retrieved, quota] = await Promise.all([
+  const [created, retrieved, inFlight, quota] = await Promise.all([
     countUsage(deps.db, userId, 'description.created', from, to),
     countUsage(deps.db, userId, 'description.retrieved', from, to),
+    countInFlight(deps.db, userId),
     quotaFor(deps, userId),
   ]);
-  return { month: label, created, retrieved, quota, remaining: quota === null ? null : Math.max(0, quota - created), resetsAt: to };
+  const remaining = quota === null ? null : Math.max(0, quota - created - inFlight);
+  return { month: label, created, retrieved, inFlight, quota, remaining, resetsAt: to };
 }
 
 export class QuotaExceededError extends HttpError {
@@ -41,13 +46,17 @@ export class QuotaExceededError extends HttpError {
   }
 }
 
-/** Refuses new work once this month's created descriptions reach the quota (queued ones count as they finish). */
-export async function assertWithinQuota(deps: Deps, userId: number, adding = 1): Promise<void> {
-  const quota = await quotaFor(deps, userId);
+/**
+ * Refuses new work once this month's created descriptions plus the images still in flight (accepted,
+ * not yet described) would pass the quota. Run it with `db` set to the transaction that enqueues, so
+ * concurrent accepts are counted one after the other and cannot overshoot together.
+ */
+export async function assertWithinQuota(deps: Pick<Deps, 'db' | 'clock'>, userId: number, adding = 1, db: Db = deps.db): Promise<void> {
+  const quota = await quotaFor({ db }, userId);
   if (quota === null) return; // no limit: nothing to count on the hot path
   const { from, to } = monthBounds(deps.clock.now());
-  const created = await countUsage(deps.db, userId, 'description.created', from, to);
-  if (created + adding > quota) throw new QuotaExceededError(quota);
+  const used = (await countUsage(db, userId, 'description.created', from, to)) + (await countInFlight(db, userId));
+  if (used + adding > quota) throw new QuotaExceededError(quota);
 }
 
 /** Counted when a finished description is handed to an API client or export. */

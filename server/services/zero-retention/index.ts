@@ -10,6 +10,7 @@ import { cleanOriginalName, randomId } from '../ingest';
 import { parseDescribeOptions } from '../ingest/options';
 import { describeDefaults } from '../ingest/submit';
 import { MemoryQueue, ZERO_RETENTION_CAPACITY } from './memory-queue';
+import { recordFinishDeliveries } from '../../webhooks/outbox';
 
 export { BusyError, ZERO_RETENTION_CAPACITY } from './memory-queue';
 
@@ -73,13 +74,15 @@ async function describeOne(deps: Deps, userId: number, batchId: string, imageId:
   try {
     const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: name, embedded: prepared.embedded };
     const description = await deps.describer.describe(input, options);
-    await storeZeroRetentionResult(deps.db, { id: imageId, userId }, description, deps.clock.now().getTime());
+    const now = deps.clock.now().getTime();
+    await storeZeroRetentionResult(deps.db, { id: imageId, userId }, description, now, (trx) => recordFinishDeliveries(trx, { ...event, type: 'image.completed', batchFinished: false }, now));
     deps.events.emit('image.completed', event);
   } catch (err) {
     // No retry later: the bytes exist only now. The user sees why and can upload again.
     const reason = err instanceof DescriberError ? err.message : 'The image could not be described.';
     if (!(err instanceof DescriberError)) deps.logger.error({ err, imageId }, 'zero-retention describe failed');
-    await failZeroRetentionImage(deps.db, imageId, reason, deps.clock.now().getTime()).catch(() => undefined);
+    const now = deps.clock.now().getTime();
+    await failZeroRetentionImage(deps.db, imageId, reason, now, (trx) => recordFinishDeliveries(trx, { ...event, type: 'image.failed', batchFinished: false }, now)).catch(() => undefined);
     deps.events.emit('image.failed', event);
   }
 }

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
-import { insertBatch, insertImage, insertUser } from '../../helpers/rows';
+import { insertUser } from '../../helpers/rows';
+import { addImages, seedBatch } from '../../helpers/queue-fixtures';
+import { description } from '../../helpers/outbox';
+import { claimNext } from '../../../server/queue/store';
+import { completeJob, failJob } from '../../../server/queue/results';
 import { WebhookReceiver } from '../../helpers/webhook-receiver';
 import { createEndpoint, endpointLog } from '../../../server/webhooks/endpoints';
 import { WebhookDispatcher, RETRY_SCHEDULE_MS } from '../../../server/webhooks/dispatcher';
@@ -26,21 +30,23 @@ describe('webhook deliveries to a real receiver', () => {
     await receiver.close();
   });
 
-  /** A finished image as the queue leaves it, then the event the queue emits after commit. */
-  async function completeImage(userId: number): Promise<{ imageId: string; batchId: string }> {
-    const batchId = await insertBatch(t.deps.db, userId);
-    const imageId = await insertImage(t.deps.db, userId, batchId, { status: 'done' });
+  /**
+   * A finished image the way the queue finishes one: claimed, then its result (or failure) stored in
+   * one transaction with its deliveries, then the event the worker emits after the commit.
+   */
+  async function completeImage(userId: number, failure?: string): Promise<{ imageId: string; batchId: string }> {
+    const { batchId } = await seedBatch(t, {}, userId);
+    const [imageId] = await addImages(t, userId, batchId, 1);
     const now = t.clock.now().getTime();
-    await t.deps.db('descriptions').insert({
-      image_id: imageId, user_id: userId, alt_text: 'A red bicycle', caption: 'c', title: 't', description: 'd',
-      tags_json: '["bike"]', filename: 'red-bicycle.jpg', text: '', describer: 'openai', model: 'm', prompt_version: 'p1',
-      duration_ms: 5, created_at: now, updated_at: now,
-    });
-    t.deps.events.emit('image.completed', { imageId, batchId, userId });
+    const job = await claimNext(t.deps.db, 'test-worker', now, 60_000);
+    if (!job) throw new Error('nothing to claim');
+    const outcome = failure ? await failJob(t.deps.db, job, failure, now) : await completeJob(t.deps.db, job, description('A red bicycle'), now);
+    t.deps.events.emit(failure ? 'image.failed' : 'image.completed', { imageId, batchId, userId });
+    if (outcome.batchFinished) t.deps.events.emit('batch.completed', { imageId, batchId, userId });
     return { imageId, batchId };
   }
 
-  async function subscribed(userId: number, events = ['image.completed', 'image.failed', 'batch.completed']): Promise<string> {
+  async function subscribed(userId: number, events = ['image.completed', 'image.failed']): Promise<string> {
     const { endpoint, secret } = await createEndpoint(t.deps, userId, { url: receiver.url, events });
     receiver.secret = secret;
     return endpoint.id;
@@ -156,9 +162,7 @@ describe('webhook deliveries to a real receiver', () => {
     await subscribed(owner, ['image.failed']);
     await completeImage(owner);
     await completeImage(stranger);
-    const batchId = await insertBatch(t.deps.db, owner);
-    const imageId = await insertImage(t.deps.db, owner, batchId, { status: 'failed', error: 'The image could not be read.' });
-    t.deps.events.emit('image.failed', { imageId, batchId, userId: owner });
+    const { imageId } = await completeImage(owner, 'The image could not be read.');
     await receiver.waitFor(1);
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.received.map((r) => r.payload.type)).to.deep.equal(['image.failed']);
@@ -169,7 +173,6 @@ describe('webhook deliveries to a real receiver', () => {
     const userId = await insertUser(t.deps.db);
     await subscribed(userId, ['batch.completed']);
     const { imageId, batchId } = await completeImage(userId);
-    t.deps.events.emit('batch.completed', { imageId, batchId, userId });
     await receiver.waitFor(1);
     const data = receiver.received[0].payload.data as { id: string; progress: { done: number; finished: boolean }; image_ids: string[] };
     expect(data.id).to.equal(batchId);

@@ -4,7 +4,7 @@ import { apiPrincipal } from '../../../middleware/api-key-auth';
 import { HttpError } from '../../../middleware/errors';
 import { preparedUploads, uploadImages } from '../../../middleware/upload';
 import { discardUploads } from '../../../services/ingest';
-import { isFinished, submitApiImage, waitForImage } from '../../../services/api-images';
+import { isFinished, submitApiImage } from '../../../services/api-images';
 import { countRetrieved, deleteApiImage, getApiImage, listApiImages, patchApiImage, regenerateApiImage, type ListQuery } from '../../../services/api-images/manage';
 import { sendIdempotent } from './idempotent';
 
@@ -33,9 +33,7 @@ export function imageRoutes(deps: Deps): express.Router {
     const wait = waitSeconds(req);
     const fileHash = uploads[0]?.status === 'ready' ? uploads[0].facts.sha256 : null;
     await sendIdempotent(deps, req, res, async () => {
-      const created = await submitApiImage(deps, userId, { upload: uploads[0], fields: (req.body ?? {}) as Record<string, unknown> });
-      const image = wait > 0 ? ((await waitForImage(deps, userId, created.id, wait)) ?? created) : created;
-      if (isFinished(image)) await countRetrieved(deps, userId, [image]);
+      const image = await submitApiImage(deps, userId, { upload: uploads[0], fields: (req.body ?? {}) as Record<string, unknown> }, wait);
       return { status: isFinished(image) ? 200 : 202, body: image };
     }, fileHash, () => discardUploads(deps, uploads));
   });

@@ -11,6 +11,7 @@ export function usageRoutes(deps: Deps): express.Router {
       month: usage.month,
       descriptions_created: usage.created,
       descriptions_retrieved: usage.retrieved,
+      in_flight: usage.inFlight,
       quota: usage.quota,
       remaining: usage.remaining,
       resets_at: new Date(usage.resetsAt).toISOString(),
