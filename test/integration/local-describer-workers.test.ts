@@ -24,7 +24,7 @@ describe('local describer: two inference workers', function () {
     const pair = createLocalDescriber({ workers: 2 });
     try {
       const alone = await analyseAll(single);
-      // The first image loads the second worker; from the next one on it helps.
+      // The second worker loads once the first is ready; from then on it helps.
       await analyseAll(pair);
       const helped = await analyseAll(pair);
       expect(alone.some((s) => s.mirroredPass)).to.equal(true);

@@ -70,8 +70,9 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
     const others = clients.filter((c) => c !== chosen && c.work === 0);
     // An idle, loaded worker runs the mirrored pass beside the chosen one: one image uses both cores.
     const helper = others.some((c) => c.loaded);
-    // One that has not loaded yet starts now, to help (or take images) from the next one on.
-    for (const c of others) if (!c.loaded && c.queued === 0) warmUp(c);
+    // One that has not loaded yet starts once the chosen one is ready (two loads at once would slow
+    // the first image), to help or take images from the next one on.
+    if (chosen.loaded) for (const c of others) if (!c.loaded && c.queued === 0) warmUp(c);
     const reply = await chosen.request(
       { type: 'analyse', image, originalName: input.originalName, embedded: input.embedded, helper },
       signal,
