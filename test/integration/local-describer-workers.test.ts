@@ -35,6 +35,19 @@ describe('local describer: two inference workers', function () {
     }
   });
 
+  it('loads its models when warmed, before any image arrives (the server warms it after boot)', async () => {
+    let ready!: () => void;
+    const loaded = new Promise<void>((resolve) => (ready = resolve));
+    const describer = createLocalDescriber({ workers: 1, onReady: () => ready() });
+    try {
+      describer.warm();
+      await loaded;
+      expect(describer.pending).to.equal(0);
+    } finally {
+      await describer.close();
+    }
+  });
+
   it('describes two images at once, one per worker', async () => {
     const pair = createLocalDescriber({ workers: 2 });
     try {
