@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { SightlineEvents } from '../events';
 import type { Describer } from '../describers/types';
@@ -13,6 +14,7 @@ import { describeOptionsFor, toFailure } from './job-input';
 
 export interface QueueDeps {
   db: Knex;
+  config: Config;
   clock: Clock;
   logger: Logger;
   events: SightlineEvents;
@@ -251,7 +253,7 @@ export class Queue {
       );
       const handOver = this.isRunning ? { workerId: this.options.workerId, leaseMs: this.options.leaseMs } : undefined;
       const nudgesBefore = this.nudges;
-      const outcome = await completeJob(this.deps.db, job, description, this.now(), handOver);
+      const outcome = await completeJob(this.deps, job, description, this.now(), handOver);
       this.announce(job, 'image.completed', outcome);
       if (outcome.next && this.isRunning) this.run(outcome.next);
       else if (outcome.next) await releaseJob(this.deps.db, outcome.next.id, outcome.next.imageId, this.now());
@@ -266,10 +268,10 @@ export class Queue {
   private async handleFailure(job: ClaimedJob, failure: { message: string; retryable: boolean; retryAfterMs?: number }): Promise<void> {
     const now = this.now();
     if (!failure.retryable) {
-      this.announce(job, 'image.failed', await failJob(this.deps.db, job, failure.message, now));
+      this.announce(job, 'image.failed', await failJob(this.deps, job, failure.message, now));
     } else if (job.attempts >= job.maxAttempts) {
       const reason = `Gave up after ${job.attempts} attempts. ${failure.message}`;
-      this.announce(job, 'image.failed', await failJob(this.deps.db, job, reason, now));
+      this.announce(job, 'image.failed', await failJob(this.deps, job, reason, now));
     } else {
       const delay = retryDelayMs(job.attempts, this.options.backoff, failure.retryAfterMs, this.options.random);
       await retryJob(this.deps.db, job, now + delay, failure.message, now);
