@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     const url = config.baseUrl ?? `http://localhost:${port}`;
     logger.info({ port }, 'listening');
     process.stdout.write(`Sightline is running at ${url}\n`);
+    // Models load in the background now rather than when the first image arrives.
+    deps.describer.warm?.();
   });
 
   let stopping = false;

@@ -12,12 +12,13 @@ export function createDescriber(config: Config, logger: Logger): Describer {
 }
 
 type LocalModule = {
-  createLocalDescriber(opts?: { onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void }): Describer;
+  createLocalDescriber(opts?: { onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void }): Describer & { warm(): void };
 };
 
 /**
- * The offline describer loads its detectors (hundreds of MB) only when the first image arrives,
- * so pages, tests and processes that never describe anything do not pay for it.
+ * The offline describer loads its detectors (hundreds of MB) only when the first image arrives or
+ * when the server warms it after boot, so tests and processes that never describe anything do not
+ * pay for it.
  */
 class LazyLocalDescriber implements Describer {
   readonly name = 'local' as const;
@@ -32,6 +33,10 @@ class LazyLocalDescriber implements Describer {
 
   async close(): Promise<void> {
     await this.inner?.close();
+  }
+
+  warm(): void {
+    this.load().warm?.();
   }
 
   private load(): Describer {

@@ -87,6 +87,8 @@ export interface Describer {
   describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description>;
   /** Releases workers and connections. */
   close(): Promise<void>;
+  /** Prepares in the background (loads models) so the first request does not wait for all of it. */
+  warm?(): void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Describer, DescribeInput, DescribeOptions, Description } from '../types';
@@ -13,6 +14,12 @@ export interface LocalDescriberOptions {
   mirroredPass?: boolean;
   /** Per-image limit before the worker is restarted. */
   timeoutMs?: number;
+  /**
+   * Inference threads, each with its own models (~250 MB). Default: one per core, at most two:
+   * the wasm detector runs on one core per thread, so a second thread doubles what the queue gets
+   * through on a 2-core machine. The second starts only when two images are in flight.
+   */
+  workers?: number;
   onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void;
 }
 
@@ -23,6 +30,8 @@ export interface LocalDescriber extends Describer {
   checkNetworkRefused(url: string): Promise<string[]>;
   /** Requests waiting or running. */
   readonly pending: number;
+  /** Starts loading the models in the background, so the first image waits only for what is left. */
+  warm(): void;
 }
 
 /**
@@ -31,20 +40,25 @@ export interface LocalDescriber extends Describer {
  */
 export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDescriber {
   let notes: string[] = [];
-  const client = new WorkerClient({
+  const cores = os.availableParallelism();
+  const count = Math.max(1, opts.workers ?? Math.min(2, cores));
+  const clients = Array.from({ length: count }, () => new WorkerClient({
     script: path.join(__dirname, 'worker.js'),
-    settings: { pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true } },
+    // With one worker per core, each runs OCR on one thread beside its detector.
+    settings: { pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)) } },
     timeoutMs: opts.timeoutMs ?? 60_000,
     onReady(info) {
       notes = info.notes;
       opts.onReady?.(info);
     },
-  });
+  }));
+  // The least busy worker; on a tie the first, so the second is started only under load.
+  const leastBusy = () => clients.reduce((best, c) => (c.queued < best.queued ? c : best));
 
   async function analyse(input: DescribeInput, signal?: AbortSignal): Promise<Signals> {
     // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
     const image = new Uint8Array(input.image);
-    const reply = await client.request(
+    const reply = await leastBusy().request(
       { type: 'analyse', image, originalName: input.originalName, embedded: input.embedded },
       signal,
     );
@@ -56,7 +70,11 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
     name: 'local',
     destination: { offMachine: false, host: 'this server' },
     get pending() {
-      return client.queued;
+      return clients.reduce((n, c) => n + c.queued, 0);
+    },
+    warm() {
+      // A failed load is retried by the first real request.
+      clients[0].request({ type: 'warm' }).catch(() => undefined);
     },
     analyse,
     async describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description> {
@@ -68,10 +86,12 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
       return description;
     },
     async checkNetworkRefused(url: string): Promise<string[]> {
-      const reply = await client.request({ type: 'check-network', url });
+      const reply = await clients[0].request({ type: 'check-network', url });
       if (reply.type !== 'network-refused') throw new Error('unexpected reply from the local describer');
       return reply.refusals;
     },
-    close: () => client.close(),
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    },
   };
 }

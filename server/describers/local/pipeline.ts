@@ -8,12 +8,20 @@ import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
+/**
+ * Share of the two commonest colours above which an image is a flat graphic (compose() calls it a
+ * screenshot from 0.3): worth searching for small print.
+ */
+const SMALL_PRINT_FLATNESS = 0.3;
+
 export type OcrChoice = 'auto' | 'paddleocr' | 'tesseract';
 
 export interface PipelineOptions {
   ocr: OcrChoice;
   /** Run the object detector on the mirror image too and merge (test-time augmentation). */
   mirroredPass: boolean;
+  /** onnxruntime threads for OCR; the wasm detector takes one core of its own. */
+  ocrThreads: number;
 }
 
 export interface AnalyseRequest {
@@ -33,7 +41,7 @@ export class Pipeline {
 
   static async load(options: PipelineOptions): Promise<Pipeline> {
     const notes: string[] = [];
-    const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options.ocr, notes)]);
+    const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options, notes)]);
     const pipeline = new Pipeline(human, ocr, options, notes);
     await pipeline.warmUp();
     return pipeline;
@@ -64,7 +72,7 @@ export class Pipeline {
     // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
       timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass })),
-      timed('ocr', () => this.ocr.read(decoded)),
+      timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }
@@ -74,12 +82,12 @@ export class Pipeline {
   }
 }
 
-async function loadOcr(choice: OcrChoice, notes: string[]): Promise<OcrEngine> {
-  if (choice === 'tesseract') return createTesseractOcr();
+async function loadOcr(options: PipelineOptions, notes: string[]): Promise<OcrEngine> {
+  if (options.ocr === 'tesseract') return createTesseractOcr();
   try {
-    return await createPaddleOcr();
+    return await createPaddleOcr({ threads: options.ocrThreads });
   } catch (error) {
-    if (choice === 'paddleocr') throw error;
+    if (options.ocr === 'paddleocr') throw error;
     // onnxruntime-node ships no binary for some platforms (musl, unusual CPUs): read text with wasm.
     notes.push(`text read with tesseract.js because onnxruntime could not load (${(error as Error).message})`);
     return createTesseractOcr();

@@ -33,6 +33,8 @@ export interface TextSignals {
   lines: TextLine[];
   /** Lines the detector found before filtering; a hint that there is some unreadable text. */
   rawLineCount: number;
+  /** Text regions the detector found; recognition ran on each of them and nowhere else. */
+  regions?: number;
 }
 
 export interface ColourShare {

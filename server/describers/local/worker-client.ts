@@ -4,7 +4,7 @@ import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ToWorker>;
-type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' }>;
+type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' | 'warmed' }>;
 
 interface Pending {
   message: ToWorker;

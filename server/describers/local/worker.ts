@@ -57,6 +57,10 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     const p = await ready();
+    if (message.type === 'warm') {
+      send({ type: 'warmed', id: message.id });
+      return;
+    }
     const signals = await p.analyse({
       image: Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength),
       originalName: message.originalName,
@@ -64,7 +68,7 @@ async function handle(message: ToWorker): Promise<void> {
     });
     send({ type: 'signals', id: message.id, signals });
   } catch (error) {
-    const fatal = message.type === 'analyse' && !(await pipeline?.then(() => true, () => false));
+    const fatal = message.type !== 'check-network' && !(await pipeline?.then(() => true, () => false));
     send({ type: 'failed', id: message.id, message: (error as Error).message, fatal });
     // A pipeline that failed to load is dropped so that a later request tries again.
     if (fatal) pipeline = undefined;

@@ -99,6 +99,14 @@ describe('local describer: compose() on recorded signals', () => {
     }
   });
 
+  it('does not report text too small to notice in a photo (a phone number on a bag)', () => {
+    const signals = recordedSignals('tf_tennis');
+    const tiny = { text: '(415) 391-9686', confidence: 0.98, box: [0.62, 0.7, 0.12, 0.015] as [number, number, number, number] };
+    const d = compose({ ...signals, text: { ...signals.text, lines: [tiny], rawLineCount: 1 } }, options());
+    expect(d.text).to.equal('');
+    expect(d.alt_text).to.not.include('“');
+  });
+
   it('keeps a misread short word out of the alt text', () => {
     const d = compose(recordedSignals('tf_boy_doughnut'), options());
     expect(d.alt_text).to.not.include('“');

@@ -4,7 +4,7 @@ import { WorkerClient } from '../../../server/describers/local/worker-client';
 import { DescriberError } from '../../../server/describers/types';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'workers', 'scripted-worker.js');
-const settings = { pipeline: { ocr: 'auto' as const, mirroredPass: false } };
+const settings = { pipeline: { ocr: 'auto' as const, mirroredPass: false, ocrThreads: 1 } };
 const request = (originalName: string) => ({ type: 'analyse' as const, image: new Uint8Array(4), originalName, embedded: {} });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -22,10 +22,17 @@ const SCREENSHOT_FLATNESS = 0.3;
 const SALIENT_TEXT_COVERAGE = 0.02;
 const LEADING_TEXT_COVERAGE = 0.1;
 const SALIENT_TEXT_CONFIDENCE = 0.9;
+/**
+ * Text covering less than this share of the frame in all (a 25×10 px label in a 1-MP photo) is
+ * incidental: a phone number on a bag, a badge. Nobody looking at the image would read it, so it
+ * is not reported as the image's text.
+ */
+const INCIDENTAL_TEXT_COVERAGE = 0.0025;
 
 export function readText(signals: Signals, objects: SceneObjects): TextReading {
-  const lines = signals.text.lines;
-  const coverage = Math.min(1, lines.reduce((sum, l) => sum + l.box[2] * l.box[3], 0));
+  const read = signals.text.lines;
+  const coverage = Math.min(1, read.reduce((sum, l) => sum + l.box[2] * l.box[3], 0));
+  const lines = coverage < INCIDENTAL_TEXT_COVERAGE ? [] : read;
   const largestObject = Math.max(0, ...objects.subjects.map((s) => s.box[2] * s.box[3]));
   const confidence = lines.reduce((sum, l) => sum + l.confidence * l.text.length, 0) / Math.max(1, characters(lines));
   // A short word read at the edge of the OCR filter is often a misread logo: keep it out of the alt text.

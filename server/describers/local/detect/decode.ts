@@ -38,7 +38,7 @@ export async function decodeImage(image: Buffer): Promise<DecodedImage> {
   };
 }
 
-/** A sharp pipeline over the decoded pixels. */
-export function fromDecoded(image: DecodedImage): Sharp {
+/** A sharp pipeline over decoded (or derived) RGB pixels. */
+export function fromDecoded(image: Pick<DecodedImage, 'data' | 'width' | 'height'>): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
