@@ -12,11 +12,14 @@ import { defaultQueueOptions } from '../server/queue/worker';
 /**
  * API figures (issue 6):
  * 1. One `POST /api/v1/images?wait=30` through the fake model server at 1 s latency, as a ratio to
- *    calling the fake server directly with the same image (goal ≤ 1.05). Medians of RUNS each.
+ *    calling the fake server directly with the same image (goal ≤ 1.05). Medians of RUNS each, with
+ *    the process's CPU time per call (client, app and fake server share it, so the difference between
+ *    the two is the API's own CPU cost, whatever else the machine runs).
  * 2. Webhook delivery latency: from the queue's `image.completed` event to the receiver holding the
  *    signed request, p50 and p95 over WEBHOOK_IMAGES images sent by WEBHOOK_CLIENTS clients (goal p95 ≤ 1 s).
  */
-const RUNS = 5;
+/** Medians of this many pairs: enough for a steady median on a shared machine, short enough to keep the lock briefly. */
+const RUNS = 9;
 const MODEL_LATENCY_MS = 1000;
 const WEBHOOK_IMAGES = 40;
 /** Uploads in flight at once while measuring webhooks: a script describing a folder, not a flood. */
@@ -37,8 +40,9 @@ async function photo(): Promise<Buffer> {
 }
 
 /** The baseline: the same image, straight to the model server, as one chat completion. */
-async function directCall(baseUrl: string, image: Buffer): Promise<number> {
+async function directCall(baseUrl: string, image: Buffer): Promise<{ total: number; cpu: number }> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const res = await fetch(`${baseUrl}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
@@ -48,12 +52,18 @@ async function directCall(baseUrl: string, image: Buffer): Promise<number> {
     }),
   });
   await res.json();
-  return performance.now() - started;
+  return { total: performance.now() - started, cpu: cpuMs(cpuBefore) };
+}
+
+function cpuMs(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
 }
 
 /** Where one request's time went, from the queue's events and the stored provenance. */
 interface Phases {
   total: number;
+  cpu: number;
   /** Request sent → job claimed: parsing, quota, image preparation, the accept commit, the claim. */
   accept: number;
   /** The describer's own call (provenance.duration_ms). */
@@ -80,6 +90,7 @@ export async function benchApiOverhead(): Promise<void> {
   try {
     const post = async (): Promise<Phases> => {
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const res = await fetch(`${server.url}/api/v1/images?wait=30`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: auth },
@@ -87,27 +98,30 @@ export async function benchApiOverhead(): Promise<void> {
       });
       const body = (await res.json()) as { id: string; status?: string; result?: { provenance: { duration_ms: number } } };
       const ended = performance.now();
+      const cpu = cpuMs(cpuBefore);
       if (res.status !== 200 || body.status !== 'done' || !body.result) throw new Error(`POST /images?wait=30 answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
       const at = seen.get(body.id) ?? {};
       const model = body.result.provenance.duration_ms;
       const claimed = at.started ?? started;
       const completed = at.completed ?? ended;
-      return { total: ended - started, accept: claimed - started, model, worker: completed - claimed - model, answer: ended - completed };
+      return { total: ended - started, cpu, accept: claimed - started, model, worker: completed - claimed - model, answer: ended - completed };
     };
     await directCall(fake.baseUrl, image);
     await post();
-    const direct: number[] = [];
+    const direct: { total: number; cpu: number }[] = [];
     const api: Phases[] = [];
     for (let i = 0; i < RUNS; i++) {
       direct.push(await directCall(fake.baseUrl, image));
       api.push(await post());
     }
-    const directMs = percentile(direct, 50);
+    const directMs = percentile(direct.map((d) => d.total), 50);
+    const directCpu = percentile(direct.map((d) => d.cpu), 50);
     const median = (key: keyof Phases) => percentile(api.map((p) => p[key]), 50);
     const apiMs = median('total');
     console.log(`model call direct (fake server, ${MODEL_LATENCY_MS} ms latency): median ${directMs.toFixed(0)} ms over ${RUNS}`);
     console.log(`POST /api/v1/images?wait=30, same image:             median ${apiMs.toFixed(0)} ms over ${RUNS}`);
     console.log(`  medians: accept to claimed ${median('accept').toFixed(1)} ms, model call ${median('model').toFixed(0)} ms, rest of the job ${median('worker').toFixed(1)} ms, completion to answer ${median('answer').toFixed(1)} ms`);
+    console.log(`  CPU time per call (median): direct ${directCpu.toFixed(1)} ms, through the API ${median('cpu').toFixed(1)} ms`);
     console.log(`API overhead ratio: ${(apiMs / directMs).toFixed(3)} (goal ≤ 1.05)`);
 
     fake.latencyMs = 0;

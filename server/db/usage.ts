@@ -1,5 +1,8 @@
 import type { Db } from './knex';
 
+/** Rows per insert statement: 5 columns each, well under SQLite's bound-variable limit. */
+const USAGE_INSERT_CHUNK = 500;
+
 export type UsageKind = 'description.created' | 'description.retrieved';
 
 export async function countUsage(db: Db, userId: number, kind: UsageKind, from: number, to: number): Promise<number> {
@@ -31,8 +34,10 @@ export async function countInFlight(db: Db, userId: number): Promise<number> {
 }
 
 export async function insertUsageEvents(db: Db, rows: { user_id: number; image_id: string; kind: UsageKind; source: 'web' | 'api'; created_at: number }[]): Promise<void> {
-  // In chunks inside one transaction: a library export can name more images than SQLite takes bound variables.
-  if (rows.length > 0) await db.batchInsert('usage_events', rows, 500);
+  if (rows.length === 0) return;
+  // A library export can name more images than SQLite takes bound variables: then chunks, in one transaction.
+  if (rows.length <= USAGE_INSERT_CHUNK) await db('usage_events').insert(rows);
+  else await db.batchInsert('usage_events', rows, USAGE_INSERT_CHUNK);
 }
 
 export interface QuotaRow {

@@ -61,9 +61,12 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 2000);
 }
 
+/** Built once: constructing Intl.DisplayNames loads locale data, about a millisecond per describe call. */
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
 function languageName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+    return LANGUAGE_NAMES.of(code) ?? code;
   } catch {
     return code;
   }

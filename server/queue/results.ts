@@ -3,12 +3,20 @@ import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
 import { descriptionColumns } from '../db/descriptions';
 import { recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
+import { refreshImageExpiry } from '../services/retention/expiry';
+import type { Config } from '../config';
 
 export interface Outcome {
   /** False when the job had already finished or was cancelled: nothing was written. */
   stored: boolean;
   /** True when this result left no image of the batch queued or processing. */
   batchFinished: boolean;
+}
+
+/** The database, and the settings the retention deadline is computed from. */
+export interface ResultDeps {
+  db: Knex;
+  config: Config;
 }
 
 const SKIPPED: Outcome = { stored: false, batchFinished: false };
@@ -25,21 +33,21 @@ export interface HandOver {
  * twice (a lease that expired under a slow worker, a crash after the model answered) stores one result.
  */
 export async function completeJob(
-  db: Knex,
+  deps: ResultDeps,
   job: ClaimedJob,
   d: Description,
   now: number,
   handOver?: HandOver,
 ): Promise<Outcome & { next: ClaimedJob | null }> {
-  return db.transaction(async (trx) => {
-    const outcome = await storeResult(trx, job, d, now);
+  return deps.db.transaction(async (trx) => {
+    const outcome = await storeResult(deps.config, trx, job, d, now);
     // Claiming the slot's next job in this commit saves one synchronous commit per job.
     const next = handOver ? await claimWithin(trx, handOver.workerId, now, handOver.leaseMs) : null;
     return { ...outcome, next };
   });
 }
 
-async function storeResult(trx: Knex.Transaction, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
+async function storeResult(config: Config, trx: Knex.Transaction, job: ClaimedJob, d: Description, now: number): Promise<Outcome> {
   const won = await trx('jobs')
     .where({ id: job.id })
     .whereIn('status', ['queued', 'running'])
@@ -55,26 +63,30 @@ async function storeResult(trx: Knex.Transaction, job: ClaimedJob, d: Descriptio
     .where({ id: job.imageId })
     .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
   await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
-  return finish(trx, job, 'image.completed', now);
+  return finish(config, trx, job, 'image.completed', now);
 }
 
-/** The batch's state and the webhook deliveries this finish causes, in the same transaction (an outbox). */
-async function finish(trx: Knex.Transaction, job: ClaimedJob, type: FinishedImage['type'], now: number): Promise<Outcome> {
+/**
+ * What else a finish writes in its transaction: the working copy's retention deadline (so no second
+ * commit follows to set it), and the webhook deliveries it causes (an outbox).
+ */
+async function finish(config: Config, trx: Knex.Transaction, job: ClaimedJob, type: FinishedImage['type'], now: number): Promise<Outcome> {
+  await refreshImageExpiry({ config, db: trx }, job.imageId, trx);
   const finished = await batchFinished(trx, job.batchId);
   await recordFinishDeliveries(trx, { userId: job.userId, imageId: job.imageId, batchId: job.batchId, type, batchFinished: finished }, now);
   return { stored: true, batchFinished: finished };
 }
 
 /** Ends the job and its image in the failed state, with a reason the user can read. */
-export async function failJob(db: Knex, job: ClaimedJob, reason: string, now: number): Promise<Outcome> {
-  return db.transaction(async (trx) => {
+export async function failJob(deps: ResultDeps, job: ClaimedJob, reason: string, now: number): Promise<Outcome> {
+  return deps.db.transaction(async (trx) => {
     const won = await trx('jobs')
       .where({ id: job.id })
       .whereIn('status', ['queued', 'running'])
       .update({ status: 'failed', lease_owner: null, lease_until: null, last_error: reason.slice(0, 500), updated_at: now });
     if (won !== 1) return SKIPPED;
     await trx('images').where({ id: job.imageId }).update({ status: 'failed', error: reason.slice(0, 500), updated_at: now });
-    return finish(trx, job, 'image.failed', now);
+    return finish(deps.config, trx, job, 'image.failed', now);
   });
 }
 

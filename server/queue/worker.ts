@@ -1,50 +1,11 @@
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import crypto from 'node:crypto';
-import type { Knex } from 'knex';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
-import type { SightlineEvents } from '../events';
-import type { Describer } from '../describers/types';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { retryDelayMs } from './backoff';
+import type { HeldSlot, QueueDeps, QueueOptions } from './queue-options';
 import { claimNext, claimWithin, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
 import { completeJob, failJob, retryJob, type Outcome } from './results';
 import { describeOptionsFor, toFailure } from './job-input';
 
-export interface QueueDeps {
-  db: Knex;
-  clock: Clock;
-  logger: Logger;
-  events: SightlineEvents;
-  blobs: { get(key: string): Promise<Buffer> };
-  describer: Describer;
-}
-
-export interface QueueOptions {
-  concurrency: number;
-  /** Must outlast one describer call; renewed every third of it while the job runs. */
-  leaseMs: number;
-  /** How often an idle worker looks for due jobs and expired leases. */
-  pollMs: number;
-  /** How long stop() lets running jobs finish before handing them back to the queue. */
-  stopTimeoutMs: number;
-  backoff: BackoffPolicy;
-  random: () => number;
-  workerId: string;
-}
-
-/**
- * A free worker slot held while an enqueue's transaction runs, so the new job is claimed in the same
- * commit that creates it: the worker starts at once, without a claim transaction of its own.
- */
-export interface HeldSlot {
-  /** Claims the fairest due job (usually the one just added) inside the caller's transaction. */
-  claim(trx: Knex.Transaction): Promise<void>;
-  /** After the commit: runs what was claimed, or hands the slot back and looks for work. */
-  committed(): void;
-  /** After a rollback: nothing was claimed; the slot is free again. */
-  abandon(): void;
-}
+export { defaultQueueOptions, type HeldSlot, type QueueDeps, type QueueOptions } from './queue-options';
 
 interface Running {
   job: ClaimedJob;
@@ -251,7 +212,7 @@ export class Queue {
       );
       const handOver = this.isRunning ? { workerId: this.options.workerId, leaseMs: this.options.leaseMs } : undefined;
       const nudgesBefore = this.nudges;
-      const outcome = await completeJob(this.deps.db, job, description, this.now(), handOver);
+      const outcome = await completeJob(this.deps, job, description, this.now(), handOver);
       this.announce(job, 'image.completed', outcome);
       if (outcome.next && this.isRunning) this.run(outcome.next);
       else if (outcome.next) await releaseJob(this.deps.db, outcome.next.id, outcome.next.imageId, this.now());
@@ -266,10 +227,10 @@ export class Queue {
   private async handleFailure(job: ClaimedJob, failure: { message: string; retryable: boolean; retryAfterMs?: number }): Promise<void> {
     const now = this.now();
     if (!failure.retryable) {
-      this.announce(job, 'image.failed', await failJob(this.deps.db, job, failure.message, now));
+      this.announce(job, 'image.failed', await failJob(this.deps, job, failure.message, now));
     } else if (job.attempts >= job.maxAttempts) {
       const reason = `Gave up after ${job.attempts} attempts. ${failure.message}`;
-      this.announce(job, 'image.failed', await failJob(this.deps.db, job, reason, now));
+      this.announce(job, 'image.failed', await failJob(this.deps, job, reason, now));
     } else {
       const delay = retryDelayMs(job.attempts, this.options.backoff, failure.retryAfterMs, this.options.random);
       await retryJob(this.deps.db, job, now + delay, failure.message, now);
@@ -304,18 +265,6 @@ export class JobGone extends Error {
     super('The image was deleted before it could be described.');
     this.name = 'JobGone';
   }
-}
-
-export function defaultQueueOptions(concurrency: number, describerTimeoutMs: number): QueueOptions {
-  return {
-    concurrency,
-    leaseMs: Math.round(describerTimeoutMs * 1.5) + 1_000,
-    pollMs: 250,
-    stopTimeoutMs: 15_000,
-    backoff: DEFAULT_BACKOFF,
-    random: Math.random,
-    workerId: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`,
-  };
 }
 
 async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<void> {

@@ -27,7 +27,7 @@ export async function createApiBatch(deps: Deps, userId: number, body: Record<st
 export async function getApiBatch(deps: Deps, userId: number, batchId: string, count = true): Promise<BatchResource> {
   const batch = await loadBatchResource(deps, userId, batchId);
   if (!batch) throw new HttpError(404, 'No such batch.', 'not_found');
-  if (count) await countRetrieved(deps, userId, batch.images);
+  if (count) countRetrieved(deps, userId, batch.images);
   return batch;
 }
 

@@ -105,6 +105,6 @@ export async function submitApiImage(deps: Deps, userId: number, input: ApiImage
   }
   const image = await loadImageResource(deps, userId, imageId);
   if (!image) throw new HttpError(404, 'No such image.', 'not_found');
-  if (isFinished(image)) await countRetrieved(deps, userId, [image]);
+  if (isFinished(image)) countRetrieved(deps, userId, [image]);
   return image;
 }

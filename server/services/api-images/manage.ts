@@ -15,9 +15,22 @@ export async function getApiImage(deps: Deps, userId: number, imageId: string): 
   return image;
 }
 
-/** A finished description handed to an API client counts as retrieved (usage). */
-export async function countRetrieved(deps: Deps, userId: number, images: ImageResource[]): Promise<void> {
-  await recordRetrieved(deps, userId, images.filter((i) => i.result).map((i) => i.id), 'api');
+/**
+ * A finished description handed to an API client counts as retrieved (usage). The count is written
+ * as the answer goes out rather than before it: the client has its result either way, and a count
+ * that cannot be written is logged instead of failing an answer that is ready.
+ */
+export function countRetrieved(deps: Deps, userId: number, images: ImageResource[]): void {
+  const ids = images.filter((i) => i.result).map((i) => i.id);
+  if (ids.length === 0) return;
+  recordRetrieved(deps, userId, ids, 'api').catch((err: unknown) => deps.logger.error({ err }, 'could not count retrieved descriptions'));
+}
+
+/** `GET /api/v1/images/:id`: the image, counted as retrieved when it carries a result. */
+export async function retrieveApiImage(deps: Deps, userId: number, imageId: string): Promise<ImageResource> {
+  const image = await getApiImage(deps, userId, imageId);
+  countRetrieved(deps, userId, [image]);
+  return image;
 }
 
 export interface ListQuery {
@@ -71,7 +84,7 @@ export async function listApiImages(deps: Deps, userId: number, query: ListQuery
   const last = page[page.length - 1];
   const next = rows.length > limit && last ? Buffer.from(JSON.stringify([Number(last.created_at), last.rowid])).toString('base64url') : null;
   const data = await presentImages(deps, page);
-  await countRetrieved(deps, userId, data);
+  countRetrieved(deps, userId, data);
   return { data, next_cursor: next };
 }
 

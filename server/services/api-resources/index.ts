@@ -104,12 +104,16 @@ function presentResult(d: DescriptionRow, pattern: PatternRef): ResultResource {
   };
 }
 
-/** Results for many images in three queries; the pattern of each comes from its job, else its batch. */
+/**
+ * Results for many images in one to three queries; the pattern of each comes from its job, else its
+ * batch, and is looked up only for results that carry a manifest (it is shown with nothing else).
+ */
 export async function presentImages(deps: Pick<Deps, 'db'>, images: ImageRow[]): Promise<ImageResource[]> {
-  const ids = images.map((i) => i.id);
   const userId = images[0]?.user_id ?? 0;
-  const [byImage, jobOptions] = await Promise.all([descriptionsFor(deps.db, userId, ids), latestJobOptions(deps.db, ids)]);
-  const batchIds = [...new Set(images.map((i) => i.batch_id))];
+  const byImage = await descriptionsFor(deps.db, userId, images.map((i) => i.id));
+  const withManifest = images.filter((i) => byImage.get(i.id)?.manifest_json);
+  const jobOptions = await latestJobOptions(deps.db, withManifest.map((i) => i.id));
+  const batchIds = [...new Set(withManifest.map((i) => i.batch_id))];
   const batches: BatchRow[] = batchIds.length ? await deps.db<BatchRow>('batches').whereIn('id', batchIds) : [];
   const batchOptions = new Map(batches.map((b) => [b.id, parseJson<Record<string, unknown>>(b.options_json, {})]));
   return images.map((image) => {

@@ -40,7 +40,7 @@ describe('webhook deliveries to a real receiver', () => {
     const now = t.clock.now().getTime();
     const job = await claimNext(t.deps.db, 'test-worker', now, 60_000);
     if (!job) throw new Error('nothing to claim');
-    const outcome = failure ? await failJob(t.deps.db, job, failure, now) : await completeJob(t.deps.db, job, description('A red bicycle'), now);
+    const outcome = failure ? await failJob(t.deps, job, failure, now) : await completeJob(t.deps, job, description('A red bicycle'), now);
     t.deps.events.emit(failure ? 'image.failed' : 'image.completed', { imageId, batchId, userId });
     if (outcome.batchFinished) t.deps.events.emit('batch.completed', { imageId, batchId, userId });
     return { imageId, batchId };

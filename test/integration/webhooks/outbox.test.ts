@@ -49,7 +49,7 @@ describe('webhook outbox: deliveries written with the result', () => {
   it('stores image.completed and batch.completed deliveries in the commit that stores the result, before any event', async () => {
     const t = await boot();
     const { job, imageIds, batchId } = await claimedImage(t);
-    await completeJob(t.deps.db, job, description('A red bicycle'), t.clock.now().getTime());
+    await completeJob(t.deps, job, description('A red bicycle'), t.clock.now().getTime());
     const rows = await t.deps.db('webhook_deliveries').orderBy('event_type');
     expect(rows.map((r) => [r.event_type, r.status])).to.deep.equal([['batch.completed', 'pending'], ['image.completed', 'pending']]);
     const image = JSON.parse(rows[1].payload_json).data;
@@ -61,7 +61,7 @@ describe('webhook outbox: deliveries written with the result', () => {
   it('writes batch.completed only with the batch\'s last image, and image.failed for a failure', async () => {
     const t = await boot();
     const { job } = await claimedImage(t, 2);
-    await failJob(t.deps.db, job, 'The image could not be read.', t.clock.now().getTime());
+    await failJob(t.deps, job, 'The image could not be read.', t.clock.now().getTime());
     const rows = await t.deps.db('webhook_deliveries');
     expect(rows.map((r) => r.event_type)).to.deep.equal(['image.failed']);
   });
@@ -70,7 +70,7 @@ describe('webhook outbox: deliveries written with the result', () => {
     const t = await boot();
     const { job, imageIds } = await claimedImage(t);
     await t.deps.db.raw(`create trigger refuse_deliveries before insert on webhook_deliveries begin select raise(abort, 'refused'); end`);
-    const err = await completeJob(t.deps.db, job, description('A red bicycle'), t.clock.now().getTime()).then(() => undefined, (e: unknown) => e);
+    const err = await completeJob(t.deps, job, description('A red bicycle'), t.clock.now().getTime()).then(() => undefined, (e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
     expect(await countRows(t, 'descriptions', { image_id: imageIds[0] })).to.equal(0);
     expect(await countRows(t, 'usage_events')).to.equal(0);
@@ -80,7 +80,7 @@ describe('webhook outbox: deliveries written with the result', () => {
   it('delivers after a restart what a crash left pending in the outbox, signed, to a real receiver', async () => {
     const before = await boot();
     const { job, imageIds } = await claimedImage(before);
-    await completeJob(before.deps.db, job, description('A red bicycle'), before.clock.now().getTime());
+    await completeJob(before.deps, job, description('A red bicycle'), before.clock.now().getTime());
     // The process dies here: no event was heard, no dispatcher ran.
     await before.close();
     expect(receiver.received).to.have.length(0);

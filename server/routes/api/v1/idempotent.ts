@@ -10,7 +10,8 @@ import { fingerprint, runIdempotent, type Answer } from '../../../services/idemp
  */
 export async function sendIdempotent(deps: Deps, req: Request, res: Response, work: () => Promise<Answer>, extra: unknown = null, onReplay?: () => Promise<void>): Promise<void> {
   const key = req.get('idempotency-key');
-  const hash = fingerprint([req.method, req.baseUrl + req.path, req.query, req.body ?? null, extra]);
+  // Hashing a large image_base64 body is wasted work when there is no key to compare it under.
+  const hash = key === undefined ? '' : fingerprint([req.method, req.baseUrl + req.path, req.query, req.body ?? null, extra]);
   const answer = await runIdempotent(deps, apiPrincipal(res).userId, key, hash, work, onReplay);
   if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
   const body = answer.body as { error?: Record<string, unknown> } | null;

@@ -5,7 +5,7 @@ import { HttpError } from '../../../middleware/errors';
 import { preparedUploads, uploadImages } from '../../../middleware/upload';
 import { discardUploads } from '../../../services/ingest';
 import { isFinished, submitApiImage } from '../../../services/api-images';
-import { countRetrieved, deleteApiImage, getApiImage, listApiImages, patchApiImage, regenerateApiImage, type ListQuery } from '../../../services/api-images/manage';
+import { deleteApiImage, listApiImages, patchApiImage, regenerateApiImage, retrieveApiImage, type ListQuery } from '../../../services/api-images/manage';
 import { sendIdempotent } from './idempotent';
 
 /** The longest `?wait=` honoured, in seconds. */
@@ -44,9 +44,7 @@ export function imageRoutes(deps: Deps): express.Router {
 
   router.get('/images/:id', async (req, res) => {
     const { userId } = apiPrincipal(res);
-    const image = await getApiImage(deps, userId, req.params.id);
-    await countRetrieved(deps, userId, [image]);
-    res.json(image);
+    res.json(await retrieveApiImage(deps, userId, req.params.id));
   });
 
   router.patch('/images/:id', async (req, res) => {
