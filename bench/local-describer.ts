@@ -73,7 +73,7 @@ async function latency(describer: LocalDescriber, files: Array<[string, Buffer]>
   console.log(`  per image (${times.length} describes of ${files.length} images): median ${median.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms  goal median ≤ ${GOALS.medianMs} ms  ${mark(median <= GOALS.medianMs)}`);
   console.log(`    CPU per image, all threads: ${(describeCpu / times.length).toFixed(0)} ms (wall figures stretch with the machine's load; this does less)`);
   console.log(`    baseline sharp decode of the same images: median ${decode.toFixed(1)} ms → describe costs ${(median / decode).toFixed(1)}× a decode`);
-  console.log(`    memory with one inference worker: RSS now ${mb(process.memoryUsage().rss)} MB, sampled peak ${mb(peakRss)} MB`);
+  console.log(`    memory describing one image at a time: RSS now ${mb(process.memoryUsage().rss)} MB, sampled peak ${mb(peakRss)} MB`);
 }
 
 async function megapixels(describer: LocalDescriber, photo: Buffer): Promise<void> {

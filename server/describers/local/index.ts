@@ -17,7 +17,8 @@ export interface LocalDescriberOptions {
   /**
    * Inference threads, each with its own models (~250 MB). Default: one per core, at most two:
    * the wasm detector runs on one core per thread, so a second thread doubles what the queue gets
-   * through on a 2-core machine. The second starts only when two images are in flight.
+   * through on a 2-core machine, and while it is idle it runs the other's mirrored detector pass.
+   * The second loads after the first image.
    */
   workers?: number;
   onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void;
@@ -28,7 +29,7 @@ export interface LocalDescriber extends Describer {
   analyse(input: DescribeInput, signal?: AbortSignal): Promise<Signals>;
   /** Tries fetch, http and sockets towards `url` inside the worker; returns the entry points that were refused. */
   checkNetworkRefused(url: string): Promise<string[]>;
-  /** Requests waiting or running. */
+  /** Images and mirrored passes waiting or running (warm-ups not counted). */
   readonly pending: number;
   /** Starts loading the models in the background, so the first image waits only for what is left. */
   warm(): void;
@@ -42,7 +43,7 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
   let notes: string[] = [];
   const cores = os.availableParallelism();
   const count = Math.max(1, opts.workers ?? Math.min(2, cores));
-  const clients = Array.from({ length: count }, () => new WorkerClient({
+  const clients: WorkerClient[] = Array.from({ length: count }, (_, i) => new WorkerClient({
     script: path.join(__dirname, 'worker.js'),
     // With one worker per core, each runs OCR on one thread beside its detector.
     settings: { pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)) } },
@@ -51,15 +52,29 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
       notes = info.notes;
       opts.onReady?.(info);
     },
+    onMirrorWanted: async (wanted) => {
+      const reply = await clients[(i + 1) % count].request({ type: 'mirror-objects', pixels: wanted.pixels, width: wanted.width, height: wanted.height });
+      if (reply.type !== 'objects') throw new Error('unexpected reply from the local describer');
+      return reply.objects;
+    },
   }));
-  // The least busy worker; on a tie the first, so the second is started only under load.
-  const leastBusy = () => clients.reduce((best, c) => (c.queued < best.queued ? c : best));
+  // The least busy worker; on a tie the first.
+  const leastBusy = () => clients.reduce((best, c) => (c.work < best.work ? c : best));
+  // A failed load is retried by the next real request.
+  const warmUp = (c: WorkerClient) => void c.request({ type: 'warm' }).catch(() => undefined);
 
   async function analyse(input: DescribeInput, signal?: AbortSignal): Promise<Signals> {
     // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
     const image = new Uint8Array(input.image);
-    const reply = await leastBusy().request(
-      { type: 'analyse', image, originalName: input.originalName, embedded: input.embedded },
+    const chosen = leastBusy();
+    const others = clients.filter((c) => c !== chosen && c.work === 0);
+    // An idle, loaded worker runs the mirrored pass beside the chosen one: one image uses both cores.
+    const helper = others.some((c) => c.loaded);
+    // One that has not loaded yet starts once the chosen one is ready (two loads at once would slow
+    // the first image), to help or take images from the next one on.
+    if (chosen.loaded) for (const c of others) if (!c.loaded && c.queued === 0) warmUp(c);
+    const reply = await chosen.request(
+      { type: 'analyse', image, originalName: input.originalName, embedded: input.embedded, helper },
       signal,
     );
     if (reply.type !== 'signals') throw new Error('unexpected reply from the local describer');
@@ -70,11 +85,10 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
     name: 'local',
     destination: { offMachine: false, host: 'this server' },
     get pending() {
-      return clients.reduce((n, c) => n + c.queued, 0);
+      return clients.reduce((n, c) => n + c.work, 0);
     },
     warm() {
-      // A failed load is retried by the first real request.
-      clients[0].request({ type: 'warm' }).catch(() => undefined);
+      warmUp(clients[0]);
     },
     analyse,
     async describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description> {

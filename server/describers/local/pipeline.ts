@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Human } from '@vladmandic/human';
 import type { EmbeddedText } from '../types';
-import type { Signals } from './signals';
-import { detectObjectsAndFaces, loadHuman } from './detect/objects-and-faces';
+import type { DetectedObject, Signals } from './signals';
+import { detectObjectsAndFaces, loadHuman, mirroredObjects, type MirrorHelper, type Pixels } from './detect/objects-and-faces';
 import { imageStats } from './detect/image-stats';
 import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
@@ -57,7 +57,7 @@ export class Pipeline {
     await detectObjectsAndFaces(this.human, blank, { mirrored: false });
   }
 
-  async analyse(request: AnalyseRequest): Promise<Signals> {
+  async analyse(request: AnalyseRequest, helper?: MirrorHelper): Promise<Signals> {
     const timings: Record<string, number> = {};
     const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       const start = performance.now();
@@ -71,10 +71,15 @@ export class Pipeline {
     const stats = await timed('stats', () => imageStats(decoded));
     // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
-      timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass })),
+      timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass, helper })),
       timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
+  }
+
+  /** The mirrored detector pass for another worker's image. */
+  mirroredObjects(pixels: Pixels): Promise<DetectedObject[]> {
+    return mirroredObjects(this.human, pixels);
   }
 
   async close(): Promise<void> {

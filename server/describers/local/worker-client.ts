@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { DescriberError } from '../types';
 import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
+import type { DetectedObject } from './signals';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ToWorker>;
-type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' | 'warmed' }>;
+type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' | 'warmed' | 'objects' }>;
+type MirrorWanted = Extract<FromWorker, { type: 'mirror-wanted' }>;
 
 interface Pending {
   message: ToWorker;
@@ -20,6 +22,8 @@ export interface WorkerClientOptions {
   /** A request that takes longer than this ends the worker (it is restarted for the next one). */
   timeoutMs: number;
   onReady?(info: Extract<FromWorker, { type: 'ready' }>): void;
+  /** Has another worker run the mirrored pass this worker asked for. */
+  onMirrorWanted?(request: MirrorWanted): Promise<DetectedObject[]>;
 }
 
 /**
@@ -35,11 +39,23 @@ export class WorkerClient {
   private nextId = 1;
   private closed = false;
   private online = false;
+  private ready = false;
 
   constructor(private readonly options: WorkerClientOptions) {}
 
   get queued(): number {
     return this.waiting.length + (this.running ? 1 : 0);
+  }
+
+  /** Requests waiting or running other than warm-ups (a warm-up is the start of any request's work anyway). */
+  get work(): number {
+    const counts = (p: Pending | undefined) => (p && p.message.type !== 'warm' ? 1 : 0);
+    return this.waiting.reduce((n, p) => n + counts(p), counts(this.running));
+  }
+
+  /** The worker's models are loaded (it can help another worker at once). */
+  get loaded(): boolean {
+    return this.ready;
   }
 
   get threadId(): number | undefined {
@@ -84,6 +100,7 @@ export class WorkerClient {
       const stuck = this.worker;
       this.worker = undefined;
       this.online = false;
+      this.ready = false;
       this.fail(new DescriberError('the local describer took too long on this image', true));
       void stuck?.terminate();
       this.pump();
@@ -98,16 +115,25 @@ export class WorkerClient {
       this.online = true;
       if (this.running && !this.running.timer) this.startTimer(this.running);
     });
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('message', (message: FromWorker) => this.onMessage(worker, message));
     worker.on('error', (error) => this.onExit(worker, error));
     worker.on('exit', (code) => this.onExit(worker, new Error(`worker exited with code ${code}`)));
     this.worker = worker;
     return worker;
   }
 
-  private onMessage(message: FromWorker): void {
+  private onMessage(worker: Worker, message: FromWorker): void {
     if (message.type === 'ready') {
+      this.ready = true;
       this.options.onReady?.(message);
+      return;
+    }
+    if (message.type === 'mirror-wanted') {
+      const helped = this.options.onMirrorWanted?.(message) ?? Promise.reject(new Error('no helper'));
+      helped.then(
+        (objects) => worker.postMessage({ type: 'mirror-result', id: message.id, helpId: message.helpId, objects }),
+        (error: Error) => worker.postMessage({ type: 'mirror-result', id: message.id, helpId: message.helpId, error: error.message }),
+      );
       return;
     }
     const pending = this.running;
@@ -126,6 +152,7 @@ export class WorkerClient {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.online = false;
+    this.ready = false;
     this.fail(new DescriberError(`the local describer stopped unexpectedly (${error.message}); it restarts on the next attempt`, true));
     this.pump();
   }
@@ -150,6 +177,7 @@ export class WorkerClient {
     const worker = this.worker;
     this.worker = undefined;
     this.online = false;
+    this.ready = false;
     if (worker) await worker.terminate();
   }
 }

@@ -69,29 +69,34 @@ function relative(box: [number, number, number, number]): RelativeBox {
   return box.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000) as RelativeBox;
 }
 
-/** Decodes and downsizes once, then runs CenterNet and BlazeFace on the image and its mirror. */
+/** Interleaved RGB pixels as the detector reads them. */
+export interface Pixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Runs the mirrored pass on another thread for the same pixels (boxes as for the image given). */
+export type MirrorHelper = (pixels: Pixels) => Promise<DetectedObject[]>;
+
+/** Runs CenterNet on the image (and its mirror when it has borderline boxes) and BlazeFace on a smaller copy. */
 export async function detectObjectsAndFaces(
   human: Human,
   image: DecodedImage,
-  options: { mirrored: boolean },
+  options: { mirrored: boolean; helper?: MirrorHelper },
 ): Promise<{ objects: DetectedObject[]; faces: DetectedFace[]; mirrored: boolean }> {
-  const tensor = await tensorOf(human, image, DETECTOR_MAX_SIDE);
-  const small = await tensorOf(human, image, FACE_MAX_SIDE);
+  const pixels = await pixelsOf(image, DETECTOR_MAX_SIDE);
+  // Started before the direct pass says whether it is needed: on an idle core it then costs no time.
+  const remote = options.mirrored && options.helper ? options.helper(pixels).catch(() => undefined) : undefined;
+  const tensor = tensorOf(human, pixels);
+  const small = tensorOf(human, await pixelsOf(image, FACE_MAX_SIDE));
   try {
     // detect() merges its config argument into the instance, so each pass states what it runs.
     const direct = await human.detect(tensor, { face: { enabled: false }, object: { enabled: true } } as Partial<Config>);
     const faces = facesOf(await human.detect(small, { face: { enabled: true }, object: { enabled: false } } as Partial<Config>));
     const objects = objectsOf(direct, 'direct');
     const mirrored = options.mirrored && objects.some((o) => o.score >= BORDERLINE[0] && o.score < BORDERLINE[1]);
-    if (mirrored) {
-      const flipped = human.tf.tidy(() => human.tf.reverse(tensor, 1));
-      try {
-        const mirror = await human.detect(flipped, { face: { enabled: false }, object: { enabled: true } } as Partial<Config>);
-        objects.push(...objectsOf(mirror, 'mirrored').map(unmirror));
-      } finally {
-        flipped.dispose();
-      }
-    }
+    if (mirrored) objects.push(...((await remote) ?? (await mirroredPass(human, tensor))));
     return { objects, faces, mirrored };
   } finally {
     tensor.dispose();
@@ -99,9 +104,33 @@ export async function detectObjectsAndFaces(
   }
 }
 
-async function tensorOf(human: Human, image: DecodedImage, maxSide: number): Promise<Tensor3D> {
+/** The mirrored pass on pixels sent by another worker. */
+export async function mirroredObjects(human: Human, pixels: Pixels): Promise<DetectedObject[]> {
+  const tensor = tensorOf(human, pixels);
+  try {
+    return await mirroredPass(human, tensor);
+  } finally {
+    tensor.dispose();
+  }
+}
+
+async function mirroredPass(human: Human, tensor: Tensor3D): Promise<DetectedObject[]> {
+  const flipped = human.tf.tidy(() => human.tf.reverse(tensor, 1));
+  try {
+    const mirror = await human.detect(flipped, { face: { enabled: false }, object: { enabled: true } } as Partial<Config>);
+    return objectsOf(mirror, 'mirrored').map(unmirror);
+  } finally {
+    flipped.dispose();
+  }
+}
+
+async function pixelsOf(image: DecodedImage, maxSide: number): Promise<Pixels> {
   const { data, info } = await fromDecoded(image).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
-  return human.tf.tensor3d(Int32Array.from(data), [info.height, info.width, 3], 'int32');
+  return { data, width: info.width, height: info.height };
+}
+
+function tensorOf(human: Human, pixels: Pixels): Tensor3D {
+  return human.tf.tensor3d(Int32Array.from(pixels.data), [pixels.height, pixels.width, 3], 'int32');
 }
 
 function objectsOf(result: Result, pass: DetectedObject['pass']): DetectedObject[] {

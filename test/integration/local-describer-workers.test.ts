@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createLocalDescriber, type LocalDescriber } from '../../server/describers/local';
+import type { Signals } from '../../server/describers/local/signals';
+import { FIXTURES } from '../helpers/signal-fixtures';
+
+const IMAGES = ['people-three.jpg', 'animals-horses.jpg', 'sign-street.jpg'];
+
+async function analyseAll(describer: LocalDescriber): Promise<Signals[]> {
+  const out: Signals[] = [];
+  for (const name of IMAGES) {
+    const image = fs.readFileSync(path.join(FIXTURES, 'images', name));
+    out.push(await describer.analyse({ image, mimeType: 'image/jpeg', width: 0, height: 0, originalName: name, embedded: {} }));
+  }
+  return out;
+}
+
+describe('local describer: two inference workers', function () {
+  this.timeout(90_000);
+
+  it('finds the same objects when the idle second worker runs the mirrored pass', async () => {
+    const single = createLocalDescriber({ workers: 1 });
+    const pair = createLocalDescriber({ workers: 2 });
+    try {
+      const alone = await analyseAll(single);
+      // The second worker loads once the first is ready; from then on it helps.
+      await analyseAll(pair);
+      const helped = await analyseAll(pair);
+      expect(alone.some((s) => s.mirroredPass)).to.equal(true);
+      expect(helped.map((s) => s.objects)).to.deep.equal(alone.map((s) => s.objects));
+      expect(helped.map((s) => s.faces)).to.deep.equal(alone.map((s) => s.faces));
+    } finally {
+      await Promise.all([single.close(), pair.close()]);
+    }
+  });
+
+  it('loads its models when warmed, before any image arrives (the server warms it after boot)', async () => {
+    let ready!: () => void;
+    const loaded = new Promise<void>((resolve) => (ready = resolve));
+    const describer = createLocalDescriber({ workers: 1, onReady: () => ready() });
+    try {
+      describer.warm();
+      await loaded;
+      expect(describer.pending).to.equal(0);
+    } finally {
+      await describer.close();
+    }
+  });
+
+  it('describes two images at once, one per worker', async () => {
+    const pair = createLocalDescriber({ workers: 2 });
+    try {
+      const images = IMAGES.slice(0, 2).map((name) => ({ name, image: fs.readFileSync(path.join(FIXTURES, 'images', name)) }));
+      const both = images.map(({ name, image }) => pair.analyse({ image, mimeType: 'image/jpeg', width: 0, height: 0, originalName: name, embedded: {} }));
+      expect(pair.pending).to.equal(2);
+      const results = await Promise.all(both);
+      expect(results.map((s) => s.originalName)).to.deep.equal(IMAGES.slice(0, 2));
+    } finally {
+      await pair.close();
+    }
+  });
+});
