@@ -58,4 +58,21 @@ describe('an accepted image starts describing without waiting for the queue to p
     expect(second.status).to.equal(200);
     expect((await first).status).to.equal(200);
   });
+
+  it('ends a ?wait as soon as the image\'s batch is cancelled, answering with the cancelled image', async () => {
+    fake.script({ kind: 'hang' });
+    const batch = (await fetch(`${server.url}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: '{}' }).then((r) => r.json())) as { id: string };
+    const started = Date.now();
+    const waiting = fetch(`${server.url}/api/v1/images?wait=20`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body: JSON.stringify({ image_base64: jpeg.toString('base64'), batch_id: batch.id }),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as { status: string } }));
+    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fetch(`${server.url}/api/v1/batches/${batch.id}/cancel`, { method: 'POST', headers: { authorization: auth } });
+    const answer = await waiting;
+    expect(answer).to.deep.include({ status: 200 });
+    expect(answer.body.status).to.equal('cancelled');
+    expect(Date.now() - started).to.be.below(10_000);
+  });
 });
