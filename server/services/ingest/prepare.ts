@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { encode as encodeBlurhash } from 'blurhash';
 import type { EmbeddedText } from '../../describers/types';
 import { sniffImageType, AcceptedType } from './sniff';
 import { readEmbeddedText } from './embedded';
 import { applySharpPolicy } from './sharp-policy';
+import { stripJpegMetadata } from './jpeg-strip';
 
 /** The long side of the working copy a describer sees; enough for vision models' high-detail tiles. */
 export const WORKING_COPY_MAX_SIDE = 1536;
@@ -55,20 +56,17 @@ export async function prepareImage(bytes: Buffer, maxPixels: number, alongside?:
     throw new RefusedImageError(`The image is ${width}×${height} pixels, more than the limit of ${formatMegapixels(maxPixels)} megapixels.`, type);
   }
 
-  let workingCopy: Buffer;
-  try {
-    // limitInputPixels again, because the header check trusts the header (sharp docs say the same).
-    workingCopy = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
-      .autoOrient()
-      .resize({ width: WORKING_COPY_MAX_SIDE, height: WORKING_COPY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .jpeg({ quality: WORKING_COPY_QUALITY })
-      .toBuffer();
-  } catch {
-    throw damaged(type);
+  let workingCopy = isWorkingCopyAlready(type, header) ? stripJpegMetadata(bytes) : undefined;
+  // The copied image data has not been decoded yet: summarising decodes it, so a damaged file still
+  // fails here (through the re-encode below), alone.
+  let summary = workingCopy && (await summarise(workingCopy).catch(() => undefined));
+  if (workingCopy && summary) {
+    await alongside?.(workingCopy);
+  } else {
+    workingCopy = await reencode(bytes, type, maxPixels);
+    [summary] = await Promise.all([summarise(workingCopy), alongside?.(workingCopy)]);
   }
-  const [{ blurhash, dominantColor }] = await Promise.all([summarise(workingCopy), alongside?.(workingCopy)]);
+  const { blurhash, dominantColor } = summary;
   return {
     workingCopy,
     sourceType: type,
@@ -82,9 +80,38 @@ export async function prepareImage(bytes: Buffer, maxPixels: number, alongside?:
   };
 }
 
+/** An upright sRGB JPEG within the size limit only needs its metadata removed. */
+function isWorkingCopyAlready(type: AcceptedType, header: Metadata): boolean {
+  return (
+    type === 'image/jpeg' &&
+    (header.orientation ?? 1) === 1 &&
+    header.width <= WORKING_COPY_MAX_SIDE &&
+    header.height <= WORKING_COPY_MAX_SIDE &&
+    header.space === 'srgb' &&
+    header.channels === 3 &&
+    !header.icc
+  );
+}
+
+/** Auto-oriented, at most 1536 px, flattened onto white, sRGB JPEG: decoding and encoding drop all metadata. */
+async function reencode(bytes: Buffer, type: AcceptedType, maxPixels: number): Promise<Buffer> {
+  try {
+    // limitInputPixels again, because the header check trusts the header (sharp docs say the same).
+    return await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
+      .autoOrient()
+      .resize({ width: WORKING_COPY_MAX_SIDE, height: WORKING_COPY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: WORKING_COPY_QUALITY })
+      .toBuffer();
+  } catch {
+    throw damaged(type);
+  }
+}
+
 /** Blurhash and dominant colour from a tiny decode of the working copy (cheap: JPEG shrink-on-load). */
 async function summarise(workingCopy: Buffer): Promise<{ blurhash: string; dominantColor: string }> {
-  const { data, info } = await sharp(workingCopy)
+  const { data, info } = await sharp(workingCopy, { failOn: 'error' })
     .resize(PLACEHOLDER_SIDE, PLACEHOLDER_SIDE, { fit: 'inside' })
     .ensureAlpha()
     .raw()
