@@ -6,7 +6,9 @@ import { HttpError } from '../middleware/errors';
  * Bounds how many bcrypt operations run at once, process-wide. A cost-12 hash keeps a core busy for
  * ~200 ms; without a bound, a login flood from many addresses (which per-IP and per-account limits do
  * not stop) would take every core and slow every other page. Waiters beyond `maxQueue` are refused
- * at once with 503, which costs nothing.
+ * at once with 503, which costs nothing. While tasks queue back to back, a slot rests `restFraction`
+ * of the last task's time before starting the next, so sustained demand gets at most
+ * 1 / (1 + restFraction) of each slot's core; a task that finds the gate idle starts at once.
  */
 export class CpuGate {
   private running = 0;
@@ -15,6 +17,7 @@ export class CpuGate {
   constructor(
     readonly concurrency: number,
     readonly maxQueue: number,
+    readonly restFraction = 0,
   ) {}
 
   /** True when one more task would be refused. */
@@ -29,13 +32,22 @@ export class CpuGate {
     } else {
       this.running += 1;
     }
+    const started = performance.now();
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
+      const rest = (performance.now() - started) * this.restFraction;
+      if (this.waiting.length === 0) this.running -= 1;
+      else if (rest > 0) setTimeout(() => this.handOn(), rest);
+      else this.handOn();
     }
+  }
+
+  /** Gives this slot to the next waiter, or frees it if the queue emptied meanwhile. */
+  private handOn(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running -= 1;
   }
 }
 
@@ -58,5 +70,9 @@ export function refuseWhenFull(gate: CpuGate): RequestHandler {
   };
 }
 
-/** Leave one core for serving pages (on 2 cores: one hash at a time, ~5 logins/s at cost 12); at most ~3 s of waiting. */
-export const passwordGate = new CpuGate(Math.max(1, os.availableParallelism() - 1), 16);
+/**
+ * Leave one core for serving pages (on 2 cores: one hash at a time). Under sustained demand each slot
+ * hashes at most half the time (~2 logins/s at cost 12 on 2 cores), so a flood cannot take even that
+ * core whole; at most 16 wait.
+ */
+export const passwordGate = new CpuGate(Math.max(1, os.availableParallelism() - 1), 16, 1);

@@ -3,9 +3,6 @@ import { Worker } from 'node:worker_threads';
 import type { PasswordAnswer, PasswordJob } from './password-thread';
 
 type Job = PasswordJob extends infer J ? (J extends PasswordJob ? Omit<J, 'id'> : never) : never;
-/** Linux's SCHED_IDLE policy number, as a password thread reports it. */
-export const SCHED_IDLE = 5;
-
 type Pending = { resolve: (value: string | boolean) => void; reject: (err: Error) => void };
 
 /** One low-priority worker thread running bcrypt; see password-thread.ts. */
@@ -13,18 +10,15 @@ class PasswordThread {
   private readonly worker = new Worker(path.join(__dirname, 'password-thread.js'));
   readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  /** The nice value and scheduling policy the thread reported when it started. */
-  readonly priority: Promise<{ nice: number; policy: number }>;
+  /** The nice value the thread reported when it started. */
+  readonly priority: Promise<number>;
 
   constructor(onGone: (thread: PasswordThread) => void) {
-    let reportPriority!: (value: { nice: number; policy: number }) => void;
+    let reportPriority!: (value: number) => void;
     this.priority = new Promise((resolve) => (reportPriority = resolve));
     this.worker.unref();
     this.worker.on('message', (answer: PasswordAnswer) => {
-      if (answer.id === 0) {
-        const [nice = 0, policy = 0] = 'result' in answer ? String(answer.result).split(' ').map(Number) : [];
-        return reportPriority({ nice, policy });
-      }
+      if (answer.id === 0) return reportPriority('result' in answer ? Number(answer.result) : 0);
       const waiter = this.pending.get(answer.id);
       this.pending.delete(answer.id);
       // An idle thread must not keep the process alive.
@@ -65,8 +59,8 @@ export class PasswordThreads {
     return this.leastBusy().send(job);
   }
 
-  /** A thread's nice value and scheduling policy, for tests and diagnostics. */
-  priority(): Promise<{ nice: number; policy: number }> {
+  /** The nice value of a thread, for tests and diagnostics. */
+  priority(): Promise<number> {
     return this.leastBusy().priority;
   }
 

@@ -56,4 +56,25 @@ describe('CpuGate', () => {
     expect((refused as HttpError).status).to.equal(503);
     expect(peak).to.equal(1);
   });
+
+  it('rests a slot for part of the last task\'s time while others wait, and never when idle', async () => {
+    const gate = new CpuGate(1, 4, 1);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const task = () =>
+      gate.run(async () => {
+        starts.push(performance.now());
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        ends.push(performance.now());
+      });
+    await Promise.all([task(), task(), task()]);
+    // Back to back: each waiter starts only after a rest as long as the task before it took.
+    expect(starts[1]! - ends[0]!).to.be.at.least(35);
+    expect(starts[2]! - ends[1]!).to.be.at.least(35);
+    // Alone: no rest, the slot is free again at once.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const before = performance.now();
+    await task();
+    expect(starts[3]! - before).to.be.below(20);
+  });
 });

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { SCHED_IDLE } from '../../server/auth/password-threads';
+import os from 'node:os';
+import { PASSWORD_THREAD_NICE } from '../../server/auth/password-thread';
 import { expect } from 'chai';
 import { hashPassword, passwordThreads, verifyPassword } from '../../server/auth/passwords';
 import { passwordProblem } from '../../server/auth/password-policy';
 
+/** Read before any password thread exists. */
+const processNice = os.getPriority();
 const config = { passwordPepper: crypto.randomBytes(32), bcryptCost: 4 };
 
 describe('password hashing', () => {
@@ -29,12 +31,11 @@ describe('password hashing', () => {
     expect(hash).to.match(/^\$2b\$12\$/);
   });
 
-  it('hashes on a thread at the lowest CPU priority, so pages are served first on a busy machine', async () => {
+  it('hashes on a thread at a lower CPU priority, so pages are served first on a busy machine', async () => {
     await hashPassword(config, 'warm the thread up');
-    const { nice, policy } = await passwordThreads.priority();
-    expect(nice).to.equal(19);
-    // SCHED_IDLE where chrt exists (Debian's util-linux, as on CI); otherwise nice 19 alone.
-    if (fs.existsSync('/usr/bin/chrt')) expect(policy).to.equal(SCHED_IDLE);
+    expect(await passwordThreads.priority()).to.be.at.least(PASSWORD_THREAD_NICE);
+    // Only that thread: the process itself keeps its priority.
+    expect(os.getPriority()).to.equal(processNice);
   });
 
   it('answers a job bcrypt refuses with an error, not a hang, and keeps working', async () => {
