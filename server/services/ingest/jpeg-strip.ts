@@ -53,8 +53,8 @@ function isAdobeFlags(segment: Buffer): boolean {
 
 /** Where a scan's entropy-coded data ends: at the next marker that is not a stuffed byte or a restart. */
 function endOfEntropyData(bytes: Buffer, from: number): number | undefined {
-  for (let i = from; i + 1 < bytes.length; i++) {
-    if (bytes[i] !== 0xff) continue;
+  // indexOf jumps between 0xFF bytes natively; the scan data is most of the file.
+  for (let i = bytes.indexOf(0xff, from); i !== -1 && i + 1 < bytes.length; i = bytes.indexOf(0xff, i + 1)) {
     const next = bytes[i + 1]!;
     if (next === 0x00 || next === 0xff || (next >= 0xd0 && next <= 0xd7)) continue;
     return i;
