@@ -3,9 +3,11 @@ import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { listen, userWithKey } from '../../helpers/api-client';
 import { signUp } from '../../helpers/session';
 import { solidImage } from '../../helpers/image-fixtures';
-import { setQuota } from '../../../server/services/usage';
+import { QuotaExceededError, setQuota } from '../../../server/services/usage';
 import { regenerateImage } from '../../../server/services/describe/control';
 import { HttpError } from '../../../server/middleware/errors';
+import { createBatch, prepareUpload } from '../../../server/services/ingest';
+import { DEFAULT_DESCRIBE_OPTIONS } from '../../../server/describers/types';
 
 /** The queue is not started: every accepted image stays in flight, which is what must count. */
 describe('monthly quotas count images accepted but not yet described', function () {
@@ -69,6 +71,24 @@ describe('monthly quotas count images accepted but not yet described', function 
     expect(locations.filter((l) => l.startsWith('/batches/'))).to.have.length(1);
     expect(locations.filter((l) => l === '/images/new')).to.have.length(2);
     expect(await images(erin.user.id)).to.have.length(2);
+  });
+
+  it('lets only one of several web batches that all passed the early check take the last of the quota', async () => {
+    const gwen = await signUp(t.app);
+    await setQuota(t.deps, gwen.user.id, 3);
+    // Each batch is prepared (and would pass submitUpload's early check) before any of them commits:
+    // only the count inside the accepting transaction can tell them apart.
+    const batches = await Promise.all(
+      Array.from({ length: 3 }, async () => [await prepareUpload(t.deps, jpeg, 'a.jpg'), await prepareUpload(t.deps, jpeg, 'b.jpg')]),
+    );
+    const results = await Promise.all(
+      batches.map((uploads) => createBatch(t.deps, { userId: gwen.user.id, uploads, options: DEFAULT_DESCRIBE_OPTIONS }).then(() => 'accepted', (err: unknown) => (err instanceof QuotaExceededError ? 'over quota' : String(err)))),
+    );
+    expect(results.filter((r) => r === 'accepted')).to.have.length(1);
+    expect(results.filter((r) => r === 'over quota')).to.have.length(2);
+    expect(await images(gwen.user.id)).to.have.length(2);
+    // The refused batches' working copies are removed again.
+    expect((await t.deps.blobs.list()).length).to.equal(2);
   });
 
   it('refuses to describe a finished image again once the quota is taken, but re-queues one in flight', async () => {
