@@ -64,11 +64,17 @@ export class PasswordThreads {
     return this.leastBusy().priority;
   }
 
+  /** A thread that died is never picked again (it reports both 'error' and 'exit'; the second finds nothing). */
+  private forget(gone: PasswordThread): void {
+    const at = this.threads.indexOf(gone);
+    if (at >= 0) this.threads.splice(at, 1);
+  }
+
   private leastBusy(): PasswordThread {
     let best: PasswordThread | undefined;
     for (const thread of this.threads) if (!best || thread.pending.size < best.pending.size) best = thread;
     if (!best || (best.pending.size > 0 && this.threads.length < this.size)) {
-      best = new PasswordThread((gone) => this.threads.splice(this.threads.indexOf(gone) >>> 0, 1));
+      best = new PasswordThread((gone) => this.forget(gone));
       this.threads.push(best);
     }
     return best;
