@@ -6,6 +6,7 @@ import { findActiveSessionUser } from '../db/users';
 import { AuthLimits, createAuthLimits } from './attempt-limiter';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
+import { dummyHash } from './passwords';
 
 /** Per-app authentication state: passport, the in-memory limits and the session store. */
 export interface Auth {
@@ -18,6 +19,8 @@ export type LoginFailure = Exclude<LoginResult, { ok: true }>;
 
 export function createAuth(deps: Deps): Auth {
   const limits = createAuthLimits(deps.clock);
+  // Made now, off the main thread, so the first unknown email does not take two hashes' time.
+  dummyHash(deps.config).catch((err: unknown) => deps.logger.warn({ err }, 'could not prepare the dummy password hash'));
   const sessionStore = new DbSessionStore(deps.db, deps.clock, {
     idleMs: deps.config.sessionIdleMinutes * 60_000,
     absoluteMs: deps.config.sessionAbsoluteHours * 3_600_000,
