@@ -1,5 +1,7 @@
+import path from 'node:path';
 import Sqlite3Dialect from 'knex/lib/dialects/sqlite3';
 import sqlite3, { type Database, type Statement } from 'sqlite3';
+import { countWrite } from './write-count';
 
 /** Statements prepared on each connection, by their SQL text. */
 const preparedByConnection = new WeakMap<Database, Map<string, Statement>>();
@@ -56,6 +58,21 @@ export class SqliteClient extends Sqlite3Dialect {
       this.reader = opening;
     }
     return this.reader;
+  }
+
+  /** Counts every statement that may write (anything but a select), once it has finished. */
+  override async _query(connection: Database, query: { sql?: string }): Promise<unknown> {
+    try {
+      return await super._query(connection, query);
+    } finally {
+      if (!/^[\s(]*select\b/i.test(query.sql ?? '')) countWrite(this.databaseFile());
+    }
+  }
+
+  /** The database file, as the key its write count is kept under; knex's transaction clients share the settings. */
+  databaseFile(): string {
+    const filename = (this.connectionSettings as { filename?: string }).filename ?? '';
+    return filename === '' || filename === ':memory:' ? filename : path.resolve(filename);
   }
 
   override async destroyRawConnection(connection: Database): Promise<void> {

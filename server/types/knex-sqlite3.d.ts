@@ -7,6 +7,7 @@ declare module 'knex/lib/dialects/sqlite3' {
     destroyRawConnection(connection: unknown): Promise<void>;
     destroy(callback?: (err?: unknown) => void): Promise<void>;
     connectionSettings: unknown;
+    _query(connection: unknown, query: { sql?: string }): Promise<unknown>;
   }
   export = Client_SQLite3;
 }
