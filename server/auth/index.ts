@@ -2,7 +2,8 @@ import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
-import { findActiveSessionUser } from '../db/users';
+import { findActiveSessionUser, type SessionUser } from '../db/users';
+import { findSessionWithUser } from '../db/sessions';
 import { AuthLimits, createAuthLimits } from './attempt-limiter';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
@@ -37,12 +38,14 @@ export function createAuth(deps: Deps): Auth {
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // Every request re-reads the account (with the session, in one query), so a disabled user is
-  // signed out on their next request.
+  // The account comes with the session row (one query for both, remembered until anything is
+  // written), so a disabled user is signed out on their next request.
+  const activeUser = async (sid: string, id: number): Promise<SessionUser | null | undefined> => {
+    const row = await findSessionWithUser(deps.db, sid);
+    return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);
+  };
   passport.deserializeUser<number, express.Request>((req, id, done) => {
-    const loaded = sessionStore.takeUser(req.sessionID);
-    if (loaded !== undefined) return done(null, loaded?.id === id ? loaded : false);
-    findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
+    activeUser(req.sessionID, id).then((user) => done(null, user ?? false), done);
   });
   return { passport, limits, sessionStore };
 }

@@ -29,7 +29,7 @@ export async function hotRead<T>(db: Knex, sql: string, bindings: readonly unkno
 interface Remembered {
   writes: number;
   readAt: number;
-  rows: readonly unknown[];
+  rows: Promise<readonly unknown[]>;
 }
 
 /**
@@ -47,13 +47,19 @@ function remember(store: Map<string, Remembered>, key: string, entry: Remembered
   if (store.size > MAX_REMEMBERED) for (const old of [...store.keys()].slice(0, MAX_REMEMBERED / 10)) store.delete(old);
 }
 
+async function frozenRows<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<readonly T[]> {
+  return (await hotRead<T>(db, sql, bindings)).map((row) => Object.freeze(row));
+}
+
 /**
  * A hot read answered from memory when nothing has been written to the database since the same read
  * (same SQL, same bindings) was last made, and that was under a second ago. On a busy server most
  * page views then cost SQLite nothing; any insert, update, delete or commit through knex makes the
- * next read go to the database. The rows are frozen: callers copy what they change.
+ * next read go to the database. Requests that need the same read while it runs wait for that one
+ * read: queued behind each other, each would cost a turn of a busy event loop. The rows are frozen:
+ * callers copy what they change.
  */
-export async function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<readonly T[]> {
+export function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<readonly T[]> {
   const client: unknown = db.client;
   if (!(client instanceof SqliteClient)) return hotRead<T>(db, sql, bindings);
   let store = remembered.get(client);
@@ -62,13 +68,16 @@ export async function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: r
     remembered.set(client, store);
   }
   const key = `${sql}\u0000${JSON.stringify(bindings)}`;
-  const file = client.databaseFile();
-  const writes = writesSoFar(file);
+  const writes = writesSoFar(client.databaseFile());
   const now = performance.now();
   const known = store.get(key);
-  if (known && known.writes === writes && now - known.readAt < REMEMBER_AT_MOST_MS) return known.rows as readonly T[];
-  const rows = (await hotRead<T>(db, sql, bindings)).map((row) => Object.freeze(row));
+  if (known && known.writes === writes && now - known.readAt < REMEMBER_AT_MOST_MS) return known.rows as Promise<readonly T[]>;
+  const rows = frozenRows<T>(db, sql, bindings);
   // Kept under the count seen before the read began: a write that ends during the read makes it stale.
-  remember(store, key, { writes, readAt: now, rows });
+  const entry = { writes, readAt: now, rows };
+  remember(store, key, entry);
+  // A failed read is not kept.
+  const kept = store;
+  rows.catch(() => kept.get(key) === entry && kept.delete(key));
   return rows;
 }

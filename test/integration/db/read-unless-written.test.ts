@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import sqlite3 from 'sqlite3';
 import { createDb, Db } from '../../../server/db/knex';
 import { hotReadUnlessWritten, REMEMBER_AT_MOST_MS } from '../../../server/db/hot-read';
+import { SqliteClient } from '../../../server/db/sqlite-client';
 
 const COUNT = 'select count(*) as n from notes';
 const count = async (db: Db) => (await hotReadUnlessWritten<{ n: number }>(db, COUNT, []))[0].n;
@@ -95,5 +96,23 @@ describe('hot reads answered from memory until something is written', () => {
     expect([first.body, second.body]).to.deep.equal(['one', 'two']);
     expect(() => Object.assign(first, { body: 'changed' })).to.throw(TypeError);
     expect((await hotReadUnlessWritten<{ body: string }>(db, sql, [1]))[0].body).to.equal('one');
+  });
+
+  it('lets requests that need the same read while it runs share it: one trip to SQLite', async () => {
+    const reader = await (db.client as SqliteClient).readConnection()!;
+    const sql = 'select body from notes where id < ?';
+    let runs = 0;
+    reader.on('trace', (ran: string) => (runs += ran.includes('where id <') ? 1 : 0));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => hotReadUnlessWritten<{ body: string }>(db, sql, [10])));
+    expect(answers.every((rows) => rows.length === 2)).to.equal(true);
+    // SQLite's trace events reach JavaScript asynchronously.
+    const traced = () => new Promise((resolve) => setTimeout(resolve, 50));
+    await traced();
+    expect(runs).to.equal(1);
+    await db('notes').insert({ body: 'three' });
+    const after = await Promise.all(Array.from({ length: 5 }, () => hotReadUnlessWritten<{ body: string }>(db, sql, [10])));
+    expect(after.map((rows) => rows.length)).to.deep.equal([3, 3, 3, 3, 3]);
+    await traced();
+    expect(runs).to.equal(2);
   });
 });
