@@ -12,6 +12,8 @@ export interface LocalDescriberOptions {
   ocr?: OcrChoice;
   /** A second detector pass on the mirror image, merged with the first (raises recall). */
   mirroredPass?: boolean;
+  /** CenterNet on onnxruntime with Human's wasm backend as the fallback (default), or on wasm only. */
+  objectRuntime?: 'auto' | 'wasm';
   /** Per-image limit before the worker is restarted. */
   timeoutMs?: number;
   /**
@@ -21,7 +23,7 @@ export interface LocalDescriberOptions {
    * The second loads after the first image.
    */
   workers?: number;
-  onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void;
+  onReady?(info: { loadMs: number; ocrEngine: string; objectRuntime: string; notes: string[] }): void;
 }
 
 export interface LocalDescriber extends Describer {
@@ -46,7 +48,9 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
   const clients: WorkerClient[] = Array.from({ length: count }, (_, i) => new WorkerClient({
     script: path.join(__dirname, 'worker.js'),
     // With one worker per core, each runs OCR on one thread beside its detector.
-    settings: { pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)) } },
+    settings: {
+      pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)), objectRuntime: opts.objectRuntime ?? 'auto' },
+    },
     timeoutMs: opts.timeoutMs ?? 60_000,
     onReady(info) {
       notes = info.notes;

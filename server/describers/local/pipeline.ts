@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Human } from '@vladmandic/human';
 import type { EmbeddedText } from '../types';
 import type { DetectedObject, Signals } from './signals';
-import { detectObjectsAndFaces, loadHuman, mirroredObjects, type MirrorHelper, type Pixels } from './detect/objects-and-faces';
+import { detectObjectsAndFaces, loadHuman, type MirrorHelper } from './detect/objects-and-faces';
+import { loadObjectDetector, type ObjectDetector, type Pixels } from './detect/objects';
 import { imageStats } from './detect/image-stats';
 import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
@@ -20,8 +21,10 @@ export interface PipelineOptions {
   ocr: OcrChoice;
   /** Run the object detector on the mirror image too and merge (test-time augmentation). */
   mirroredPass: boolean;
-  /** onnxruntime threads for OCR; the wasm detector takes one core of its own. */
+  /** onnxruntime threads for OCR and the object detector. */
   ocrThreads: number;
+  /** 'wasm' runs CenterNet on Human's wasm backend even where onnxruntime loads (it is the fallback). */
+  objectRuntime?: 'auto' | 'wasm';
 }
 
 export interface AnalyseRequest {
@@ -34,6 +37,7 @@ export interface AnalyseRequest {
 export class Pipeline {
   private constructor(
     private readonly human: Human,
+    private readonly detector: ObjectDetector,
     private readonly ocr: OcrEngine,
     private readonly options: PipelineOptions,
     readonly notes: string[],
@@ -42,7 +46,8 @@ export class Pipeline {
   static async load(options: PipelineOptions): Promise<Pipeline> {
     const notes: string[] = [];
     const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options, notes)]);
-    const pipeline = new Pipeline(human, ocr, options, notes);
+    const detector = await loadObjectDetector(human, { threads: options.ocrThreads, runtime: options.objectRuntime ?? 'auto' }, notes);
+    const pipeline = new Pipeline(human, detector, ocr, options, notes);
     await pipeline.warmUp();
     return pipeline;
   }
@@ -51,10 +56,14 @@ export class Pipeline {
     return this.ocr.name;
   }
 
-  /** The first inference compiles wasm kernels (~600 ms); doing it at load keeps requests even. */
+  get objectRuntime(): ObjectDetector['runtime'] {
+    return this.detector.runtime;
+  }
+
+  /** The first inference compiles wasm kernels and sizes onnxruntime's buffers; doing it at load keeps requests even. */
   private async warmUp(): Promise<void> {
     const blank = { data: Buffer.alloc(64 * 64 * 3, 255), width: 64, height: 64, originalWidth: 64, originalHeight: 64, hasAlpha: false };
-    await detectObjectsAndFaces(this.human, blank, { mirrored: false });
+    await detectObjectsAndFaces(this.human, this.detector, blank, { mirrored: false });
   }
 
   async analyse(request: AnalyseRequest, helper?: MirrorHelper): Promise<Signals> {
@@ -69,9 +78,9 @@ export class Pipeline {
     };
     const decoded = await timed('decode', () => decodeImage(request.image));
     const stats = await timed('stats', () => imageStats(decoded));
-    // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
+    // Independent of each other; onnxruntime runs synchronously on this thread, so they take turns at their awaits.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
-      timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass, helper })),
+      timed('detect', () => detectObjectsAndFaces(this.human, this.detector, decoded, { mirrored: this.options.mirroredPass, helper })),
       timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
@@ -79,7 +88,7 @@ export class Pipeline {
 
   /** The mirrored detector pass for another worker's image. */
   mirroredObjects(pixels: Pixels): Promise<DetectedObject[]> {
-    return mirroredObjects(this.human, pixels);
+    return this.detector.objects(pixels, 'mirrored');
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,7 @@ export type ToWorker =
   | { type: 'warm'; id: number };
 
 export type FromWorker =
-  | { type: 'ready'; id: 0; loadMs: number; ocrEngine: string; notes: string[] }
+  | { type: 'ready'; id: 0; loadMs: number; ocrEngine: string; objectRuntime: string; notes: string[] }
   | { type: 'signals'; id: number; signals: Signals }
   | { type: 'network-refused'; id: number; refusals: string[] }
   | { type: 'warmed'; id: number }

@@ -22,7 +22,7 @@ function ready(): Promise<Pipeline> {
     // Loaded after the guard so their module-level code already sees the patched network.
     const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
     pipeline = PipelineClass.load(settings.pipeline).then((p) => {
-      send({ type: 'ready', id: 0, loadMs: Date.now() - start, ocrEngine: p.ocrEngine, notes: p.notes });
+      send({ type: 'ready', id: 0, loadMs: Date.now() - start, ocrEngine: p.ocrEngine, objectRuntime: p.objectRuntime, notes: p.notes });
       return p;
     });
   }
