@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Human } from '@vladmandic/human';
 import type { EmbeddedText } from '../types';
-import type { DetectedObject, Signals } from './signals';
-import { detectObjectsAndFaces, loadHuman, type MirrorHelper } from './detect/objects-and-faces';
-import { loadObjectDetector, type ObjectDetector, type Pixels } from './detect/objects';
+import type { ImageStats, Signals, TextSignals } from './signals';
+import { detectObjectsAndFaces, loadHuman } from './detect/objects-and-faces';
+import { loadObjectDetector, type ObjectDetector } from './detect/objects';
 import { imageStats } from './detect/image-stats';
-import { decodeImage } from './detect/decode';
+import { decodeImage, type DecodedImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
@@ -26,6 +26,9 @@ export interface PipelineOptions {
   /** 'wasm' runs CenterNet on Human's wasm backend even where onnxruntime loads (it is the fallback). */
   objectRuntime?: 'auto' | 'wasm';
 }
+
+/** Signals of one image, without its text when another worker reads it. */
+export type AnalysedImage = Omit<Signals, 'text'> & { text?: TextSignals };
 
 export interface AnalyseRequest {
   image: Buffer;
@@ -66,29 +69,33 @@ export class Pipeline {
     await detectObjectsAndFaces(this.human, this.detector, blank, { mirrored: false });
   }
 
-  async analyse(request: AnalyseRequest, helper?: MirrorHelper): Promise<Signals> {
-    const timings: Record<string, number> = {};
-    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      const start = performance.now();
-      try {
-        return await work();
-      } finally {
-        timings[name] = Math.round(performance.now() - start);
-      }
-    };
+  /**
+   * Objects, faces and statistics, and the text too unless another worker reads it (`readText`
+   * false): onnxruntime runs synchronously on the calling thread, so text read here waits its turn.
+   */
+  async analyse(request: AnalyseRequest, options: { readText: boolean }): Promise<AnalysedImage> {
+    const { timings, timed } = timer();
     const decoded = await timed('decode', () => decodeImage(request.image));
     const stats = await timed('stats', () => imageStats(decoded));
-    // Independent of each other; onnxruntime runs synchronously on this thread, so they take turns at their awaits.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
-      timed('detect', () => detectObjectsAndFaces(this.human, this.detector, decoded, { mirrored: this.options.mirroredPass, helper })),
-      timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
+      timed('detect', () => detectObjectsAndFaces(this.human, this.detector, decoded, { mirrored: this.options.mirroredPass })),
+      options.readText ? timed('ocr', () => this.read(decoded, stats)) : undefined,
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }
 
-  /** The mirrored detector pass for another worker's image. */
-  mirroredObjects(pixels: Pixels): Promise<DetectedObject[]> {
-    return this.detector.objects(pixels, 'mirrored');
+  /** The text of an image only, for another worker's image: this one decodes it on its own. */
+  async readText(image: Buffer): Promise<{ text: TextSignals; timings: Record<string, number> }> {
+    const { timings, timed } = timer();
+    const text = await timed('ocr', async () => {
+      const decoded = await decodeImage(image);
+      return this.read(decoded, await imageStats(decoded));
+    });
+    return { text, timings };
+  }
+
+  private read(decoded: DecodedImage, stats: ImageStats): Promise<TextSignals> {
+    return this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS });
   }
 
   async close(): Promise<void> {
@@ -106,4 +113,18 @@ async function loadOcr(options: PipelineOptions, notes: string[]): Promise<OcrEn
     notes.push(`text read with tesseract.js because onnxruntime could not load (${(error as Error).message})`);
     return createTesseractOcr();
   }
+}
+
+/** Milliseconds per named stage. */
+function timer() {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - start);
+    }
+  };
+  return { timings, timed };
 }

@@ -5,7 +5,6 @@ import type { DetectedFace, DetectedObject } from '../signals';
 import { fromDecoded, type DecodedImage } from './decode';
 import { relative, type ObjectDetector, type Pixels } from './objects';
 
-export type { Pixels } from './objects';
 
 /**
  * CenterNet's input is 512 px; stretched down from a 1024-px copy (by its own resize) it finds more
@@ -70,24 +69,18 @@ export async function loadHuman(): Promise<Human> {
   return human;
 }
 
-/** Runs the mirrored pass on another thread for the same pixels (boxes as for the image given). */
-export type MirrorHelper = (pixels: Pixels) => Promise<DetectedObject[]>;
-
 /** Runs CenterNet on the image (and its mirror when it has borderline boxes) and BlazeFace on a smaller copy. */
 export async function detectObjectsAndFaces(
   human: Human,
   detector: ObjectDetector,
   image: DecodedImage,
-  options: { mirrored: boolean; helper?: MirrorHelper },
+  options: { mirrored: boolean },
 ): Promise<{ objects: DetectedObject[]; faces: DetectedFace[]; mirrored: boolean }> {
   const pixels = await pixelsOf(image, DETECTOR_MAX_SIDE);
-  // Started before the direct pass says whether it is needed: on an idle core it then costs no time.
-  const remote = options.mirrored && options.helper ? options.helper(pixels).catch(() => undefined) : undefined;
-  const small = await pixelsOf(image, FACE_MAX_SIDE);
   const objects = await detector.objects(pixels, 'direct');
-  const faces = await detectFaces(human, small);
+  const faces = await detectFaces(human, await pixelsOf(image, FACE_MAX_SIDE));
   const mirrored = options.mirrored && objects.some((o) => o.score >= BORDERLINE[0] && o.score < BORDERLINE[1]);
-  if (mirrored) objects.push(...((await remote) ?? (await detector.objects(pixels, 'mirrored'))));
+  if (mirrored) objects.push(...(await detector.objects(pixels, 'mirrored')));
   return { objects, faces, mirrored };
 }
 
