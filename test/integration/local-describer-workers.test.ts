@@ -19,7 +19,7 @@ async function analyseAll(describer: LocalDescriber): Promise<Signals[]> {
 describe('local describer: two inference workers', function () {
   this.timeout(90_000);
 
-  it('finds the same objects when the idle second worker runs the mirrored pass', async () => {
+  it('reads the same text, objects and faces when the idle second worker reads the text', async () => {
     const single = createLocalDescriber({ workers: 1 });
     const pair = createLocalDescriber({ workers: 2 });
     try {
@@ -27,7 +27,13 @@ describe('local describer: two inference workers', function () {
       // The second worker loads once the first is ready; from then on it helps.
       await analyseAll(pair);
       const helped = await analyseAll(pair);
-      expect(alone.some((s) => s.mirroredPass)).to.equal(true);
+      // One image keeps both workers busy: its analysis on one, its text on the other.
+      const name = IMAGES[0];
+      const call = pair.analyse({ image: fs.readFileSync(path.join(FIXTURES, 'images', name)), mimeType: 'image/jpeg', width: 0, height: 0, originalName: name, embedded: {} });
+      expect(pair.pending).to.equal(2);
+      await call;
+      expect(alone.some((s) => s.text.lines.length > 0)).to.equal(true);
+      expect(helped.map((s) => s.text)).to.deep.equal(alone.map((s) => s.text));
       expect(helped.map((s) => s.objects)).to.deep.equal(alone.map((s) => s.objects));
       expect(helped.map((s) => s.faces)).to.deep.equal(alone.map((s) => s.faces));
     } finally {

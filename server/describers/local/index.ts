@@ -12,16 +12,18 @@ export interface LocalDescriberOptions {
   ocr?: OcrChoice;
   /** A second detector pass on the mirror image, merged with the first (raises recall). */
   mirroredPass?: boolean;
+  /** CenterNet on onnxruntime with Human's wasm backend as the fallback (default), or on wasm only. */
+  objectRuntime?: 'auto' | 'wasm';
   /** Per-image limit before the worker is restarted. */
   timeoutMs?: number;
   /**
    * Inference threads, each with its own models (~250 MB). Default: one per core, at most two:
-   * the wasm detector runs on one core per thread, so a second thread doubles what the queue gets
-   * through on a 2-core machine, and while it is idle it runs the other's mirrored detector pass.
+   * the detectors run on one core per thread, so a second thread doubles what the queue gets
+   * through on a 2-core machine, and while it is idle it reads the text of the other's image.
    * The second loads after the first image.
    */
   workers?: number;
-  onReady?(info: { loadMs: number; ocrEngine: string; notes: string[] }): void;
+  onReady?(info: { loadMs: number; ocrEngine: string; objectRuntime: string; notes: string[] }): void;
 }
 
 export interface LocalDescriber extends Describer {
@@ -46,39 +48,46 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
   const clients: WorkerClient[] = Array.from({ length: count }, (_, i) => new WorkerClient({
     script: path.join(__dirname, 'worker.js'),
     // With one worker per core, each runs OCR on one thread beside its detector.
-    settings: { pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)) } },
+    settings: {
+      pipeline: { ocr: opts.ocr ?? 'auto', mirroredPass: opts.mirroredPass ?? true, ocrThreads: Math.max(1, Math.floor(cores / count)), objectRuntime: opts.objectRuntime ?? 'auto' },
+    },
     timeoutMs: opts.timeoutMs ?? 60_000,
     onReady(info) {
       notes = info.notes;
       opts.onReady?.(info);
     },
-    onMirrorWanted: async (wanted) => {
-      const reply = await clients[(i + 1) % count].request({ type: 'mirror-objects', pixels: wanted.pixels, width: wanted.width, height: wanted.height });
-      if (reply.type !== 'objects') throw new Error('unexpected reply from the local describer');
-      return reply.objects;
-    },
   }));
-  // The least busy worker; on a tie the first.
-  const leastBusy = () => clients.reduce((best, c) => (c.work < best.work ? c : best));
+  // The worker with the fewest images, then the least other work; on a tie the first.
+  const leastBusy = () => clients.reduce((best, c) => (c.images < best.images || (c.images === best.images && c.work < best.work) ? c : best));
   // A failed load is retried by the next real request.
   const warmUp = (c: WorkerClient) => void c.request({ type: 'warm' }).catch(() => undefined);
 
+  // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
+  async function readText(client: WorkerClient, input: DescribeInput, signal?: AbortSignal) {
+    const reply = await client.request({ type: 'read-text', image: new Uint8Array(input.image) }, signal);
+    if (reply.type !== 'text') throw new Error('unexpected reply from the local describer');
+    return reply;
+  }
+
   async function analyse(input: DescribeInput, signal?: AbortSignal): Promise<Signals> {
-    // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
-    const image = new Uint8Array(input.image);
     const chosen = leastBusy();
     const others = clients.filter((c) => c !== chosen && c.work === 0);
-    // An idle, loaded worker runs the mirrored pass beside the chosen one: one image uses both cores.
-    const helper = others.some((c) => c.loaded);
+    // An idle, loaded worker reads the text while the chosen one finds objects and faces: one image
+    // uses both cores. If it fails, the chosen one reads the text after all.
+    const helper = others.find((c) => c.loaded);
+    const helped = helper ? readText(helper, input, signal).catch(() => undefined) : undefined;
     // One that has not loaded yet starts once the chosen one is ready (two loads at once would slow
     // the first image), to help or take images from the next one on.
     if (chosen.loaded) for (const c of others) if (!c.loaded && c.queued === 0) warmUp(c);
     const reply = await chosen.request(
-      { type: 'analyse', image, originalName: input.originalName, embedded: input.embedded, helper },
+      { type: 'analyse', image: new Uint8Array(input.image), originalName: input.originalName, embedded: input.embedded, readText: !helper },
       signal,
     );
     if (reply.type !== 'signals') throw new Error('unexpected reply from the local describer');
-    return reply.signals;
+    const { text, ...signals } = reply.signals;
+    if (text) return { ...signals, text };
+    const read = (await helped) ?? (await readText(chosen, input, signal));
+    return { ...signals, text: read.text, timings: { ...signals.timings, ...read.timings } };
   }
 
   return {

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Human } from '@vladmandic/human';
 import type { EmbeddedText } from '../types';
-import type { DetectedObject, Signals } from './signals';
-import { detectObjectsAndFaces, loadHuman, mirroredObjects, type MirrorHelper, type Pixels } from './detect/objects-and-faces';
+import type { ImageStats, Signals, TextSignals } from './signals';
+import { detectObjectsAndFaces, loadHuman } from './detect/objects-and-faces';
+import { loadObjectDetector, type ObjectDetector } from './detect/objects';
 import { imageStats } from './detect/image-stats';
-import { decodeImage } from './detect/decode';
+import { decodeImage, type DecodedImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
@@ -20,9 +21,14 @@ export interface PipelineOptions {
   ocr: OcrChoice;
   /** Run the object detector on the mirror image too and merge (test-time augmentation). */
   mirroredPass: boolean;
-  /** onnxruntime threads for OCR; the wasm detector takes one core of its own. */
+  /** onnxruntime threads for OCR and the object detector. */
   ocrThreads: number;
+  /** 'wasm' runs CenterNet on Human's wasm backend even where onnxruntime loads (it is the fallback). */
+  objectRuntime?: 'auto' | 'wasm';
 }
+
+/** Signals of one image, without its text when another worker reads it. */
+export type AnalysedImage = Omit<Signals, 'text'> & { text?: TextSignals };
 
 export interface AnalyseRequest {
   image: Buffer;
@@ -34,6 +40,7 @@ export interface AnalyseRequest {
 export class Pipeline {
   private constructor(
     private readonly human: Human,
+    private readonly detector: ObjectDetector,
     private readonly ocr: OcrEngine,
     private readonly options: PipelineOptions,
     readonly notes: string[],
@@ -42,7 +49,8 @@ export class Pipeline {
   static async load(options: PipelineOptions): Promise<Pipeline> {
     const notes: string[] = [];
     const [human, ocr] = await Promise.all([loadHuman(), loadOcr(options, notes)]);
-    const pipeline = new Pipeline(human, ocr, options, notes);
+    const detector = await loadObjectDetector(human, { threads: options.ocrThreads, runtime: options.objectRuntime ?? 'auto' }, notes);
+    const pipeline = new Pipeline(human, detector, ocr, options, notes);
     await pipeline.warmUp();
     return pipeline;
   }
@@ -51,35 +59,43 @@ export class Pipeline {
     return this.ocr.name;
   }
 
-  /** The first inference compiles wasm kernels (~600 ms); doing it at load keeps requests even. */
-  private async warmUp(): Promise<void> {
-    const blank = { data: Buffer.alloc(64 * 64 * 3, 255), width: 64, height: 64, originalWidth: 64, originalHeight: 64, hasAlpha: false };
-    await detectObjectsAndFaces(this.human, blank, { mirrored: false });
+  get objectRuntime(): ObjectDetector['runtime'] {
+    return this.detector.runtime;
   }
 
-  async analyse(request: AnalyseRequest, helper?: MirrorHelper): Promise<Signals> {
-    const timings: Record<string, number> = {};
-    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      const start = performance.now();
-      try {
-        return await work();
-      } finally {
-        timings[name] = Math.round(performance.now() - start);
-      }
-    };
+  /** The first inference compiles wasm kernels and sizes onnxruntime's buffers; doing it at load keeps requests even. */
+  private async warmUp(): Promise<void> {
+    const blank = { data: Buffer.alloc(64 * 64 * 3, 255), width: 64, height: 64, originalWidth: 64, originalHeight: 64, hasAlpha: false };
+    await detectObjectsAndFaces(this.human, this.detector, blank, { mirrored: false });
+  }
+
+  /**
+   * Objects, faces and statistics, and the text too unless another worker reads it (`readText`
+   * false): onnxruntime runs synchronously on the calling thread, so text read here waits its turn.
+   */
+  async analyse(request: AnalyseRequest, options: { readText: boolean }): Promise<AnalysedImage> {
+    const { timings, timed } = timer();
     const decoded = await timed('decode', () => decodeImage(request.image));
     const stats = await timed('stats', () => imageStats(decoded));
-    // OCR runs on onnxruntime's native threads while the wasm detector holds this thread: overlap them.
     const [{ objects, faces, mirrored }, text] = await Promise.all([
-      timed('detect', () => detectObjectsAndFaces(this.human, decoded, { mirrored: this.options.mirroredPass, helper })),
-      timed('ocr', () => this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS })),
+      timed('detect', () => detectObjectsAndFaces(this.human, this.detector, decoded, { mirrored: this.options.mirroredPass })),
+      options.readText ? timed('ocr', () => this.read(decoded, stats)) : undefined,
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }
 
-  /** The mirrored detector pass for another worker's image. */
-  mirroredObjects(pixels: Pixels): Promise<DetectedObject[]> {
-    return mirroredObjects(this.human, pixels);
+  /** The text of an image only, for another worker's image: this one decodes it on its own. */
+  async readText(image: Buffer): Promise<{ text: TextSignals; timings: Record<string, number> }> {
+    const { timings, timed } = timer();
+    const text = await timed('ocr', async () => {
+      const decoded = await decodeImage(image);
+      return this.read(decoded, await imageStats(decoded));
+    });
+    return { text, timings };
+  }
+
+  private read(decoded: DecodedImage, stats: ImageStats): Promise<TextSignals> {
+    return this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS });
   }
 
   async close(): Promise<void> {
@@ -97,4 +113,18 @@ async function loadOcr(options: PipelineOptions, notes: string[]): Promise<OcrEn
     notes.push(`text read with tesseract.js because onnxruntime could not load (${(error as Error).message})`);
     return createTesseractOcr();
   }
+}
+
+/** Milliseconds per named stage. */
+function timer() {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - start);
+    }
+  };
+  return { timings, timed };
 }

@@ -1,12 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { DescriberError } from '../types';
 import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
-import type { DetectedObject } from './signals';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ToWorker>;
-type Reply = Extract<FromWorker, { type: 'signals' | 'network-refused' | 'warmed' | 'objects' }>;
-type MirrorWanted = Extract<FromWorker, { type: 'mirror-wanted' }>;
+type Reply = Extract<FromWorker, { type: 'signals' | 'text' | 'network-refused' | 'warmed' }>;
 
 interface Pending {
   message: ToWorker;
@@ -22,8 +20,6 @@ export interface WorkerClientOptions {
   /** A request that takes longer than this ends the worker (it is restarted for the next one). */
   timeoutMs: number;
   onReady?(info: Extract<FromWorker, { type: 'ready' }>): void;
-  /** Has another worker run the mirrored pass this worker asked for. */
-  onMirrorWanted?(request: MirrorWanted): Promise<DetectedObject[]>;
 }
 
 /**
@@ -49,7 +45,16 @@ export class WorkerClient {
 
   /** Requests waiting or running other than warm-ups (a warm-up is the start of any request's work anyway). */
   get work(): number {
-    const counts = (p: Pending | undefined) => (p && p.message.type !== 'warm' ? 1 : 0);
+    return this.count((type) => type !== 'warm');
+  }
+
+  /** Whole images waiting or running (text read for another worker's image not counted). */
+  get images(): number {
+    return this.count((type) => type === 'analyse');
+  }
+
+  private count(which: (type: ToWorker['type']) => boolean): number {
+    const counts = (p: Pending | undefined) => (p && which(p.message.type) ? 1 : 0);
     return this.waiting.reduce((n, p) => n + counts(p), counts(this.running));
   }
 
@@ -68,7 +73,7 @@ export class WorkerClient {
     return new Promise<Reply>((resolve, reject) => {
       const id = this.nextId++;
       const message = { ...request, id } as ToWorker;
-      const transfer = request.type === 'analyse' ? [request.image.buffer as ArrayBuffer] : [];
+      const transfer = request.type === 'analyse' || request.type === 'read-text' ? [request.image.buffer as ArrayBuffer] : [];
       const pending: Pending = { message, transfer, resolve, reject };
       signal?.addEventListener(
         'abort',
@@ -126,14 +131,6 @@ export class WorkerClient {
     if (message.type === 'ready') {
       this.ready = true;
       this.options.onReady?.(message);
-      return;
-    }
-    if (message.type === 'mirror-wanted') {
-      const helped = this.options.onMirrorWanted?.(message) ?? Promise.reject(new Error('no helper'));
-      helped.then(
-        (objects) => worker.postMessage({ type: 'mirror-result', id: message.id, helpId: message.helpId, objects }),
-        (error: Error) => worker.postMessage({ type: 'mirror-result', id: message.id, helpId: message.helpId, error: error.message }),
-      );
       return;
     }
     const pending = this.running;

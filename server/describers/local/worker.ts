@@ -4,8 +4,6 @@ import http from 'node:http';
 import { installNetworkGuard } from './network-guard';
 import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
 import type { Pipeline } from './pipeline';
-import type { DetectedObject } from './signals';
-import type { MirrorHelper } from './detect/objects-and-faces';
 
 // Before anything that might open a connection is loaded.
 installNetworkGuard();
@@ -22,7 +20,7 @@ function ready(): Promise<Pipeline> {
     // Loaded after the guard so their module-level code already sees the patched network.
     const { Pipeline: PipelineClass } = require('./pipeline') as typeof import('./pipeline');
     pipeline = PipelineClass.load(settings.pipeline).then((p) => {
-      send({ type: 'ready', id: 0, loadMs: Date.now() - start, ocrEngine: p.ocrEngine, notes: p.notes });
+      send({ type: 'ready', id: 0, loadMs: Date.now() - start, ocrEngine: p.ocrEngine, objectRuntime: p.objectRuntime, notes: p.notes });
       return p;
     });
   }
@@ -48,30 +46,9 @@ async function checkNetwork(url: string): Promise<string[]> {
   return refused;
 }
 
-/** Mirrored passes handed to another worker through the describer, by help id. */
-const helping = new Map<number, { resolve(objects: DetectedObject[]): void; reject(error: Error): void }>();
-let nextHelpId = 1;
+port.on('message', (message: ToWorker) => void handle(message));
 
-function helperFor(id: number): MirrorHelper {
-  return (pixels) => new Promise((resolve, reject) => {
-    const helpId = nextHelpId++;
-    helping.set(helpId, { resolve, reject });
-    send({ type: 'mirror-wanted', id, helpId, pixels: pixels.data, width: pixels.width, height: pixels.height });
-  });
-}
-
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'mirror-result') {
-    const waiting = helping.get(message.helpId);
-    helping.delete(message.helpId);
-    if (message.objects) waiting?.resolve(message.objects);
-    else waiting?.reject(new Error(message.error ?? 'no mirrored pass'));
-    return;
-  }
-  void handle(message);
-});
-
-async function handle(message: Exclude<ToWorker, { type: 'mirror-result' }>): Promise<void> {
+async function handle(message: ToWorker): Promise<void> {
   try {
     if (message.type === 'check-network') {
       send({ type: 'network-refused', id: message.id, refusals: await checkNetwork(message.url) });
@@ -82,16 +59,12 @@ async function handle(message: Exclude<ToWorker, { type: 'mirror-result' }>): Pr
       send({ type: 'warmed', id: message.id });
       return;
     }
-    if (message.type === 'mirror-objects') {
-      const pixels = { data: message.pixels, width: message.width, height: message.height };
-      send({ type: 'objects', id: message.id, objects: await p.mirroredObjects(pixels) });
+    const image = Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength);
+    if (message.type === 'read-text') {
+      send({ type: 'text', id: message.id, ...(await p.readText(image)) });
       return;
     }
-    const signals = await p.analyse({
-      image: Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength),
-      originalName: message.originalName,
-      embedded: message.embedded,
-    }, message.helper ? helperFor(message.id) : undefined);
+    const signals = await p.analyse({ image, originalName: message.originalName, embedded: message.embedded }, { readText: message.readText });
     send({ type: 'signals', id: message.id, signals });
   } catch (error) {
     const fatal = message.type !== 'check-network' && !(await pipeline?.then(() => true, () => false));

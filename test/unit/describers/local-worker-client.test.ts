@@ -5,7 +5,7 @@ import { DescriberError } from '../../../server/describers/types';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'fixtures', 'workers', 'scripted-worker.js');
 const settings = { pipeline: { ocr: 'auto' as const, mirroredPass: false, ocrThreads: 1 } };
-const request = (originalName: string) => ({ type: 'analyse' as const, image: new Uint8Array(4), originalName, embedded: {}, helper: false });
+const request = (originalName: string) => ({ type: 'analyse' as const, image: new Uint8Array(4), originalName, embedded: {}, readText: true });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -1,18 +1,21 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Human, Config, Result, Tensor3D } from '@vladmandic/human';
-import type { DetectedFace, DetectedObject, RelativeBox } from '../signals';
+import type { Human, Config, Result } from '@vladmandic/human';
+import type { DetectedFace, DetectedObject } from '../signals';
 import { fromDecoded, type DecodedImage } from './decode';
+import { relative, type ObjectDetector, type Pixels } from './objects';
 
-/** CenterNet's input is 512 px; 1024 keeps small objects visible while bounding the wasm heap. */
+
+/**
+ * CenterNet's input is 512 px; stretched down from a 1024-px copy (by its own resize) it finds more
+ * than in a 512-px copy made by sharp, which lost recall on the evaluation set.
+ */
 const DETECTOR_MAX_SIDE = 1024;
 /**
  * Faces are found on a smaller copy: BlazeFace reads 256 px anyway, and on a 1024-px input Human's
  * face crops cost ~6× more CPU for the same faces.
  */
 const FACE_MAX_SIDE = 512;
-/** Raw threshold; compose() applies the real one after looking at every box. */
-const RAW_OBJECT_THRESHOLD = 0.15;
 /**
  * The mirrored pass only settles borderline detections (compose() keeps 0.3, worn items 0.2, and
  * discounts unconfirmed ones by 0.9): when the first pass has none in this band it is skipped.
@@ -58,88 +61,41 @@ export async function loadHuman(): Promise<Human> {
     gesture: { enabled: false },
     segmentation: { enabled: false },
     filter: { enabled: false },
-    object: { enabled: true, modelPath: 'centernet.json', minConfidence: RAW_OBJECT_THRESHOLD, maxDetected: 30, iouThreshold: 0.4, skipFrames: 0 } as Config['object'],
+    // Objects come from onnxruntime (./centernet); this model is loaded only as the fallback.
+    object: { enabled: false, modelPath: 'centernet.json', skipFrames: 0 } as Config['object'],
   });
   await human.load();
   await human.init();
   return human;
 }
 
-function relative(box: [number, number, number, number]): RelativeBox {
-  return box.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000) as RelativeBox;
-}
-
-/** Interleaved RGB pixels as the detector reads them. */
-export interface Pixels {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/** Runs the mirrored pass on another thread for the same pixels (boxes as for the image given). */
-export type MirrorHelper = (pixels: Pixels) => Promise<DetectedObject[]>;
-
 /** Runs CenterNet on the image (and its mirror when it has borderline boxes) and BlazeFace on a smaller copy. */
 export async function detectObjectsAndFaces(
   human: Human,
+  detector: ObjectDetector,
   image: DecodedImage,
-  options: { mirrored: boolean; helper?: MirrorHelper },
+  options: { mirrored: boolean },
 ): Promise<{ objects: DetectedObject[]; faces: DetectedFace[]; mirrored: boolean }> {
   const pixels = await pixelsOf(image, DETECTOR_MAX_SIDE);
-  // Started before the direct pass says whether it is needed: on an idle core it then costs no time.
-  const remote = options.mirrored && options.helper ? options.helper(pixels).catch(() => undefined) : undefined;
-  const tensor = tensorOf(human, pixels);
-  const small = tensorOf(human, await pixelsOf(image, FACE_MAX_SIDE));
-  try {
-    // detect() merges its config argument into the instance, so each pass states what it runs.
-    const direct = await human.detect(tensor, { face: { enabled: false }, object: { enabled: true } } as Partial<Config>);
-    const faces = facesOf(await human.detect(small, { face: { enabled: true }, object: { enabled: false } } as Partial<Config>));
-    const objects = objectsOf(direct, 'direct');
-    const mirrored = options.mirrored && objects.some((o) => o.score >= BORDERLINE[0] && o.score < BORDERLINE[1]);
-    if (mirrored) objects.push(...((await remote) ?? (await mirroredPass(human, tensor))));
-    return { objects, faces, mirrored };
-  } finally {
-    tensor.dispose();
-    small.dispose();
-  }
+  const objects = await detector.objects(pixels, 'direct');
+  const faces = await detectFaces(human, await pixelsOf(image, FACE_MAX_SIDE));
+  const mirrored = options.mirrored && objects.some((o) => o.score >= BORDERLINE[0] && o.score < BORDERLINE[1]);
+  if (mirrored) objects.push(...(await detector.objects(pixels, 'mirrored')));
+  return { objects, faces, mirrored };
 }
 
-/** The mirrored pass on pixels sent by another worker. */
-export async function mirroredObjects(human: Human, pixels: Pixels): Promise<DetectedObject[]> {
-  const tensor = tensorOf(human, pixels);
+async function detectFaces(human: Human, pixels: Pixels): Promise<DetectedFace[]> {
+  const tensor = human.tf.tensor3d(Int32Array.from(pixels.data), [pixels.height, pixels.width, 3], 'int32');
   try {
-    return await mirroredPass(human, tensor);
+    return facesOf(await human.detect(tensor, { face: { enabled: true }, object: { enabled: false } } as Partial<Config>));
   } finally {
     tensor.dispose();
-  }
-}
-
-async function mirroredPass(human: Human, tensor: Tensor3D): Promise<DetectedObject[]> {
-  const flipped = human.tf.tidy(() => human.tf.reverse(tensor, 1));
-  try {
-    const mirror = await human.detect(flipped, { face: { enabled: false }, object: { enabled: true } } as Partial<Config>);
-    return objectsOf(mirror, 'mirrored').map(unmirror);
-  } finally {
-    flipped.dispose();
   }
 }
 
 async function pixelsOf(image: DecodedImage, maxSide: number): Promise<Pixels> {
   const { data, info } = await fromDecoded(image).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
-}
-
-function tensorOf(human: Human, pixels: Pixels): Tensor3D {
-  return human.tf.tensor3d(Int32Array.from(pixels.data), [pixels.height, pixels.width, 3], 'int32');
-}
-
-function objectsOf(result: Result, pass: DetectedObject['pass']): DetectedObject[] {
-  return result.object.map((o) => ({ label: o.label, score: round(o.score), box: relative(o.boxRaw), pass }));
-}
-
-function unmirror(o: DetectedObject): DetectedObject {
-  const [x, y, w, h] = o.box;
-  return { ...o, box: relative([1 - x - w, y, w, h]) };
 }
 
 function facesOf(result: Result): DetectedFace[] {
