@@ -31,7 +31,7 @@ export interface LocalDescriber extends Describer {
   analyse(input: DescribeInput, signal?: AbortSignal): Promise<Signals>;
   /** Tries fetch, http and sockets towards `url` inside the worker; returns the entry points that were refused. */
   checkNetworkRefused(url: string): Promise<string[]>;
-  /** Images and mirrored passes waiting or running (warm-ups not counted). */
+  /** Requests waiting or running in the workers: images, and text read for another worker's image (warm-ups not counted). */
   readonly pending: number;
   /** Starts loading the models in the background, so the first image waits only for what is left. */
   warm(): void;

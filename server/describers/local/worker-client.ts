@@ -24,7 +24,7 @@ export interface WorkerClientOptions {
 
 /**
  * One inference worker thread, started on the first request and kept warm. Requests wait in a
- * FIFO and go to the worker one at a time (onnxruntime already uses both cores). If the worker
+ * FIFO and go to the worker one at a time (its inference runs synchronously on its thread). If the worker
  * dies, the request it was running fails with a retryable DescriberError and the next request
  * starts a fresh worker.
  */
