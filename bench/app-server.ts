@@ -61,8 +61,21 @@ async function main(): Promise<void> {
   bare.get('/plain', (_req, res) => void res.send('ok'));
   const [appUrl, bareUrl] = await Promise.all([listen(t.app), listen(bare)]);
   process.send?.({ appUrl, bareUrl });
-  // CPU time this process spent, so the parent can report CPU per request whatever else the machine runs.
-  process.on('message', () => process.send?.({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system }));
+  // 'cpu': CPU time this process spent, so the parent can report CPU per request whatever else the
+  // machine runs. { writesPerSecond }: commits that many small writes a second (as the queue does
+  // while it describes), or stops at 0, so the dashboard can be measured while its reads go stale.
+  let writer: NodeJS.Timeout | undefined;
+  process.on('message', (message: unknown) => {
+    if (message === 'cpu') {
+      process.send?.({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system });
+      return;
+    }
+    const perSecond = (message as { writesPerSecond?: number }).writesPerSecond ?? 0;
+    const oneImage = t.deps.db('images').select('id').where({ status: 'done' }).limit(1);
+    clearInterval(writer);
+    if (perSecond > 0) writer = setInterval(() => void t.deps.db('images').whereIn('id', oneImage).update({ updated_at: Date.now() }), 1000 / perSecond);
+    process.send?.({ writesPerSecond: perSecond });
+  });
 }
 
 if (require.main === module) {

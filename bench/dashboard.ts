@@ -7,9 +7,12 @@ import { BENCH_EMAIL, BENCH_PASSWORD } from './app-server';
 
 const SECONDS = 10;
 const CONNECTIONS = 50;
+/** The bare route and the dashboard are measured in turn this many times; the median round is printed. */
+const ROUNDS = 3;
 
 interface Figures {
   rps: number;
+  p50: number;
   p99: number;
   non2xx: number;
   errors: number;
@@ -23,14 +26,24 @@ async function load(opts: autocannon.Options): Promise<autocannon.Result> {
 
 function figures(result: autocannon.Result, cpuMicros: number): Figures {
   const cpuPerRequest = result.requests.total > 0 ? cpuMicros / result.requests.total : 0;
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPerRequest };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPerRequest };
 }
 
 function line(label: string, f: Figures): string {
   return (
-    `${label.padEnd(30)} ${f.rps.toFixed(0).padStart(6)} req/s   p99 ${String(f.p99).padStart(4)} ms   ` +
+    `${label.padEnd(30)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   ` +
     `server CPU ${f.cpuPerRequest.toFixed(0).padStart(5)} µs/req   non-2xx ${f.non2xx}   errors ${f.errors}`
   );
+}
+
+/** Small commits a second while the dashboard is measured once more, as the queue makes while it describes. */
+const WRITES_PER_SECOND = 20;
+
+function setWrites(child: ChildProcess, writesPerSecond: number): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('message', () => resolve());
+    child.send({ writesPerSecond });
+  });
 }
 
 /** Asks the server process how much CPU it has used so far. */
@@ -78,17 +91,27 @@ export async function runDashboardBench(): Promise<void> {
     const dashboard = { url: `${appUrl}/`, connections: CONNECTIONS, headers: { cookie: user.cookie } };
 
     await load({ ...dashboard, duration: 2 }); // warm-up
-    const bareRun = await measure(child, { url: `${bareUrl}/plain`, connections: CONNECTIONS });
-    const bare = figures(bareRun.result, bareRun.cpuMicros);
-    const pageRun = await measure(child, dashboard);
-    const page = figures(pageRun.result, pageRun.cpuMicros);
+    const rounds: Array<{ bare: Figures; page: Figures }> = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const bareRun = await measure(child, { url: `${bareUrl}/plain`, connections: CONNECTIONS });
+      const pageRun = await measure(child, dashboard);
+      rounds.push({ bare: figures(bareRun.result, bareRun.cpuMicros), page: figures(pageRun.result, pageRun.cpuMicros) });
+    }
+    // The round whose dashboard rate is the median: a noisy neighbour moves single runs by a third.
+    const { bare, page } = [...rounds].sort((a, b) => a.page.rps - b.page.rps)[Math.floor(ROUNDS / 2)];
+    await setWrites(child, WRITES_PER_SECOND);
+    const whileWriting = figures(await load(dashboard), 0);
+    await setWrites(child, 0);
     const attacker = await formSession(appUrl);
     const [underFlood, flood] = await Promise.all([load(dashboard), loginFlood(appUrl, attacker)]);
     const floodCounts = Object.entries(flood.statusCodeStats).map(([code, s]) => `${code}: ${s.count}`).join(', ');
 
     console.log(`\nDashboard (GET / signed in, ${CONNECTIONS} connections, ${SECONDS} s each, loopback, load generator on the same machine)`);
+    rounds.forEach((r, i) => console.log(`  round ${i + 1}: bare ${r.bare.rps.toFixed(0)} req/s, dashboard ${r.page.rps.toFixed(0)} req/s, p99 ${r.page.p99} ms`));
+    console.log('median round:');
     console.log(line('bare Express route', bare));
     console.log(line('signed-in dashboard', page));
+    console.log(line(`dashboard, ${WRITES_PER_SECOND} commits/s`, whileWriting).replace(/server CPU .*µs\/req/, 'server CPU not measured'));
     const flooded = figures(underFlood, 0);
     console.log(line('dashboard during login flood', flooded).replace(/server CPU .*µs\/req/, 'server CPU shared with the flood'));
     console.log(`login flood (a separate process): ${flood.total} attempts (${floodCounts}), 100 connections, random accounts and addresses`);

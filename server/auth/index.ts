@@ -2,10 +2,12 @@ import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
-import { findActiveSessionUser } from '../db/users';
+import { findActiveSessionUser, type SessionUser } from '../db/users';
+import { findSessionWithUser } from '../db/sessions';
 import { AuthLimits, createAuthLimits } from './attempt-limiter';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
+import { dummyHash } from './passwords';
 
 /** Per-app authentication state: passport, the in-memory limits and the session store. */
 export interface Auth {
@@ -18,6 +20,8 @@ export type LoginFailure = Exclude<LoginResult, { ok: true }>;
 
 export function createAuth(deps: Deps): Auth {
   const limits = createAuthLimits(deps.clock);
+  // Made now, off the main thread, so the first unknown email does not take two hashes' time.
+  dummyHash(deps.config).catch((err: unknown) => deps.logger.warn({ err }, 'could not prepare the dummy password hash'));
   const sessionStore = new DbSessionStore(deps.db, deps.clock, {
     idleMs: deps.config.sessionIdleMinutes * 60_000,
     absoluteMs: deps.config.sessionAbsoluteHours * 3_600_000,
@@ -34,12 +38,14 @@ export function createAuth(deps: Deps): Auth {
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // Every request re-reads the account (with the session, in one query), so a disabled user is
-  // signed out on their next request.
+  // The account comes with the session row (one query for both, remembered until anything is
+  // written), so a disabled user is signed out on their next request.
+  const activeUser = async (sid: string, id: number): Promise<SessionUser | null | undefined> => {
+    const row = await findSessionWithUser(deps.db, sid);
+    return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);
+  };
   passport.deserializeUser<number, express.Request>((req, id, done) => {
-    const loaded = sessionStore.takeUser(req.sessionID);
-    if (loaded !== undefined) return done(null, loaded?.id === id ? loaded : false);
-    findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
+    activeUser(req.sessionID, id).then((user) => done(null, user ?? false), done);
   });
   return { passport, limits, sessionStore };
 }

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import bcrypt from 'bcrypt';
 import { passwordGate } from './cpu-gate';
 import { PasswordThreads } from './password-threads';
 
@@ -30,17 +29,20 @@ export async function verifyPassword(config: PasswordConfig, password: string, h
   return (await passwordGate.run(() => passwordThreads.run({ op: 'compare', input, hash }))) === true;
 }
 
-const dummyHashes = new Map<number, string>();
+const dummyHashes = new Map<number, Promise<string>>();
 
 /**
  * A hash of a random password at the configured cost: checked against when the email is unknown,
- * so a wrong email takes as long as a wrong password.
+ * so a wrong email takes as long as a wrong password. Made once per cost on a password thread:
+ * made on the main thread it would stall every page for the length of a hash.
  */
-export function dummyHash(cost: number): string {
-  let hash = dummyHashes.get(cost);
+export function dummyHash(config: PasswordConfig): Promise<string> {
+  let hash = dummyHashes.get(config.bcryptCost);
   if (!hash) {
-    hash = bcrypt.hashSync(crypto.randomBytes(16).toString('base64'), cost);
-    dummyHashes.set(cost, hash);
+    hash = hashPassword(config, crypto.randomBytes(16).toString('base64'));
+    const made = hash;
+    made.catch(() => dummyHashes.get(config.bcryptCost) === made && dummyHashes.delete(config.bcryptCost));
+    dummyHashes.set(config.bcryptCost, made);
   }
   return hash;
 }

@@ -2,7 +2,6 @@ import session, { SessionData } from 'express-session';
 import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { deleteExpiredSessions, deleteSession, extendSession, findSessionWithUser, saveSession } from '../db/sessions';
-import type { SessionUser } from '../db/users';
 
 export interface SessionLifetimes {
   idleMs: number;
@@ -22,11 +21,6 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
  */
 export class DbSessionStore extends session.Store {
   private lastPrune = 0;
-  /**
-   * The account read with each session, handed to passport's deserializer of the same request
-   * (`takeUser`) so a signed-in request costs one query, not two. Entries live for one request.
-   */
-  private readonly usersBySid = new Map<string, SessionUser | null>();
 
   constructor(
     private readonly db: Db,
@@ -48,13 +42,6 @@ export class DbSessionStore extends session.Store {
     deleteSession(this.db, sid).then(() => cb?.(), (err) => cb?.(err));
   }
 
-  /** The account loaded with this session id, once; undefined when it was not loaded here. */
-  takeUser(sid: string): SessionUser | null | undefined {
-    const user = this.usersBySid.get(sid);
-    this.usersBySid.delete(sid);
-    return user;
-  }
-
   /** Deletes every expired session; run now and then on save, and by tests. */
   async prune(): Promise<number> {
     const now = this.clock.now().getTime();
@@ -73,11 +60,6 @@ export class DbSessionStore extends session.Store {
     }
     const extended = Math.min(now + this.lifetimes.idleMs, absoluteEnd);
     if (extended - Number(row.expires_at) >= EXTEND_GRANULARITY_MS) await extendSession(this.db, sid, extended);
-    if (row.user_id !== null) {
-      // Bounded in case a request ends between loading its session and deserializing the user.
-      if (this.usersBySid.size > 10_000) this.usersBySid.clear();
-      this.usersBySid.set(sid, row.user);
-    }
     return JSON.parse(row.data) as SessionData;
   }
 

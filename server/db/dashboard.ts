@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { hotRead } from './hot-read';
+import { hotReadUnlessWritten } from './hot-read';
 
 export interface BatchSummary {
   id: string;
@@ -27,7 +27,7 @@ type Row = Record<string, unknown>;
 
 /** The user's latest batches with how many of their images are described. */
 export async function recentBatchSummaries(db: Knex, userId: number, limit = 10): Promise<BatchSummary[]> {
-  const rows = await hotRead<Row>(db, RECENT_BATCHES_SQL, [userId, limit]);
+  const rows = await hotReadUnlessWritten<Row>(db, RECENT_BATCHES_SQL, [userId, limit]);
   return rows.map((row) => ({
     id: String(row.id),
     name: String(row.name),

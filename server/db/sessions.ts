@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { hotRead } from './hot-read';
+import { hotReadUnlessWritten } from './hot-read';
 import type { SessionUser } from './users';
 
 export interface SessionRow {
@@ -29,7 +29,7 @@ const SESSION_WITH_USER_SQL = `
 type JoinedRow = SessionRow & { u_id: number | null; u_email: string; u_name: string; u_role: SessionUser['role'] };
 
 export async function findSessionWithUser(db: Knex, sid: string): Promise<SessionWithUser | undefined> {
-  const [row] = await hotRead<JoinedRow>(db, SESSION_WITH_USER_SQL, [sid]);
+  const [row] = await hotReadUnlessWritten<JoinedRow>(db, SESSION_WITH_USER_SQL, [sid]);
   if (!row) return undefined;
   const { u_id, u_email, u_name, u_role, ...session } = row;
   return { ...session, user: u_id === null ? null : { id: u_id, email: u_email, name: u_name, role: u_role } };

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { PASSWORD_THREAD_NICE } from '../../server/auth/password-thread';
 import { expect } from 'chai';
-import { hashPassword, passwordThreads, verifyPassword } from '../../server/auth/passwords';
+import { dummyHash, hashPassword, passwordThreads, verifyPassword } from '../../server/auth/passwords';
 import { passwordProblem } from '../../server/auth/password-policy';
 
 /** Read before any password thread exists. */
@@ -50,6 +50,30 @@ describe('password hashing', () => {
   it('depends on the pepper: the same hash does not verify under another key', async () => {
     const hash = await hashPassword(config, 'orange kettle mountain');
     expect(await verifyPassword({ ...config, passwordPepper: crypto.randomBytes(32) }, 'orange kettle mountain', hash)).to.equal(false);
+  });
+});
+
+describe('the dummy hash an unknown email is checked against', () => {
+  it('is made off the main thread at the configured cost, once', async () => {
+    // A cost no other test uses, so this process has not made its dummy hash yet.
+    const slow = { ...config, bcryptCost: 11 };
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 2);
+    const started = performance.now();
+    const hash = await dummyHash(slow);
+    const took = performance.now() - started;
+    clearInterval(ticker);
+    expect(hash).to.match(/^\$2b\$11\$/);
+    // Made on the main thread, one gap would last the whole hash.
+    expect(took).to.be.greaterThan(30);
+    expect(longestGap).to.be.lessThan(took / 2);
+    expect(await dummyHash(slow)).to.equal(hash);
+    expect(await verifyPassword(slow, 'anything at all', hash)).to.equal(false);
   });
 });
 

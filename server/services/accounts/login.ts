@@ -25,7 +25,7 @@ export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, e
   if (retryMs > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(retryMs / 1000) };
 
   const user = email ? await findUserByEmail(deps.db, email) : undefined;
-  const matches = await verifyPassword(deps.config, password, user?.password_hash ?? dummyHash(deps.config.bcryptCost));
+  const matches = await verifyPassword(deps.config, password, user?.password_hash ?? (await dummyHash(deps.config)));
   if (!user || !matches) {
     limits.loginFailuresPerIp.record(meta.ip);
     limits.loginFailuresPerAccount.record(email);

@@ -51,8 +51,9 @@ export async function restorePendingDeletion(deps: Deps, meta: RequestMeta | nul
 export async function anonymiseAccount(deps: Deps, userId: number): Promise<void> {
   await removeImages(deps, await findImages(deps.db, { userId }), 'account_deletion');
   const now = deps.clock.now().getTime();
+  const passwordHash = await dummyHash(deps.config);
   await deps.db.transaction((trx) =>
-    scrubAccount(trx, userId, { email: `deleted-${userId}@deleted.invalid`, passwordHash: dummyHash(deps.config.bcryptCost) }, now),
+    scrubAccount(trx, userId, { email: `deleted-${userId}@deleted.invalid`, passwordHash }, now),
   );
   await checkpointAndOptimize(deps);
 }
