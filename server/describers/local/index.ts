@@ -3,9 +3,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Describer, DescribeInput, DescribeOptions, Description } from '../types';
 import type { Signals } from './signals';
-import type { OcrChoice } from './pipeline';
+import type { OcrChoice, TextSource } from './pipeline';
+import type { FromWorker } from './protocol';
 import { WorkerClient } from './worker-client';
 import { compose } from './compose';
+
+type TextReply = Extract<FromWorker, { type: 'text' }>;
 
 export interface LocalDescriberOptions {
   /** OCR engine: PaddleOCR with a tesseract.js fallback (default), or one of them only. */
@@ -62,9 +65,8 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
   // A failed load is retried by the next real request.
   const warmUp = (c: WorkerClient) => void c.request({ type: 'warm' }).catch(() => undefined);
 
-  // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
-  async function readText(client: WorkerClient, input: DescribeInput, signal?: AbortSignal) {
-    const reply = await client.request({ type: 'read-text', image: new Uint8Array(input.image) }, signal);
+  async function readText(client: WorkerClient, source: TextSource, signal?: AbortSignal) {
+    const reply = await client.request({ type: 'read-text', source }, signal);
     if (reply.type !== 'text') throw new Error('unexpected reply from the local describer');
     return reply;
   }
@@ -73,20 +75,24 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
     const chosen = leastBusy();
     const others = clients.filter((c) => c !== chosen && c.work === 0);
     // An idle, loaded worker reads the text while the chosen one finds objects and faces: one image
-    // uses both cores. If it fails, the chosen one reads the text after all.
+    // uses both cores. It starts from the pixels the chosen one decoded, so the image is decoded once.
     const helper = others.find((c) => c.loaded);
-    const helped = helper ? readText(helper, input, signal).catch(() => undefined) : undefined;
+    let helped: Promise<TextReply | undefined> | undefined;
+    const share = helper ? (decoded: { source: TextSource }) => (helped = readText(helper, decoded.source, signal).catch(() => undefined)) : undefined;
     // One that has not loaded yet starts once the chosen one is ready (two loads at once would slow
     // the first image), to help or take images from the next one on.
     if (chosen.loaded) for (const c of others) if (!c.loaded && c.queued === 0) warmUp(c);
+    // Copied: the bytes are transferred to the worker and the caller keeps its buffer.
     const reply = await chosen.request(
       { type: 'analyse', image: new Uint8Array(input.image), originalName: input.originalName, embedded: input.embedded, readText: !helper },
       signal,
+      share,
     );
     if (reply.type !== 'signals') throw new Error('unexpected reply from the local describer');
     const { text, ...signals } = reply.signals;
     if (text) return { ...signals, text };
-    const read = (await helped) ?? (await readText(chosen, input, signal));
+    // If the helper failed, the chosen worker reads the text after all.
+    const read = (await helped) ?? (await readText(chosen, { encoded: new Uint8Array(input.image) }, signal));
     return { ...signals, text: read.text, timings: { ...signals.timings, ...read.timings } };
   }
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Human } from '@vladmandic/human';
 import type { EmbeddedText } from '../types';
-import type { ImageStats, Signals, TextSignals } from './signals';
+import type { Signals, TextSignals } from './signals';
 import { detectObjectsAndFaces, loadHuman } from './detect/objects-and-faces';
 import { loadObjectDetector, type ObjectDetector } from './detect/objects';
 import { imageStats } from './detect/image-stats';
-import { decodeImage, type DecodedImage } from './detect/decode';
+import { decodeImage } from './detect/decode';
 import { createPaddleOcr, type OcrEngine } from './detect/paddle-ocr';
 import { createTesseractOcr } from './detect/tesseract-ocr';
 
@@ -26,6 +26,9 @@ export interface PipelineOptions {
   /** 'wasm' runs CenterNet on Human's wasm backend even where onnxruntime loads (it is the fallback). */
   objectRuntime?: 'auto' | 'wasm';
 }
+
+/** What a worker needs to read an image's text: the file, or the pixels another worker decoded. */
+export type TextSource = { encoded: Uint8Array } | { pixels: Uint8Array; width: number; height: number; smallPrint: boolean };
 
 /** Signals of one image, without its text when another worker reads it. */
 export type AnalysedImage = Omit<Signals, 'text'> & { text?: TextSignals };
@@ -70,32 +73,35 @@ export class Pipeline {
   }
 
   /**
-   * Objects, faces and statistics, and the text too unless another worker reads it (`readText`
-   * false): onnxruntime runs synchronously on the calling thread, so text read here waits its turn.
+   * Objects, faces and statistics, and the text too unless another worker reads it (`share` given):
+   * onnxruntime runs synchronously on the calling thread, so text read here waits its turn. A
+   * worker reading the text gets the decoded pixels as soon as they exist, not the file to decode again.
    */
-  async analyse(request: AnalyseRequest, options: { readText: boolean }): Promise<AnalysedImage> {
+  async analyse(request: AnalyseRequest, share?: (text: TextSource) => void): Promise<AnalysedImage> {
     const { timings, timed } = timer();
     const decoded = await timed('decode', () => decodeImage(request.image));
     const stats = await timed('stats', () => imageStats(decoded));
+    const smallPrint = stats.flatness >= SMALL_PRINT_FLATNESS;
+    share?.({ pixels: decoded.data, width: decoded.width, height: decoded.height, smallPrint });
     const [{ objects, faces, mirrored }, text] = await Promise.all([
       timed('detect', () => detectObjectsAndFaces(this.human, this.detector, decoded, { mirrored: this.options.mirroredPass })),
-      options.readText ? timed('ocr', () => this.read(decoded, stats)) : undefined,
+      share ? undefined : timed('ocr', () => this.ocr.read(decoded, { smallPrint })),
     ]);
     return { originalName: request.originalName, embedded: request.embedded, stats, objects, mirroredPass: mirrored, faces, text, timings };
   }
 
-  /** The text of an image only, for another worker's image: this one decodes it on its own. */
-  async readText(image: Buffer): Promise<{ text: TextSignals; timings: Record<string, number> }> {
+  /** The text of an image only (another worker's), from its decoded pixels or from the file. */
+  async readText(source: TextSource): Promise<{ text: TextSignals; timings: Record<string, number> }> {
     const { timings, timed } = timer();
     const text = await timed('ocr', async () => {
-      const decoded = await decodeImage(image);
-      return this.read(decoded, await imageStats(decoded));
+      if ('pixels' in source) {
+        const { pixels, width, height, smallPrint } = source;
+        return this.ocr.read({ data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), width, height }, { smallPrint });
+      }
+      const decoded = await decodeImage(Buffer.from(source.encoded.buffer, source.encoded.byteOffset, source.encoded.byteLength));
+      return this.ocr.read(decoded, { smallPrint: (await imageStats(decoded)).flatness >= SMALL_PRINT_FLATNESS });
     });
     return { text, timings };
-  }
-
-  private read(decoded: DecodedImage, stats: ImageStats): Promise<TextSignals> {
-    return this.ocr.read(decoded, { smallPrint: stats.flatness >= SMALL_PRINT_FLATNESS });
   }
 
   async close(): Promise<void> {

@@ -5,12 +5,15 @@ import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ToWorker>;
 type Reply = Extract<FromWorker, { type: 'signals' | 'text' | 'network-refused' | 'warmed' }>;
+type Decoded = Extract<FromWorker, { type: 'decoded' }>;
 
 interface Pending {
   message: ToWorker;
   transfer: ArrayBuffer[];
   resolve(reply: Reply): void;
   reject(error: Error): void;
+  /** Receives the decoded pixels an analysis without `readText` hands on. */
+  onDecoded?(message: Decoded): void;
   timer?: NodeJS.Timeout;
 }
 
@@ -67,14 +70,13 @@ export class WorkerClient {
     return this.worker?.threadId;
   }
 
-  request(request: Request, signal?: AbortSignal): Promise<Reply> {
+  request(request: Request, signal?: AbortSignal, onDecoded?: (message: Decoded) => void): Promise<Reply> {
     if (this.closed) return Promise.reject(new DescriberError('the local describer is shut down', true));
     signal?.throwIfAborted();
     return new Promise<Reply>((resolve, reject) => {
       const id = this.nextId++;
       const message = { ...request, id } as ToWorker;
-      const transfer = request.type === 'analyse' || request.type === 'read-text' ? [request.image.buffer as ArrayBuffer] : [];
-      const pending: Pending = { message, transfer, resolve, reject };
+      const pending: Pending = { message, transfer: transferable(request), resolve, reject, onDecoded };
       signal?.addEventListener(
         'abort',
         () => {
@@ -135,6 +137,10 @@ export class WorkerClient {
     }
     const pending = this.running;
     if (!pending || pending.message.id !== message.id) return;
+    if (message.type === 'decoded') {
+      pending.onDecoded?.(message);
+      return;
+    }
     this.finish();
     if (message.type === 'failed') {
       // A load failure may be transient (memory); a bad image is not, and retrying cannot help it.
@@ -177,4 +183,11 @@ export class WorkerClient {
     this.ready = false;
     if (worker) await worker.terminate();
   }
+}
+
+/** The large buffers of a request, moved to the worker rather than copied. */
+function transferable(request: Request): ArrayBuffer[] {
+  if (request.type === 'analyse') return [request.image.buffer as ArrayBuffer];
+  if (request.type === 'read-text') return ['pixels' in request.source ? request.source.pixels.buffer as ArrayBuffer : request.source.encoded.buffer as ArrayBuffer];
+  return [];
 }

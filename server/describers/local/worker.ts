@@ -3,7 +3,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { installNetworkGuard } from './network-guard';
 import type { FromWorker, ToWorker, WorkerSettings } from './protocol';
-import type { Pipeline } from './pipeline';
+import type { Pipeline, TextSource } from './pipeline';
 
 // Before anything that might open a connection is loaded.
 installNetworkGuard();
@@ -11,7 +11,7 @@ installNetworkGuard();
 const port = parentPort;
 if (!port) throw new Error('the local describer worker must run in a worker thread');
 const settings = workerData as WorkerSettings;
-const send = (message: FromWorker) => port.postMessage(message);
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let pipeline: Promise<Pipeline> | undefined;
 function ready(): Promise<Pipeline> {
@@ -59,12 +59,18 @@ async function handle(message: ToWorker): Promise<void> {
       send({ type: 'warmed', id: message.id });
       return;
     }
-    const image = Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength);
     if (message.type === 'read-text') {
-      send({ type: 'text', id: message.id, ...(await p.readText(image)) });
+      send({ type: 'text', id: message.id, ...(await p.readText(message.source)) });
       return;
     }
-    const signals = await p.analyse({ image, originalName: message.originalName, embedded: message.embedded }, { readText: message.readText });
+    const image = Buffer.from(message.image.buffer, message.image.byteOffset, message.image.byteLength);
+    // A copy in memory of its own, so that it can be transferred rather than copied again on the way.
+    const share = (source: TextSource) => {
+      if (!('pixels' in source)) return;
+      const pixels = new Uint8Array(source.pixels);
+      send({ type: 'decoded', id: message.id, source: { ...source, pixels } }, [pixels.buffer]);
+    };
+    const signals = await p.analyse({ image, originalName: message.originalName, embedded: message.embedded }, message.readText ? undefined : share);
     send({ type: 'signals', id: message.id, signals });
   } catch (error) {
     const fatal = message.type !== 'check-network' && !(await pipeline?.then(() => true, () => false));

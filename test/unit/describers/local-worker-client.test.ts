@@ -53,6 +53,14 @@ describe('local describer: the worker client', () => {
     expect(client.queued).to.equal(0);
   });
 
+  it('hands on the decoded pixels of an analysis that leaves the text to another worker, before its signals', async () => {
+    client = new WorkerClient({ script: SCRIPT, settings, timeoutMs: 10_000 });
+    const events: string[] = [];
+    const reply = client.request({ ...request('a.jpg'), readText: false }, undefined, (decoded) => events.push(`decoded ${decoded.source.width}x${decoded.source.height}`));
+    events.push(`reply ${(await reply).type}`);
+    expect(events).to.deep.equal(['decoded 1x1', 'reply signals']);
+  });
+
   it('drops a request aborted while it waits', async () => {
     client = new WorkerClient({ script: SCRIPT, settings, timeoutMs: 10_000 });
     const controller = new AbortController();

@@ -15,7 +15,7 @@ export interface ReadOptions {
 
 export interface OcrEngine {
   readonly name: TextSignals['engine'];
-  read(image: DecodedImage, options: ReadOptions): Promise<TextSignals>;
+  read(image: Pick<DecodedImage, 'data' | 'width' | 'height'>, options: ReadOptions): Promise<TextSignals>;
   close(): Promise<void>;
 }
 
