@@ -16,21 +16,17 @@ export async function hotRead<T>(db: Knex, sql: string, bindings: readonly unkno
     const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as T[] | { rows: T[] };
     return Array.isArray(result) ? result : result.rows;
   }
-  // Counted before the pool sees the acquire and until just before the release, so that
-  // `writerBusy` may overcount a hot read as a write but never the other way round.
-  client.hotReadsUnderWay += 1;
-  let connection: Database | undefined;
+  const connection = (await client.acquireForRead()) as Database;
   try {
-    connection = (await client.acquireConnection()) as Database;
     return await preparedAll<T>(connection, sql, bindings);
   } finally {
-    client.hotReadsUnderWay -= 1;
-    if (connection) await client.releaseConnection(connection);
+    await client.releaseConnection(connection);
   }
 }
 
 interface Remembered {
   writes: number;
+  requests: number;
   readAt: number;
   rows: Promise<readonly unknown[]>;
 }
@@ -42,6 +38,15 @@ interface Remembered {
 export const REMEMBER_AT_MOST_MS = 1000;
 const MAX_REMEMBERED = 5000;
 const remembered = new WeakMap<SqliteClient, Map<string, Remembered>>();
+
+function storeFor(client: SqliteClient): Map<string, Remembered> {
+  let store = remembered.get(client);
+  if (!store) {
+    store = new Map();
+    remembered.set(client, store);
+  }
+  return store;
+}
 
 function remember(store: Map<string, Remembered>, key: string, entry: Remembered): void {
   store.delete(key);
@@ -55,34 +60,30 @@ async function frozenRows<T>(db: Knex, sql: string, bindings: readonly unknown[]
 }
 
 /**
- * A hot read answered from memory when nothing has been written to the database since the same read
- * (same SQL, same bindings) was last made, and that was under a second ago, and no write is under way.
- * On a busy server most
- * page views then cost SQLite nothing; any insert, update, delete or commit through knex makes the
- * next read go to the database. Requests that need the same read while it runs wait for that one
- * read: queued behind each other, each would cost a turn of a busy event loop. The rows are frozen:
- * callers copy what they change.
+ * A hot read answered from memory while it is known to be what SQLite would answer: the same read
+ * (same SQL, same bindings) was issued under a second ago, no write has finished since, and nothing
+ * else has asked for the connection since (a write issued before this read must be seen, and the
+ * remembered read was not queued behind it). On a busy server most page views then cost SQLite
+ * nothing. Requests that need the same read while it is under way share it: queued one behind the
+ * other, each would cost a turn of a busy event loop. The rows are frozen: callers copy what they change.
  */
 export function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<readonly T[]> {
   const client: unknown = db.client;
-  // While a write is under way, its effect must be seen: no remembered answer, no shared read.
-  if (!(client instanceof SqliteClient) || client.writerBusy()) return hotRead<T>(db, sql, bindings);
-  let store = remembered.get(client);
-  if (!store) {
-    store = new Map();
-    remembered.set(client, store);
-  }
+  if (!(client instanceof SqliteClient)) return hotRead<T>(db, sql, bindings);
+  const store = storeFor(client);
   const key = `${sql}\u0000${JSON.stringify(bindings)}`;
   const writes = writesSoFar(client.databaseFile());
+  const requests = client.requestsSoFar;
   const now = performance.now();
   const known = store.get(key);
-  if (known && known.writes === writes && now - known.readAt < REMEMBER_AT_MOST_MS) return known.rows as Promise<readonly T[]>;
+  if (known && known.writes === writes && known.requests === requests && now - known.readAt < REMEMBER_AT_MOST_MS) {
+    return known.rows as Promise<readonly T[]>;
+  }
   const rows = frozenRows<T>(db, sql, bindings);
-  // Kept under the count seen before the read began: a write that ends during the read makes it stale.
-  const entry = { writes, readAt: now, rows };
+  // Kept under the counts seen as the read was issued: a write that ends later makes it stale.
+  const entry = { writes, requests, readAt: now, rows };
   remember(store, key, entry);
   // A failed read is not kept.
-  const kept = store;
-  rows.catch(() => kept.get(key) === entry && kept.delete(key));
+  rows.catch(() => store.get(key) === entry && store.delete(key));
   return rows;
 }

@@ -31,17 +31,22 @@ export class SqliteClient extends Sqlite3Dialect {
     return filename === '' || filename === ':memory:' ? filename : path.resolve(filename);
   }
 
-  /** Hot reads holding or awaiting the connection (see `hotRead`), which `writerBusy` leaves out. */
-  hotReadsUnderWay = 0;
-
   /**
-   * True while anything but a hot read holds or awaits the connection, so a write may be under way.
-   * A read issued after a write must see it: express-session, for one, sends a redirect before its
-   * save has committed, and the browser's next request reads the session.
+   * How many times anything but a hot read has asked for the connection. A read issued after such a
+   * request queues behind it, so it sees that request's writes; an answer read before it may not.
+   * express-session, for one, sends a redirect before its save has committed, and the browser's next
+   * request reads the session.
    */
-  writerBusy(): boolean {
-    const pool = (this as { pool?: { numUsed(): number; numPendingAcquires(): number; numPendingCreates(): number } }).pool;
-    return pool !== undefined && pool.numUsed() + pool.numPendingAcquires() + pool.numPendingCreates() > this.hotReadsUnderWay;
+  requestsSoFar = 0;
+
+  override acquireConnection(): Promise<unknown> {
+    this.requestsSoFar += 1;
+    return super.acquireConnection();
+  }
+
+  /** The connection for a hot read, which does not count as a request that may write. */
+  acquireForRead(): Promise<unknown> {
+    return super.acquireConnection();
   }
 
   override async destroyRawConnection(connection: Database): Promise<void> {

@@ -6,6 +6,7 @@ declare module 'knex/lib/dialects/sqlite3' {
     constructor(config: Knex.Config);
     destroyRawConnection(connection: unknown): Promise<void>;
     connectionSettings: unknown;
+    acquireConnection(): Promise<unknown>;
     _query(connection: unknown, query: { sql?: string }): Promise<unknown>;
   }
   export = Client_SQLite3;
