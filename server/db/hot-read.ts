@@ -6,9 +6,9 @@ import { writesSoFar } from './write-count';
 /**
  * A read that every signed-in page view runs (the session, the dashboard). On SQLite it runs as a
  * statement prepared once per connection: compiling the SQL and knex's query path each cost more
- * CPU than SQLite takes to answer. It runs on a connection of its own, so it reads the last committed
- * state without waiting for a write transaction to finish. Other databases take the same SQL through
- * knex.raw, so the SQL must stay dialect-neutral (`?` bindings).
+ * CPU than SQLite takes to answer. It takes knex's connection in turn, so it sees every write issued
+ * before it. Other databases take the same SQL through knex.raw, so the SQL must stay
+ * dialect-neutral (`?` bindings).
  */
 export async function hotRead<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<T[]> {
   const client: unknown = db.client;
@@ -16,13 +16,16 @@ export async function hotRead<T>(db: Knex, sql: string, bindings: readonly unkno
     const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as T[] | { rows: T[] };
     return Array.isArray(result) ? result : result.rows;
   }
-  const reader = client.readConnection();
-  if (reader) return preparedAll<T>(await reader, sql, bindings);
-  const connection = (await client.acquireConnection()) as Database;
+  // Counted before the pool sees the acquire and until just before the release, so that
+  // `writerBusy` may overcount a hot read as a write but never the other way round.
+  client.hotReadsUnderWay += 1;
+  let connection: Database | undefined;
   try {
+    connection = (await client.acquireConnection()) as Database;
     return await preparedAll<T>(connection, sql, bindings);
   } finally {
-    await client.releaseConnection(connection);
+    client.hotReadsUnderWay -= 1;
+    if (connection) await client.releaseConnection(connection);
   }
 }
 
@@ -53,7 +56,8 @@ async function frozenRows<T>(db: Knex, sql: string, bindings: readonly unknown[]
 
 /**
  * A hot read answered from memory when nothing has been written to the database since the same read
- * (same SQL, same bindings) was last made, and that was under a second ago. On a busy server most
+ * (same SQL, same bindings) was last made, and that was under a second ago, and no write is under way.
+ * On a busy server most
  * page views then cost SQLite nothing; any insert, update, delete or commit through knex makes the
  * next read go to the database. Requests that need the same read while it runs wait for that one
  * read: queued behind each other, each would cost a turn of a busy event loop. The rows are frozen:
@@ -61,7 +65,8 @@ async function frozenRows<T>(db: Knex, sql: string, bindings: readonly unknown[]
  */
 export function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: readonly unknown[]): Promise<readonly T[]> {
   const client: unknown = db.client;
-  if (!(client instanceof SqliteClient)) return hotRead<T>(db, sql, bindings);
+  // While a write is under way, its effect must be seen: no remembered answer, no shared read.
+  if (!(client instanceof SqliteClient) || client.writerBusy()) return hotRead<T>(db, sql, bindings);
   let store = remembered.get(client);
   if (!store) {
     store = new Map();

@@ -5,7 +5,6 @@ declare module 'knex/lib/dialects/sqlite3' {
   class Client_SQLite3 extends (Object as unknown as new (config: Knex.Config) => Knex.Client) {
     constructor(config: Knex.Config);
     destroyRawConnection(connection: unknown): Promise<void>;
-    destroy(callback?: (err?: unknown) => void): Promise<void>;
     connectionSettings: unknown;
     _query(connection: unknown, query: { sql?: string }): Promise<unknown>;
   }
