@@ -25,8 +25,21 @@ export async function hashPassword(config: PasswordConfig, password: string): Pr
 }
 
 export async function verifyPassword(config: PasswordConfig, password: string, hash: string): Promise<boolean> {
+  return withPasswordSlot(() => verifyPasswordInSlot(config, password, hash));
+}
+
+/**
+ * Runs `work` holding a place at the password gate, refused at once (503) when its queue is full.
+ * A sign-in takes its place before looking the account up, so a refused attempt reads nothing.
+ */
+export function withPasswordSlot<T>(work: () => Promise<T>): Promise<T> {
+  return passwordGate.run(work);
+}
+
+/** `verifyPassword` for a caller already holding a place (see `withPasswordSlot`). */
+export async function verifyPasswordInSlot(config: PasswordConfig, password: string, hash: string): Promise<boolean> {
   const input = prehash(config.passwordPepper, password);
-  return (await passwordGate.run(() => passwordThreads.run({ op: 'compare', input, hash }))) === true;
+  return (await passwordThreads.run({ op: 'compare', input, hash })) === true;
 }
 
 const dummyHashes = new Map<number, Promise<string>>();
@@ -39,7 +52,9 @@ const dummyHashes = new Map<number, Promise<string>>();
 export function dummyHash(config: PasswordConfig): Promise<string> {
   let hash = dummyHashes.get(config.bcryptCost);
   if (!hash) {
-    hash = hashPassword(config, crypto.randomBytes(16).toString('base64'));
+    // Not through the gate: a sign-in holding the gate's only place may be the one waiting for it.
+    const input = prehash(config.passwordPepper, crypto.randomBytes(16).toString('base64'));
+    hash = passwordThreads.run({ op: 'hash', input, cost: config.bcryptCost }).then(String);
     const made = hash;
     made.catch(() => dummyHashes.get(config.bcryptCost) === made && dummyHashes.delete(config.bcryptCost));
     dummyHashes.set(config.bcryptCost, made);

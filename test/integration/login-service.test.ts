@@ -67,4 +67,25 @@ describe('logIn (service)', () => {
     const row = await t.deps.db('audit_events').where({ user_id: me.user.id, event: 'login.failure' }).first();
     expect(row).to.include({ ip: '192.0.2.7', user_agent: 'Firefox/140' });
   });
+
+  it('turns an attempt away while the password gate is full without reading the database', async () => {
+    await signUp(t.app, { email: 'queued@example.test' });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const places = Array.from({ length: passwordGate.concurrency + passwordGate.maxQueue }, () => passwordGate.run(() => held));
+    let queries = 0;
+    const count = () => (queries += 1);
+    t.deps.db.on('query', count);
+    try {
+      const refused = await logIn(t.deps, createAuthLimits(t.clock), { ip: '203.0.113.7', userAgent: 'test' }, 'queued@example.test', DEFAULT_PASSWORD).catch(
+        (err: { status?: number }) => err,
+      );
+      expect(refused).to.have.property('status', 503);
+      expect(queries).to.equal(0);
+    } finally {
+      t.deps.db.off('query', count);
+      release();
+      await Promise.all(places);
+    }
+  });
 });

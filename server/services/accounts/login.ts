@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import type { AuthLimits } from '../../auth/attempt-limiter';
-import { dummyHash, verifyPassword } from '../../auth/passwords';
+import { dummyHash, verifyPasswordInSlot, withPasswordSlot } from '../../auth/passwords';
 import { findUserByEmail, SessionUser } from '../../db/users';
 import { recordAudit, RequestMeta } from './audit';
 import { normalizeEmail } from './email';
@@ -13,7 +13,8 @@ export type LoginResult =
 
 /**
  * Checks an email and password. The limits are checked first, from memory, so a refused attempt costs
- * no bcrypt; an unknown email is checked against a dummy hash so it answers as slowly as a wrong password.
+ * no bcrypt; then a place at the password gate, so a flood turned away there costs no query either;
+ * an unknown email is checked against a dummy hash so it answers as slowly as a wrong password.
  */
 export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, emailInput: unknown, passwordInput: unknown): Promise<LoginResult> {
   const email = normalizeEmail(emailInput);
@@ -24,8 +25,11 @@ export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, e
   );
   if (retryMs > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(retryMs / 1000) };
 
-  const user = email ? await findUserByEmail(deps.db, email) : undefined;
-  const matches = await verifyPassword(deps.config, password, user?.password_hash ?? (await dummyHash(deps.config)));
+  const { user, matches } = await withPasswordSlot(async () => {
+    const found = email ? await findUserByEmail(deps.db, email) : undefined;
+    const hash = found?.password_hash ?? (await dummyHash(deps.config));
+    return { user: found, matches: await verifyPasswordInSlot(deps.config, password, hash) };
+  });
   if (!user || !matches) {
     limits.loginFailuresPerIp.record(meta.ip);
     limits.loginFailuresPerAccount.record(email);
