@@ -1,6 +1,7 @@
 import type { Human, Config, Result } from '@vladmandic/human';
 import type { DetectedObject, RelativeBox } from '../signals';
 import { loadCenterNet, type CenterNet } from './centernet';
+import { COCO_LABELS } from './coco-labels';
 
 /** Interleaved RGB pixels as the detector reads them. */
 export interface Pixels {
@@ -14,18 +15,6 @@ const RAW_OBJECT_THRESHOLD = 0.15;
 /** Human's defaults for CenterNet. */
 const MAX_DETECTED = 30;
 const IOU_THRESHOLD = 0.4;
-
-/** COCO's 80 classes in CenterNet's output order (Human's label list). */
-const COCO_LABELS = [
-  'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light', 'fire hydrant',
-  'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra',
-  'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee', 'skis', 'snowboard', 'sports ball', 'kite',
-  'baseball bat', 'baseball glove', 'skateboard', 'surfboard', 'tennis racket', 'bottle', 'wine glass', 'cup', 'fork',
-  'knife', 'spoon', 'bowl', 'banana', 'apple', 'sandwich', 'orange', 'broccoli', 'carrot', 'hot dog', 'pizza', 'donut',
-  'cake', 'chair', 'couch', 'potted plant', 'bed', 'dining table', 'toilet', 'tv', 'laptop', 'mouse', 'remote', 'keyboard',
-  'cell phone', 'microwave', 'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors', 'teddy bear',
-  'hair drier', 'toothbrush',
-];
 
 /** CenterNet on COCO: one pass over the image or its mirror image, boxes given as in the image itself. */
 export interface ObjectDetector {
