@@ -12,10 +12,19 @@ function finalize(statement: Statement): Promise<void> {
 
 /**
  * knex's SQLite client, plus statements kept prepared per connection for the few reads every page
- * view runs (see `hotRead`). SQLite refuses to close a connection while statements are prepared,
+ * view runs (see `hotRead`), and the two counts that tell whether a remembered read still holds
+ * (see `hotReadUnlessWritten`). SQLite refuses to close a connection while statements are prepared,
  * so they are finalized before the connection closes.
  */
 export class SqliteClient extends Sqlite3Dialect {
+  /**
+   * How many times anything but a hot read has asked for the connection. A read issued after such a
+   * request queues behind it, so it sees that request's writes; an answer read before it may not.
+   * express-session, for one, sends a redirect before its save has committed, and the browser's next
+   * request reads the session.
+   */
+  requestsSoFar = 0;
+
   /** Counts every statement that may write (anything but a select), once it has finished. */
   override async _query(connection: Database, query: { sql?: string }): Promise<unknown> {
     try {
@@ -30,14 +39,6 @@ export class SqliteClient extends Sqlite3Dialect {
     const filename = (this.connectionSettings as { filename?: string }).filename ?? '';
     return filename === '' || filename === ':memory:' ? filename : path.resolve(filename);
   }
-
-  /**
-   * How many times anything but a hot read has asked for the connection. A read issued after such a
-   * request queues behind it, so it sees that request's writes; an answer read before it may not.
-   * express-session, for one, sends a redirect before its save has committed, and the browser's next
-   * request reads the session.
-   */
-  requestsSoFar = 0;
 
   override acquireConnection(): Promise<unknown> {
     this.requestsSoFar += 1;
