@@ -46,9 +46,9 @@ class PasswordThread {
 }
 
 /**
- * Runs bcrypt on up to `size` worker threads at the lowest CPU priority, started on first use. The
- * password gate decides how many hashes run at once; these threads decide that they only get the
- * CPU that serving pages leaves over, so a login flood cannot slow signed-in users down.
+ * Runs bcrypt on up to `size` worker threads at a lower CPU priority (see password-thread.ts),
+ * started on first use. The password gate decides how many hashes run at once; these threads yield
+ * the CPU to serving pages, so a login flood cannot slow signed-in users down.
  */
 export class PasswordThreads {
   private readonly threads: PasswordThread[] = [];

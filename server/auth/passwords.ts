@@ -20,8 +20,13 @@ export interface PasswordConfig {
 export const passwordThreads = new PasswordThreads(passwordGate.concurrency);
 
 export async function hashPassword(config: PasswordConfig, password: string): Promise<string> {
+  return withPasswordSlot(() => hashOffGate(config, password));
+}
+
+/** A hash on a password thread without taking a place at the gate. */
+async function hashOffGate(config: PasswordConfig, password: string): Promise<string> {
   const input = prehash(config.passwordPepper, password);
-  return String(await passwordGate.run(() => passwordThreads.run({ op: 'hash', input, cost: config.bcryptCost })));
+  return String(await passwordThreads.run({ op: 'hash', input, cost: config.bcryptCost }));
 }
 
 export async function verifyPassword(config: PasswordConfig, password: string, hash: string): Promise<boolean> {
@@ -53,8 +58,7 @@ export function dummyHash(config: PasswordConfig): Promise<string> {
   let hash = dummyHashes.get(config.bcryptCost);
   if (!hash) {
     // Not through the gate: a sign-in holding the gate's only place may be the one waiting for it.
-    const input = prehash(config.passwordPepper, crypto.randomBytes(16).toString('base64'));
-    hash = passwordThreads.run({ op: 'hash', input, cost: config.bcryptCost }).then(String);
+    hash = hashOffGate(config, crypto.randomBytes(16).toString('base64'));
     const made = hash;
     made.catch(() => dummyHashes.get(config.bcryptCost) === made && dummyHashes.delete(config.bcryptCost));
     dummyHashes.set(config.bcryptCost, made);
