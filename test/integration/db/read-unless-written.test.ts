@@ -125,4 +125,14 @@ describe('hot reads answered from memory until something is written', () => {
     expect(await count(db)).to.equal(3);
     await writing;
   });
+
+  it('does not keep a read that failed: the next one goes to SQLite again', async () => {
+    const sql = 'select count(*) as n from later';
+    let failed: unknown;
+    await hotReadUnlessWritten(db, sql, []).catch((err: unknown) => (failed = err));
+    expect(String(failed)).to.contain('no such table');
+    // Made behind knex's back, so neither count moves: only a kept failure could answer now.
+    await writeBehindKnexsBack(file, 'create table later (id integer)');
+    expect(await hotReadUnlessWritten(db, sql, [])).to.deep.equal([{ n: 0 }]);
+  });
 });
