@@ -9,6 +9,7 @@ import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime } from './view-helpers';
+import { createViewEngine } from './view-engine';
 import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -21,9 +22,11 @@ export function createApp(deps: Deps): express.Express {
   // would buy nothing. Static files get their own validators from express.static.
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
+  app.engine('ejs', createViewEngine());
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
-  // Compiled templates are kept whatever NODE_ENV says (Express only caches in production); edits need a restart.
+  // Template lookups are kept whatever NODE_ENV says (Express only caches in production), as are
+  // the compiled templates; edits need a restart.
   app.set('view cache', true);
   app.locals.deps = deps;
   app.locals.user = null;
