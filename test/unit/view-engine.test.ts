@@ -61,6 +61,20 @@ describe('view engine', () => {
     expect(await render(createViewEngine(), 'declares.ejs', { shown: 'from the route' })).to.equal('from the template');
   });
 
+  it('ignores a polluted Object.prototype, with or without the fallback', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.escapeFn = () => 'POLLUTED';
+    proto.shown = 'POLLUTED';
+    try {
+      const engine = createViewEngine();
+      expect(await render(engine, 'page.ejs', pageData())).to.not.contain('POLLUTED');
+      expect(await render(engine, 'declares.ejs', { shown: 'from the route', title: '<i>' })).to.equal('from the template');
+    } finally {
+      delete proto.escapeFn;
+      delete proto.shown;
+    }
+  });
+
   it('keeps a compiled template until restart, as the view cache does', async () => {
     const engine = createViewEngine();
     await render(engine, 'declares.ejs', {});
