@@ -7,6 +7,11 @@ type Include = (name: string, extra?: Locals) => string;
 type Template = (locals: Locals) => string;
 
 const IDENTIFIER = /^[a-zA-Z_$][0-9a-zA-Z_$]*$/;
+/**
+ * Routes pass fixed sets of locals, so a few compiled versions per template are all there ever are.
+ * Should a set ever come from input, the cache is emptied rather than grown without end.
+ */
+const MAX_COMPILED = 500;
 
 /**
  * The EJS view engine, compiled for speed; templates are written exactly as for plain EJS.
@@ -54,6 +59,7 @@ export function createViewEngine(): (file: string, data: object, done: (err: Err
     let template = compiled.get(key);
     if (!template) {
       template = compile(file, names.filter((name) => IDENTIFIER.test(name)));
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
       compiled.set(key, template);
     }
     return template(data);

@@ -87,6 +87,14 @@ describe('view engine', () => {
     }
   });
 
+  it('still renders when the sets of locals outnumber what it keeps compiled', async () => {
+    const engine = createViewEngine();
+    for (let i = 0; i < 600; i += 1) {
+      expect(await render(engine, 'declares.ejs', { [`extra${i}`]: i })).to.equal('from the template');
+    }
+    expect(await render(engine, 'page.ejs', pageData())).to.contain('<h1>Outer</h1>');
+  });
+
   it('reports a failing template with its file and line', async () => {
     const err = await render(createViewEngine(), 'broken.ejs', { user: {} }).catch((e: Error) => e);
     expect(err).to.be.instanceOf(Error);
