@@ -20,8 +20,8 @@ export class SqliteClient extends Sqlite3Dialect {
   /**
    * How many times anything but a hot read has asked for the connection. A read issued after such a
    * request queues behind it, so it sees that request's writes; an answer read before it may not.
-   * express-session, for one, sends a redirect before its save has committed, and the browser's next
-   * request reads the session.
+   * A browser may, for one, send its next request while the previous response's session save is
+   * still on its way to SQLite, and that request reads the session.
    */
   requestsSoFar = 0;
 

@@ -1,9 +1,9 @@
 import express, { RequestHandler } from 'express';
-import session from 'express-session';
 import type { Deps } from '../deps';
 import type { Auth } from '../auth';
 import { csrfProtection, csrfTokenFor, isApiV1 } from './csrf';
 import { takeFlashes } from './flash';
+import { sessionCookie } from '../auth/session-cookie';
 
 /** Runs `handler` on every request except the Bearer-key API, which has no cookies or forms. */
 function exceptApiV1(handler: RequestHandler): RequestHandler {
@@ -34,20 +34,13 @@ export function webSession(deps: Deps, auth: Auth): RequestHandler[] {
     express.urlencoded({ extended: false, limit: '100kb' }),
     exceptApiV1(express.json({ limit: '100kb' })),
     exceptApiV1(
-      session({
+      sessionCookie({
         // `__Host-` pins the cookie to this exact origin over HTTPS; browsers refuse it over plain HTTP.
         name: config.https ? '__Host-sightline' : 'sightline.sid',
         secret: config.sessionSecret,
         store: auth.sessionStore,
-        resave: false,
-        saveUninitialized: false,
-        cookie: {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.https,
-          path: '/',
-          maxAge: config.sessionAbsoluteHours * 3_600_000,
-        },
+        secure: config.https,
+        maxAgeMs: config.sessionAbsoluteHours * 3_600_000,
       }),
     ),
     exceptApiV1(auth.passport.initialize()),

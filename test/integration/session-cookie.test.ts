@@ -1,0 +1,145 @@
+import crypto from 'node:crypto';
+import express from 'express';
+import { expect } from 'chai';
+import request from 'supertest';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { sessionCookie } from '../../server/auth/session-cookie';
+import { DbSessionStore } from '../../server/auth/session-store';
+
+const SECRET = 'a session secret for these tests only';
+const NAME = 'sightline.sid';
+
+/** express-session's cookie value for `sid`, written here independently of the code under test. */
+function expressSessionCookie(sid: string): string {
+  const mac = crypto.createHmac('sha256', SECRET).update(sid).digest('base64').replace(/=+$/, '');
+  return `${NAME}=${encodeURIComponent(`s:${sid}.${mac}`)}`;
+}
+
+describe('session cookie middleware', () => {
+  let t: TestApp;
+  let app: express.Express;
+  const sessionRow = (sid: string) => t.deps.db('sessions').where({ sid }).first();
+  const rowCount = async () => Number((await t.deps.db('sessions').count({ n: '*' }).first())?.n);
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    const store = new DbSessionStore(t.deps.db, t.clock, { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 });
+    app = express();
+    app.use(sessionCookie({ name: NAME, secret: SECRET, secure: false, maxAgeMs: 12 * 3_600_000, store }));
+    const session = (req: express.Request) => req.session as unknown as Record<string, unknown>;
+    app.get('/look', (req, res) => void res.json({ sid: req.sessionID, note: session(req).note ?? null }));
+    app.get('/set', (req, res) => {
+      session(req).note = req.query.note;
+      res.json({ sid: req.sessionID });
+    });
+    app.get('/stream', (req, res) => {
+      session(req).note = 'streamed';
+      res.write('first part;');
+      res.end('second part');
+    });
+    app.get('/regenerate', (req, res, next) => {
+      const before = req.sessionID;
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        session(req).note = 'fresh';
+        res.json({ before, after: req.sessionID });
+      });
+    });
+  });
+  afterEach(async () => t.close());
+
+  it('writes nothing and sets no cookie for a visitor whose session stays empty', async () => {
+    const res = await request(app).get('/look').expect(200);
+    expect(res.headers['set-cookie']).to.equal(undefined);
+    expect(await rowCount()).to.equal(0);
+  });
+
+  it('saves a changed session before the response is sent, with an HttpOnly SameSite=Lax cookie', async () => {
+    const res = await request(app).get('/set?note=hello').expect(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).to.match(/^sightline\.sid=s%3A/).and.contain('HttpOnly').and.contain('SameSite=Lax').and.contain('Path=/');
+    expect(cookie).to.not.contain('Secure');
+    expect(JSON.parse((await sessionRow(res.body.sid)).data)).to.deep.equal({ note: 'hello' });
+  });
+
+  it('reads a cookie in the format express-session wrote, so existing sessions survive', async () => {
+    const sid = 'an-existing-session-id';
+    await t.deps.db('sessions').insert({ sid, user_id: null, data: JSON.stringify({ cookie: {}, note: 'kept' }), created_at: Date.now(), expires_at: Date.now() + 60_000 });
+    const res = await request(app).get('/look').set('Cookie', expressSessionCookie(sid)).expect(200);
+    expect(res.body).to.deep.equal({ sid, note: 'kept' });
+  });
+
+  it('sends no cookie and writes nothing when a loaded session is left unchanged', async () => {
+    const first = await request(app).get('/set?note=same').expect(200);
+    const cookie = String(first.headers['set-cookie']).split(';')[0];
+    const before = await sessionRow(first.body.sid);
+    const again = await request(app).get('/look').set('Cookie', cookie).expect(200);
+    expect(again.body.note).to.equal('same');
+    expect(again.headers['set-cookie']).to.equal(undefined);
+    expect(await sessionRow(first.body.sid)).to.deep.equal(before);
+  });
+
+  it('ignores a cookie whose signature does not match, and one for a session that is gone', async () => {
+    await t.deps.db('sessions').insert({ sid: 'victim', user_id: null, data: '{"note":"secret"}', created_at: Date.now(), expires_at: Date.now() + 60_000 });
+    const forged = `${NAME}=${encodeURIComponent('s:victim.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')}`;
+    const res = await request(app).get('/look').set('Cookie', forged).expect(200);
+    expect(res.body.note).to.equal(null);
+    expect(res.body.sid).to.not.equal('victim');
+    const gone = await request(app).get('/look').set('Cookie', expressSessionCookie('no-such-session')).expect(200);
+    expect(gone.body).to.include({ note: null }).and.not.include({ sid: 'no-such-session' });
+  });
+
+  it('sets the cookie and saves on a response written in parts', async () => {
+    const res = await request(app).get('/stream').expect(200);
+    expect(res.text).to.equal('first part;second part');
+    const sid = decodeURIComponent(String(res.headers['set-cookie']).split(';')[0].split('=')[1]).slice(2).split('.')[0];
+    expect(JSON.parse((await sessionRow(sid)).data)).to.deep.equal({ note: 'streamed' });
+  });
+
+  it('holds the response back until a slow save has finished', async () => {
+    let savedAt = 0;
+    class SlowStore extends DbSessionStore {
+      override set(sid: string, data: Parameters<DbSessionStore['set']>[1], cb?: (err?: unknown) => void): void {
+        setTimeout(() => super.set(sid, data, (err) => { savedAt = performance.now(); cb?.(err); }), 100);
+      }
+    }
+    const slow = express();
+    slow.use(sessionCookie({ name: NAME, secret: SECRET, secure: false, maxAgeMs: 60_000, store: new SlowStore(t.deps.db, t.clock, { idleMs: 60_000, absoluteMs: 60_000 }) }));
+    slow.get('/set', (req, res) => {
+      (req.session as unknown as Record<string, unknown>).note = 'slow';
+      res.redirect(303, '/done');
+    });
+    await request(slow).get('/set').expect(303);
+    const receivedAt = performance.now();
+    expect(savedAt).to.be.greaterThan(0).and.at.most(receivedAt);
+  });
+
+  it('answers with an error, not the page, when the changed session cannot be saved', async () => {
+    class FailingStore extends DbSessionStore {
+      override set(_sid: string, _data: unknown, cb?: (err?: unknown) => void): void {
+        cb?.(new Error('disk full'));
+      }
+    }
+    const failing = express();
+    failing.use(sessionCookie({ name: NAME, secret: SECRET, secure: false, maxAgeMs: 60_000, store: new FailingStore(t.deps.db, t.clock, { idleMs: 60_000, absoluteMs: 60_000 }) }));
+    failing.get('/set', (req, res) => {
+      (req.session as unknown as Record<string, unknown>).note = 'lost';
+      res.redirect(303, '/done');
+    });
+    failing.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send('could not save'));
+    const res = await request(failing).get('/set').expect(500);
+    expect(res.text).to.equal('could not save');
+    expect(await rowCount()).to.equal(0);
+  });
+
+  it('regenerates: the old row is deleted and the new id is saved and sent', async () => {
+    const first = await request(app).get('/set?note=old').expect(200);
+    const cookie = String(first.headers['set-cookie']).split(';')[0];
+    const res = await request(app).get('/regenerate').set('Cookie', cookie).expect(200);
+    expect(res.body.before).to.equal(first.body.sid);
+    expect(res.body.after).to.not.equal(first.body.sid);
+    expect(await sessionRow(first.body.sid)).to.equal(undefined);
+    expect(JSON.parse((await sessionRow(res.body.after)).data)).to.deep.equal({ note: 'fresh' });
+    expect(String(res.headers['set-cookie'])).to.contain(encodeURIComponent(`s:${res.body.after}.`));
+  });
+});
