@@ -5,7 +5,6 @@ import type { DetectedFace, DetectedObject } from '../signals';
 import { fromDecoded, type DecodedImage } from './decode';
 import { relative, type ObjectDetector, type Pixels } from './objects';
 
-
 /**
  * CenterNet's input is 512 px; stretched down from a 1024-px copy (by its own resize) it finds more
  * than in a 512-px copy made by sharp, which lost recall on the evaluation set.
