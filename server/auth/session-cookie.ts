@@ -73,7 +73,8 @@ class SessionState {
 
   save(done: (err?: unknown) => void): void {
     const json = this.current();
-    this.options.store.set(this.sid, JSON.parse(json) as SessionData, (err?: unknown) => {
+    // The store serializes what it is given; methods and private state are left out of JSON.
+    this.options.store.set(this.sid, this.req.session as unknown as SessionData, (err?: unknown) => {
       if (!err) this.saved = json;
       done(err);
     });

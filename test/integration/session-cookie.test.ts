@@ -37,6 +37,9 @@ describe('session cookie middleware', () => {
       res.write('first part;');
       res.end('second part');
     });
+    app.get('/destroy', (req, res, next) => {
+      req.session.destroy((err) => (err ? next(err) : res.json({ ended: req.session === undefined })));
+    });
     app.get('/regenerate', (req, res, next) => {
       const before = req.sessionID;
       req.session.regenerate((err) => {
@@ -87,6 +90,31 @@ describe('session cookie middleware', () => {
     expect(res.body.sid).to.not.equal('victim');
     const gone = await request(app).get('/look').set('Cookie', expressSessionCookie('no-such-session')).expect(200);
     expect(gone.body).to.include({ note: null }).and.not.include({ sid: 'no-such-session' });
+    const garbled = await request(app).get('/look').set('Cookie', `${NAME}=%E0%A4%A; other=1`).expect(200);
+    expect(garbled.body.note).to.equal(null);
+  });
+
+  it('passes on a store that cannot be read, as an error', async () => {
+    class BrokenStore extends DbSessionStore {
+      override get(_sid: string, cb: (err?: unknown) => void): void {
+        cb(new Error('database is locked'));
+      }
+    }
+    const broken = express();
+    broken.use(sessionCookie({ name: NAME, secret: SECRET, secure: false, maxAgeMs: 60_000, store: new BrokenStore(t.deps.db, t.clock, { idleMs: 60_000, absoluteMs: 60_000 }) }));
+    broken.get('/look', (_req, res) => void res.send('should not be reached'));
+    broken.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).send(err.message));
+    const res = await request(broken).get('/look').set('Cookie', expressSessionCookie('any')).expect(500);
+    expect(res.text).to.equal('database is locked');
+  });
+
+  it('destroys: the row is deleted and nothing is saved or sent afterwards', async () => {
+    const first = await request(app).get('/set?note=bye').expect(200);
+    const cookie = String(first.headers['set-cookie']).split(';')[0];
+    const res = await request(app).get('/destroy').set('Cookie', cookie).expect(200);
+    expect(res.body).to.deep.equal({ ended: true });
+    expect(res.headers['set-cookie']).to.equal(undefined);
+    expect(await rowCount()).to.equal(0);
   });
 
   it('sets the cookie and saves on a response written in parts', async () => {
