@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { SessionData, Store } from 'express-session';
-import { sign, sidFromCookie } from './signed-cookie';
+import { sign, sessionIdReader } from './signed-cookie';
 
 export interface SessionCookieOptions {
   name: string;
@@ -116,8 +116,9 @@ class SessionState {
  * per-request hashing and objects.
  */
 export function sessionCookie(options: SessionCookieOptions): RequestHandler {
+  const sidFrom = sessionIdReader(options.name, options.secret);
   return (req, res, next) => {
-    const sentSid = sidFromCookie(req.headers, options.name, options.secret);
+    const sentSid = sidFrom(req.headers);
     const start = (loaded?: { sid: string; data: Data }) => {
       const state = new SessionState(req, options, sentSid, loaded);
       hookResponse(res, state, next);
