@@ -43,7 +43,8 @@ export function webSession(deps: Deps, auth: Auth): RequestHandler[] {
         maxAgeMs: config.sessionAbsoluteHours * 3_600_000,
       }),
     ),
-    exceptApiV1(auth.passport.initialize()),
+    // No passport.initialize(): since passport 0.6 it only copies onto each request what
+    // passport.session() sets again (login, logout, isAuthenticated), plus a shim for old strategies.
     exceptApiV1(auth.passport.session()),
     viewLocals,
     csrfProtection,
