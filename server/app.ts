@@ -4,6 +4,7 @@ import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
 import { createAuth } from './auth';
+import { givePassportMethods } from './auth/session-user';
 import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
@@ -38,6 +39,7 @@ export function createApp(deps: Deps): express.Express {
 
   const auth = createAuth(deps);
   app.locals.auth = auth;
+  givePassportMethods(app, auth.passport);
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.config));
   // Static files come before sessions: no database work for a stylesheet.

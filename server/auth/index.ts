@@ -8,12 +8,15 @@ import { AuthLimits, createAuthLimits } from './attempt-limiter';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
 import { dummyHash } from './passwords';
+import { sessionUser } from './session-user';
 
 /** Per-app authentication state: passport, the in-memory limits and the session store. */
 export interface Auth {
   passport: InstanceType<typeof Passport>;
   limits: AuthLimits;
   sessionStore: DbSessionStore;
+  /** Sets `req.user` from the session's login, as passport.session() would. */
+  sessionUser: express.RequestHandler;
 }
 
 export type LoginFailure = Exclude<LoginResult, { ok: true }>;
@@ -44,8 +47,5 @@ export function createAuth(deps: Deps): Auth {
     const row = await findSessionWithUser(deps.db, sid);
     return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);
   };
-  passport.deserializeUser<number, express.Request>((req, id, done) => {
-    activeUser(req.sessionID, id).then((user) => done(null, user ?? false), done);
-  });
-  return { passport, limits, sessionStore };
+  return { passport, limits, sessionStore, sessionUser: sessionUser(activeUser) };
 }

@@ -43,9 +43,7 @@ export function webSession(deps: Deps, auth: Auth): RequestHandler[] {
         maxAgeMs: config.sessionAbsoluteHours * 3_600_000,
       }),
     ),
-    // No passport.initialize(): since passport 0.6 it only copies onto each request what
-    // passport.session() sets again (login, logout, isAuthenticated), plus a shim for old strategies.
-    exceptApiV1(auth.passport.session()),
+    exceptApiV1(auth.sessionUser),
     viewLocals,
     csrfProtection,
   ];

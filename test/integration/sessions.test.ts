@@ -54,6 +54,11 @@ describe('sessions', () => {
     await t.deps.db('users').where({ id: victim.user.id }).update({ status: 'disabled' });
     await victim.agent.get('/').expect(303);
     await victim.agent.get('/account').expect(303);
+    // The login is taken out of the stored session, so re-enabling the account does not revive it.
+    const rows: Array<{ user_id: number | null; data: string }> = await t.deps.db('sessions').select('user_id', 'data');
+    expect(rows.filter((row) => row.user_id === victim.user.id || JSON.parse(row.data).passport?.user === victim.user.id)).to.deep.equal([]);
+    await t.deps.db('users').where({ id: victim.user.id }).update({ status: 'active' });
+    await victim.agent.get('/').expect(303);
   });
 
   it('all end when the password changes, and the changer continues in a new session', async () => {
