@@ -39,6 +39,20 @@ export const REMEMBER_AT_MOST_MS = 1000;
 const MAX_REMEMBERED = 5000;
 const remembered = new WeakMap<SqliteClient, Map<string, Remembered>>();
 
+/**
+ * A short number for each hot read's SQL, to key remembered answers by: the SQL is a constant whose
+ * lookup is cheap, while a key holding the whole text would be built and hashed on every request.
+ */
+const sqlNumbers = new Map<string, number>();
+function sqlNumber(sql: string): number {
+  let number = sqlNumbers.get(sql);
+  if (number === undefined) {
+    number = sqlNumbers.size;
+    sqlNumbers.set(sql, number);
+  }
+  return number;
+}
+
 function storeFor(client: SqliteClient): Map<string, Remembered> {
   let store = remembered.get(client);
   if (!store) {
@@ -71,7 +85,7 @@ export function hotReadUnlessWritten<T>(db: Knex, sql: string, bindings: readonl
   const client: unknown = db.client;
   if (!(client instanceof SqliteClient)) return hotRead<T>(db, sql, bindings);
   const store = storeFor(client);
-  const key = `${sql}\u0000${JSON.stringify(bindings)}`;
+  const key = `${sqlNumber(sql)}:${JSON.stringify(bindings)}`;
   const writes = writesSoFar(client.databaseFile());
   const requests = client.requestsSoFar;
   const now = performance.now();

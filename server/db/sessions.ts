@@ -31,8 +31,15 @@ type JoinedRow = SessionRow & { u_id: number | null; u_email: string; u_name: st
 export async function findSessionWithUser(db: Knex, sid: string): Promise<SessionWithUser | undefined> {
   const [row] = await hotReadUnlessWritten<JoinedRow>(db, SESSION_WITH_USER_SQL, [sid]);
   if (!row) return undefined;
-  const { u_id, u_email, u_name, u_role, ...session } = row;
-  return { ...session, user: u_id === null ? null : { id: u_id, email: u_email, name: u_name, role: u_role } };
+  // Spelled out rather than with rest and spread: every signed-in request builds this.
+  return {
+    sid: row.sid,
+    user_id: row.user_id,
+    data: row.data,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    user: row.u_id === null ? null : { id: row.u_id, email: row.u_email, name: row.u_name, role: row.u_role },
+  };
 }
 
 /** Insert or replace a session's data; `created_at` is kept from the first insert (absolute lifetime). */

@@ -34,10 +34,16 @@ export class SqliteClient extends Sqlite3Dialect {
     }
   }
 
+  private resolvedFile: { given: string; resolved: string } | undefined;
+
   /** The database file, as the key its write count is kept under; knex's transaction clients share the settings. */
   databaseFile(): string {
-    const filename = (this.connectionSettings as { filename?: string }).filename ?? '';
-    return filename === '' || filename === ':memory:' ? filename : path.resolve(filename);
+    const given = (this.connectionSettings as { filename?: string }).filename ?? '';
+    // Asked on every hot read: the resolved path is kept for as long as the setting is the same.
+    if (this.resolvedFile?.given !== given) {
+      this.resolvedFile = { given, resolved: given === '' || given === ':memory:' ? given : path.resolve(given) };
+    }
+    return this.resolvedFile.resolved;
   }
 
   override acquireConnection(): Promise<unknown> {
