@@ -10,7 +10,7 @@ import { logIn, LoginResult } from '../services/accounts/login';
 import { dummyHash } from './passwords';
 import { sessionUser } from './session-user';
 
-/** Per-app authentication state: passport, the in-memory limits and the session store. */
+/** Per-app authentication state: passport, the in-memory limits, the session store and the signed-in user. */
 export interface Auth {
   passport: InstanceType<typeof Passport>;
   limits: AuthLimits;

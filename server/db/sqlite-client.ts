@@ -20,8 +20,8 @@ export class SqliteClient extends Sqlite3Dialect {
   /**
    * How many times anything but a hot read has asked for the connection. A read issued after such a
    * request queues behind it, so it sees that request's writes; an answer read before it may not.
-   * A browser may, for one, send its next request while the previous response's session save is
-   * still on its way to SQLite, and that request reads the session.
+   * A page opened in a second tab, for one, may read while the first tab's write is still on its way
+   * to SQLite: the write count only moves once that write has finished.
    */
   requestsSoFar = 0;
 
