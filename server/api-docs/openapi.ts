@@ -13,7 +13,7 @@ const rateHeaders = {
 /** Answers every authenticated operation can give, besides its own. */
 const common = {
   '400': errorResponse('The request is malformed; the message says which field.'),
-  '401': errorResponse('No key, an unknown key or a revoked key.'),
+  '401': errorResponse('No key, an unknown or revoked key (`unauthorized`), or a key whose account is disabled (`account_disabled`) or deleted (`account_deleted`).'),
   '429': {
     description: 'Too many requests for this key (`rate_limited`, with Retry-After) or the monthly quota is used up (`quota_exceeded`).',
     headers: { 'Retry-After': { schema: { type: 'integer' } }, ...rateHeaders },

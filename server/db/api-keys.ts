@@ -1,4 +1,5 @@
 import type { Db } from './knex';
+import type { UserStatus } from './users';
 
 export type ApiKeyScope = 'read' | 'write';
 
@@ -18,8 +19,26 @@ export function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id' | 'last_used_at' 
   return db('api_keys').insert(row);
 }
 
-export function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return db<ApiKeyRow>('api_keys').where({ key_hash: keyHash }).first();
+/** A key with the state of the account it belongs to. */
+export interface ApiKeyWithAccount extends ApiKeyRow {
+  account_status: UserStatus;
+  account_deletion_requested_at: number | null;
+}
+
+/**
+ * The key and its account in one query, so every request re-checks that the account is still
+ * active without a second round trip (the unique index on key_hash finds one row; the join is by
+ * the users primary key).
+ */
+export function findApiKeyWithAccount(db: Db, keyHash: string): Promise<ApiKeyWithAccount | undefined> {
+  return db('api_keys')
+    .join('users', 'users.id', 'api_keys.user_id')
+    .where('api_keys.key_hash', keyHash)
+    .first<ApiKeyWithAccount | undefined>(
+      'api_keys.*',
+      'users.status as account_status',
+      'users.deletion_requested_at as account_deletion_requested_at',
+    );
 }
 
 export function listApiKeysForUser(db: Db, userId: number): Promise<ApiKeyRow[]> {
@@ -30,6 +49,11 @@ export function listApiKeysForUser(db: Db, userId: number): Promise<ApiKeyRow[]>
 export async function revokeApiKeyRow(db: Db, userId: number, id: number, now: number): Promise<boolean> {
   const changed = await db('api_keys').where({ id, user_id: userId }).whereNull('revoked_at').update({ revoked_at: now });
   return changed > 0;
+}
+
+/** Every key of the account stops working: deleting an account revokes its keys. */
+export async function revokeAllApiKeysOf(db: Db, userId: number, now: number): Promise<number> {
+  return db('api_keys').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now });
 }
 
 export async function touchApiKey(db: Db, id: number, now: number): Promise<void> {

@@ -59,10 +59,21 @@ export async function insertDeliveries(db: Db, rows: DeliveryRow[]): Promise<voi
   if (rows.length > 0) await db('webhook_deliveries').insert(rows);
 }
 
+/**
+ * Pending deliveries that are due, of active accounts only: those of an account that is disabled or
+ * waiting out its deletion are held (left pending, not attempted) until it is re-enabled or restored,
+ * and go with it when it is anonymised.
+ */
 export function dueDeliveries(db: Db, now: number, limit: number, skip: string[]): Promise<DeliveryRow[]> {
-  const q = db<DeliveryRow>('webhook_deliveries').where({ status: 'pending' }).andWhere('next_attempt_at', '<=', now);
-  if (skip.length) q.whereNotIn('id', skip);
-  return q.orderBy('next_attempt_at').limit(limit);
+  const q = db<DeliveryRow>('webhook_deliveries')
+    .join('users', 'users.id', 'webhook_deliveries.user_id')
+    .where('webhook_deliveries.status', 'pending')
+    .andWhere('webhook_deliveries.next_attempt_at', '<=', now)
+    .andWhere('users.status', 'active')
+    .whereNull('users.deletion_requested_at')
+    .select('webhook_deliveries.*');
+  if (skip.length) q.whereNotIn('webhook_deliveries.id', skip);
+  return q.orderBy('webhook_deliveries.next_attempt_at').limit(limit);
 }
 
 /** One attempt's outcome and the delivery's next state, together. */

@@ -1,17 +1,27 @@
 import type { RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
-import { authenticateApiKey, type ApiKeyPrincipal } from '../services/api-keys';
+import { authenticateApiKey, type ApiKeyPrincipal, type ApiKeyRefusal } from '../services/api-keys';
 import { HttpError } from './errors';
 
-/** `Authorization: Bearer <key>`; anything else, an unknown key or a revoked one answers 401. */
+const REFUSALS: Record<ApiKeyRefusal, { code: string; message: string }> = {
+  invalid: { code: 'unauthorized', message: 'A valid API key is required: send Authorization: Bearer <key>.' },
+  account_disabled: { code: 'account_disabled', message: 'The account this key belongs to is disabled; an administrator can re-enable it.' },
+  account_deleted: { code: 'account_deleted', message: 'The account this key belongs to has been deleted, and its keys were revoked.' },
+};
+
+/**
+ * `Authorization: Bearer <key>`; anything else, an unknown or revoked key, or a key whose account is
+ * disabled or deleted answers 401.
+ */
 export function requireApiKey(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match ? await authenticateApiKey(deps, match[1]) : undefined;
-    if (!principal) {
+    const principal = match ? await authenticateApiKey(deps, match[1]) : 'invalid';
+    if (typeof principal === 'string') {
       res.setHeader('WWW-Authenticate', 'Bearer realm="sightline"');
-      throw new HttpError(401, 'A valid API key is required: send Authorization: Bearer <key>.', 'unauthorized');
+      const refusal = REFUSALS[principal];
+      throw new HttpError(401, refusal.message, refusal.code);
     }
     res.locals.apiKey = principal;
     next();

@@ -49,3 +49,13 @@ export function blobFilesOnDisk(t: TestApp): string[] {
       : [];
   return walk(t.deps.blobs.dir);
 }
+
+/**
+ * Makes a blob undeletable for real: a non-empty directory takes the file's place, so unlink fails
+ * (EISDIR) even for root, whom file permissions would not stop.
+ */
+export function pinInPlace(file: string): void {
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+  fs.writeFileSync(`${file}/pinned`, 'x');
+}

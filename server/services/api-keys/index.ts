@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import {
-  findApiKeyByHash,
+  findApiKeyWithAccount,
   insertApiKey,
   listApiKeysForUser,
   revokeApiKeyRow,
@@ -35,6 +35,9 @@ export interface ApiKeyPrincipal {
   scope: ApiKeyScope;
 }
 
+/** Why a presented key was refused: each answers 401, with its own message. */
+export type ApiKeyRefusal = 'invalid' | 'account_disabled' | 'account_deleted';
+
 export function hashApiKey(key: string): string {
   return crypto.createHash('sha256').update(key, 'utf8').digest('hex');
 }
@@ -64,16 +67,20 @@ export function revokeApiKey(deps: Deps, userId: number, id: number): Promise<bo
 }
 
 /**
- * Finds the key by its hash and compares the fixed-length digests in constant time (the index
- * lookup already matched, but equal-length buffers keep timingSafeEqual from throwing on odd input).
- * Unknown, malformed and revoked keys all answer undefined.
+ * Finds the key by its hash, with its account, and compares the fixed-length digests in constant
+ * time (the index lookup already matched, but equal-length buffers keep timingSafeEqual from
+ * throwing on odd input). Unknown, malformed and revoked keys are 'invalid'. The account is
+ * re-checked on every request, as a web session is: a deleted account's keys (revoked when it was
+ * deleted) say so, and a disabled account's keys are refused until an admin re-enables it.
  */
-export async function authenticateApiKey(deps: Deps, presented: string): Promise<ApiKeyPrincipal | undefined> {
-  if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return undefined;
+export async function authenticateApiKey(deps: Deps, presented: string): Promise<ApiKeyPrincipal | ApiKeyRefusal> {
+  if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return 'invalid';
   const digest = hashApiKey(presented);
-  const row = await findApiKeyByHash(deps.db, digest);
-  if (!row || row.revoked_at !== null) return undefined;
-  if (!crypto.timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(digest, 'hex'))) return undefined;
+  const row = await findApiKeyWithAccount(deps.db, digest);
+  if (!row || !crypto.timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(digest, 'hex'))) return 'invalid';
+  if (row.account_deletion_requested_at !== null) return 'account_deleted';
+  if (row.revoked_at !== null) return 'invalid';
+  if (row.account_status !== 'active') return 'account_disabled';
   const now = deps.clock.now().getTime();
   if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) await touchApiKey(deps.db, row.id, now);
   return { keyId: row.id, userId: row.user_id, scope: row.scope };

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps';
 import { findUserPrivacy, updateUserPrivacy } from '../../db/privacy-settings';
 import { accountsDueForAnonymising, scrubAccount } from '../../db/account-deletion';
 import { deleteUserSessions } from '../../db/sessions';
+import { revokeAllApiKeysOf } from '../../db/api-keys';
 import { findImages } from '../../db/retention';
 import { dummyHash, verifyPassword } from '../../auth/passwords';
 import { findUserById } from '../../db/users';
@@ -20,15 +21,20 @@ export interface DeletionRequest {
 }
 
 /**
- * Deletes an account: every session ends now; the account is anonymised when the grace period is
- * over (or at once when asked). Until then, signing in again restores it.
+ * Deletes an account: every session ends and every API key is revoked now; the account is anonymised
+ * when the grace period is over (or at once when asked). Until then, signing in again restores it,
+ * but not its keys: a key may sit in scripts and places the person no longer controls, so after a
+ * deletion they make new ones. Webhook deliveries are held meanwhile (see dueDeliveries).
  */
 export async function requestAccountDeletion(deps: Deps, meta: RequestMeta | null, userId: number, request: DeletionRequest): Promise<boolean> {
   const user = await findUserPrivacy(deps.db, userId);
   if (!user || user.anonymised_at !== null) return false;
   const now = deps.clock.now().getTime();
-  await updateUserPrivacy(deps.db, userId, { deletion_requested_at: now, deletion_due_at: request.immediately ? now : now + DELETION_GRACE_MS }, now);
-  await deleteUserSessions(deps.db, userId);
+  await deps.db.transaction(async (trx) => {
+    await updateUserPrivacy(trx, userId, { deletion_requested_at: now, deletion_due_at: request.immediately ? now : now + DELETION_GRACE_MS }, now);
+    await deleteUserSessions(trx, userId);
+    await revokeAllApiKeysOf(trx, userId, now);
+  });
   await recordAudit(deps, meta, { userId, actorId: request.actorId === userId ? null : request.actorId, event: 'account.delete' });
   if (request.immediately) await anonymiseAccount(deps, userId);
   return true;

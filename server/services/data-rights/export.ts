@@ -9,7 +9,7 @@ import {
   exportSettingsRow,
 } from '../../db/account-export';
 import { receiptsForUser } from '../../db/receipts';
-import { toCsv } from './csv';
+import { toCsv } from '../exports/csv';
 
 export interface AccountExport {
   filename: string;
@@ -58,7 +58,8 @@ export async function exportAccount(deps: Deps, userId: number): Promise<Account
   add('settings.json', JSON.stringify(withIsoTimes(settings), null, 2));
   for (const [name, rows] of Object.entries(tables)) {
     add(`${name}.json`, JSON.stringify(rows, null, 2));
-    add(`${name}.csv`, toCsv(rows));
+    const columns = Object.keys(rows[0] ?? {});
+    add(`${name}.csv`, toCsv(columns, rows.map((row) => columns.map((column) => row[column]))));
   }
   zip.end();
   const stamp = now.toISOString().slice(0, 10);

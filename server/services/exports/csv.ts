@@ -1,12 +1,14 @@
 /**
- * CSV that spreadsheets open safely. A cell starting with = + - @ tab or CR would be run as a formula
- * by Excel, LibreOffice or Sheets (OWASP "CSV Injection"), so it is prefixed with a single quote.
+ * The one CSV writer (RFC 4180), for every CSV Sightline hands out: result exports and the account
+ * export. A text cell starting with = + - @ tab or CR would be run as a formula by Excel, LibreOffice
+ * or Sheets (OWASP "CSV Injection"), so it is prefixed with a single quote; numbers are left as they
+ * are, so -3 stays a number.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : String(value);
+  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }

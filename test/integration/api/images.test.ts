@@ -149,6 +149,17 @@ describe('/api/v1 images and batches over real HTTP', function () {
       expect((await t.deps.blobs.list()).length).to.equal(blobs);
     });
 
+    it('answers 422 for the same key with a different file under the same name, and keeps no copy of it', async () => {
+      const other = await solidImage('jpeg', 60, 80);
+      await api().post('/api/v1/images').set('Authorization', alice.auth).set('Idempotency-Key', 'k-4').attach('image', jpeg, 'a.jpg').expect(202);
+      const blobs = (await t.deps.blobs.list()).length;
+      const images = await t.deps.db('images').where({ user_id: alice.userId }).count({ n: '*' }).first();
+      const res = await api().post('/api/v1/images').set('Authorization', alice.auth).set('Idempotency-Key', 'k-4').attach('image', other, 'a.jpg').expect(422);
+      expect(res.body.error.code).to.equal('idempotency_key_reused');
+      expect((await t.deps.blobs.list()).length).to.equal(blobs);
+      expect(await t.deps.db('images').where({ user_id: alice.userId }).count({ n: '*' }).first()).to.deep.equal(images);
+    });
+
     it('keys are per account, and expire after 24 hours', async () => {
       await api().post('/api/v1/batches').set('Authorization', bob.auth).set('Idempotency-Key', 'k-2').send({ name: 'bob' }).expect(201);
       t.clock.advance(24 * 3600_000 + 1);

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { expect } from 'chai';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
-import { seedImageWithBlob, blobFilesOnDisk } from '../../helpers/privacy-seed';
+import { seedImageWithBlob, blobFilesOnDisk, pinInPlace } from '../../helpers/privacy-seed';
+import { insertDescriptionFor } from '../../helpers/privacy-text';
 import { deleteBatchForUser, deleteImageForUser } from '../../../server/services/data-rights/delete-content';
 import { expireImageBlobs } from '../../../server/services/retention/expire-blobs';
 import { receiptsForUser } from '../../../server/db/receipts';
@@ -27,6 +29,17 @@ describe('deleting an image or a batch', () => {
     const receipts = await t.deps.db('deletion_receipts');
     expect(receipts.map((r) => r.reason).sort()).to.deep.equal(['retention', 'user']);
     expect(receipts.every((r) => r.user_id === null && r.image_id === null && r.original_name === null)).to.equal(true);
+  });
+
+  it('keeps the image, its text and its blob_key, and writes no receipt, when the file cannot be deleted', async () => {
+    const { userId, imageId, blobKey } = await seedImageWithBlob(t, { userRetention: 'forever' });
+    await insertDescriptionFor(t, imageId, userId, 'kept until the file is gone');
+    pinInPlace(path.join(t.deps.blobs.dir, blobKey));
+    const err = await deleteImageForUser(t.deps, userId, imageId).then(() => undefined, (e: unknown) => e);
+    expect((err as NodeJS.ErrnoException | undefined)?.code).to.be.oneOf(['EISDIR', 'EPERM']);
+    expect(await t.deps.db('deletion_receipts')).to.deep.equal([]);
+    expect((await t.deps.db('images').where({ id: imageId }).first()).blob_key).to.equal(blobKey);
+    expect(await t.deps.db('descriptions').where({ image_id: imageId })).to.have.length(1);
   });
 
   it('answers "not found" for another user\'s image and leaves it untouched', async () => {

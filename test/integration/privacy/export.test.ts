@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import request from 'supertest';
+import type { Knex } from 'knex';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
-import { signUp } from '../../helpers/session';
+import { signUp, logIn, csrfFrom } from '../../helpers/session';
+import { csvRecords } from '../../helpers/csv';
 import { seedImageWithBlob } from '../../helpers/privacy-seed';
 import { insertDescriptionFor } from '../../helpers/privacy-text';
 import { unzipEntries } from '../../helpers/unzip';
@@ -52,8 +55,27 @@ describe('GET /account/export', () => {
     expect(imageTraces(everything)).to.deep.equal([]);
   });
 
+  it('holds exactly the account\'s own audit rows, in JSON and CSV, while another user has more', async () => {
+    const alice = await signUp(t.app, { email: 'alice-audit@example.test' });
+    const bob = await signUp(t.app, { email: 'bob-audit@example.test' });
+    const stranger = request.agent(t.app);
+    for (let i = 0; i < 3; i += 1) {
+      const csrf = await csrfFrom(stranger, '/login');
+      await stranger.post('/login').type('form').send({ _csrf: csrf, email: bob.user.email, password: 'not the password' }).expect(401);
+    }
+    await logIn(request.agent(t.app), bob.user.email);
+    const count = async (where: (q: Knex.QueryBuilder) => void) => Number((await t.deps.db('audit_events').where(where).count({ n: '*' }).first())!.n);
+    const own = await count((q) => q.where({ user_id: alice.user.id }));
+    const bobs = await count((q) => q.where({ user_id: bob.user.id }));
+    expect(own).to.be.greaterThan(0);
+    expect(bobs).to.be.greaterThan(own);
+
+    const entries = unzipEntries((await alice.agent.get('/account/export').responseType('blob').expect(200)).body as Buffer);
+    expect(JSON.parse(entries.get('audit-log.json')!.toString('utf8'))).to.have.length(own);
+    expect(csvRecords(entries.get('audit-log.csv')!.toString('utf8'))).to.have.length(own);
+  });
+
   it('sends a signed-out visitor to the sign-in page', async () => {
-    const { default: request } = await import('supertest');
     const res = await request(t.app).get('/account/export').expect(303);
     expect(res.headers.location).to.equal('/login');
   });

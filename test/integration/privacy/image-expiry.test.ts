@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
-import { seedImageWithBlob, blobFilesOnDisk } from '../../helpers/privacy-seed';
+import { seedImageWithBlob, blobFilesOnDisk, pinInPlace } from '../../helpers/privacy-seed';
 import { expireImageBlobs } from '../../../server/services/retention/expire-blobs';
 import { refreshImageExpiry } from '../../../server/services/retention/expiry';
 import { receiptsForUser } from '../../../server/db/receipts';
@@ -94,6 +95,21 @@ describe('image expiry', () => {
     const expiresAt = await refreshImageExpiry(t.deps, imageId);
     expect(expiresAt).to.equal(t.clock.now().getTime() + 30 * MINUTE);
     expect((await t.deps.db('images').where({ id: imageId }).first()).expires_at).to.equal(expiresAt);
+  });
+
+  it('writes no receipt and keeps blob_key when the file cannot be deleted, and finishes on a later run', async () => {
+    const { userId, imageId, blobKey } = await seedImageWithBlob(t, { userRetention: '0' });
+    const file = path.join(t.deps.blobs.dir, blobKey);
+    pinInPlace(file);
+    const counts = await expireImageBlobs(t.deps);
+    expect(counts).to.include({ deleted: 0, errors: 1 });
+    expect(await t.deps.db('deletion_receipts')).to.deep.equal([]);
+    expect((await t.deps.db('images').where({ id: imageId }).first()).blob_key).to.equal(blobKey);
+
+    fs.rmSync(file, { recursive: true });
+    expect(await expireImageBlobs(t.deps)).to.include({ deleted: 1, errors: 0 });
+    expect(await receiptsForUser(t.deps.db, userId)).to.have.length(1);
+    expect((await t.deps.db('images').where({ id: imageId }).first()).blob_key).to.equal(null);
   });
 
   it('deletes nothing and writes no receipt while the blob directory is missing', async () => {

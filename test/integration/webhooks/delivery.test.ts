@@ -10,6 +10,10 @@ import { createEndpoint, endpointLog } from '../../../server/webhooks/endpoints'
 import { WebhookDispatcher, RETRY_SCHEDULE_MS } from '../../../server/webhooks/dispatcher';
 import { subscribeWebhooks } from '../../../server/webhooks/subscribe';
 import { HttpError } from '../../../server/middleware/errors';
+import { setUserDisabled } from '../../../server/services/accounts/admin';
+import { requestAccountDeletion, finishAccountDeletions, DELETION_GRACE_MS } from '../../../server/services/data-rights/account-deletion';
+
+const meta = { ip: '127.0.0.1', userAgent: 'test' };
 
 describe('webhook deliveries to a real receiver', () => {
   let receiver: WebhookReceiver;
@@ -164,7 +168,9 @@ describe('webhook deliveries to a real receiver', () => {
     await completeImage(stranger);
     const { imageId } = await completeImage(owner, 'The image could not be read.');
     await receiver.waitFor(1);
-    await new Promise((r) => setTimeout(r, 100));
+    // Every delivery was written with its result; once a pass has sent all that is due, nothing more can come.
+    await dispatcher.runDue();
+    expect(await t.deps.db('webhook_deliveries').count({ n: '*' }).first()).to.deep.equal({ n: 1 });
     expect(receiver.received.map((r) => r.payload.type)).to.deep.equal(['image.failed']);
     expect(receiver.received[0].payload.data).to.include({ id: imageId, status: 'failed', error: 'The image could not be read.' });
   });
@@ -178,6 +184,47 @@ describe('webhook deliveries to a real receiver', () => {
     expect(data.id).to.equal(batchId);
     expect(data.progress).to.include({ done: 1, finished: true });
     expect(data.image_ids).to.deep.equal([imageId]);
+  });
+
+  it('holds the deliveries of a disabled account while a control account\'s are sent, and sends them once it is re-enabled', async () => {
+    const admin = await insertUser(t.deps.db);
+    const disabled = await insertUser(t.deps.db);
+    const control = await insertUser(t.deps.db);
+    await subscribed(disabled);
+    await setUserDisabled(t.deps, meta, admin, disabled, true);
+    const held = await completeImage(disabled);
+    await subscribed(control);
+    const sent = await completeImage(control);
+    await receiver.waitFor(1);
+    await dispatcher.runDue();
+    expect(receiver.received.map((r) => r.payload.data.id)).to.deep.equal([sent.imageId]);
+    const [row] = await t.deps.db('webhook_deliveries').where({ user_id: disabled });
+    expect(row).to.include({ status: 'pending', attempts: 0 });
+    expect(await t.deps.db('webhook_attempts').where({ delivery_id: row.id })).to.deep.equal([]);
+
+    await setUserDisabled(t.deps, meta, admin, disabled, false);
+    expect(await dispatcher.runDue()).to.equal(1);
+    expect(receiver.received.map((r) => r.payload.data.id)).to.deep.equal([sent.imageId, held.imageId]);
+  });
+
+  it('holds the deliveries of an account waiting out its deletion, and drops them with it', async () => {
+    const deleted = await insertUser(t.deps.db);
+    const control = await insertUser(t.deps.db);
+    await subscribed(deleted);
+    await requestAccountDeletion(t.deps, null, deleted, { actorId: deleted, immediately: false });
+    await completeImage(deleted);
+    await subscribed(control);
+    const sent = await completeImage(control);
+    await receiver.waitFor(1);
+    await dispatcher.runDue();
+    expect(receiver.received.map((r) => r.payload.data.id)).to.deep.equal([sent.imageId]);
+    expect(await t.deps.db('webhook_deliveries').where({ user_id: deleted }).select('status', 'attempts')).to.deep.equal([{ status: 'pending', attempts: 0 }]);
+
+    t.clock.advance(DELETION_GRACE_MS);
+    await finishAccountDeletions(t.deps);
+    expect(await t.deps.db('webhook_deliveries').where({ user_id: deleted })).to.deep.equal([]);
+    expect(await dispatcher.runDue()).to.equal(0);
+    expect(receiver.received).to.have.length(1);
   });
 
   it('refuses to save an endpoint on a loopback address the admin did not allow', async () => {
