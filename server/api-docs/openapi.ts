@@ -139,6 +139,13 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
       '/batches/{id}': {
         parameters: [idParam('Batch id.')],
         get: { operationId: 'getBatch', summary: 'Progress and results of a batch', responses: { '200': ok('The batch.', ref('Batch')), ...common, ...notFound } },
+        delete: {
+          operationId: 'deleteBatch',
+          summary: 'Delete the batch with every image in it, their working copies and their text',
+          description: 'Each working copy deleted leaves a deletion receipt (SHA-256, times, reason) in the account, without the image\'s name.',
+          parameters: [idempotencyKey],
+          responses: { '204': { description: 'Deleted.' }, ...common, ...forbidden, ...notFound },
+        },
       },
       '/batches/{id}/cancel': {
         parameters: [idParam('Batch id.')],

@@ -39,11 +39,14 @@ export async function receiptsForImages(db: Knex, userId: number, imageIds: stri
   return new Map(rows.map((r) => [r.image_id ?? '', r]));
 }
 
-/** Cuts the link between receipts and their owner (when the user deletes the image). */
-export async function unlinkReceipts(db: Knex, userId: number, imageIds: string[]): Promise<void> {
+/**
+ * Receipts of deleted images stop naming them. The owner keeps them when they deleted the images
+ * themselves (so Account → Privacy still lists them); with `keepOwner` false the link to them goes too.
+ */
+export async function unlinkReceipts(db: Knex, userId: number, imageIds: string[], keepOwner: boolean): Promise<void> {
   if (imageIds.length === 0) return;
   await db('deletion_receipts').where({ user_id: userId }).whereIn('image_id', imageIds).update({
-    user_id: null,
+    ...(keepOwner ? {} : { user_id: null }),
     image_id: null,
     batch_id: null,
     original_name: null,

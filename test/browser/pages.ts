@@ -48,6 +48,19 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   {
+    name: 'delete an image (confirmation)',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      return `/images/${(await seedDescribedBatch(deps, userId)).imageIds[0]}/delete?back=%2Fimages`;
+    },
+  },
+  {
+    name: 'delete a batch (confirmation)',
+    as: 'user',
+    path: async ({ deps, userId }) => `/batches/${(await (await import('../helpers/ingest-seed')).seedDescribedBatch(deps, userId)).batchId}/delete`,
+  },
+  {
     name: 'sign up with an invite',
     as: 'visitor',
     path: async ({ deps, adminId }) => {

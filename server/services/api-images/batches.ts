@@ -8,6 +8,7 @@ import { cancelBatch } from '../describe/control';
 import { loadBatchResource, type BatchResource } from '../api-resources';
 import { asFormFields } from '.';
 import { countRetrieved } from './manage';
+import { deleteBatchForUser } from '../data-rights/delete-content';
 
 /** An empty batch with its options; images join it with `batch_id`. */
 export async function createApiBatch(deps: Deps, userId: number, body: Record<string, unknown>): Promise<BatchResource> {
@@ -34,4 +35,9 @@ export async function getApiBatch(deps: Deps, userId: number, batchId: string, c
 export async function cancelApiBatch(deps: Deps, userId: number, batchId: string): Promise<BatchResource & { cancelled: number }> {
   const { cancelled } = await cancelBatch(deps, userId, batchId);
   return { ...(await getApiBatch(deps, userId, batchId, false)), cancelled };
+}
+
+/** Deletes the batch and every image in it, each working copy leaving a receipt. */
+export async function deleteApiBatch(deps: Deps, userId: number, batchId: string): Promise<void> {
+  if (!(await deleteBatchForUser(deps, userId, batchId))) throw new HttpError(404, 'No such batch.', 'not_found');
 }

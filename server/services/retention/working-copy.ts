@@ -9,7 +9,9 @@ import type { Deps } from '../../deps';
  * Deletes an image's working copy and, in the transaction that clears blob_key, writes its receipt.
  * The file goes first, so a receipt never claims a deletion that did not happen; a crash between the
  * two leaves blob_key pointing at nothing, and the next run finishes the job (delete is idempotent).
- * Receipts for deletions the user asked for carry no link to the user.
+ * A receipt names the image only when retention deleted it; one the user asked for stays in their
+ * account (so they can see it) without naming what was deleted; one made by deleting the account
+ * keeps no link to anyone.
  */
 export async function deleteWorkingCopy(
   deps: Deps,
@@ -23,12 +25,12 @@ export async function deleteWorkingCopy(
   const now = deps.clock.now().getTime();
   const write = async (db: Knex) => {
     if (!(await clearBlobKey(db, image.id, blobKey, now))) return false;
-    const keepsLink = reason === 'retention';
+    const namesImage = reason === 'retention';
     await insertReceipt(db, {
-      user_id: keepsLink ? image.user_id : null,
-      image_id: keepsLink ? image.id : null,
-      batch_id: keepsLink ? image.batch_id : null,
-      original_name: keepsLink ? image.original_name : null,
+      user_id: reason === 'account_deletion' ? null : image.user_id,
+      image_id: namesImage ? image.id : null,
+      batch_id: namesImage ? image.batch_id : null,
+      original_name: namesImage ? image.original_name : null,
       image_sha256: image.sha256,
       received_at: image.created_at,
       processed_at: isFinished(image.status) ? (image.processed_at ?? image.updated_at) : null,

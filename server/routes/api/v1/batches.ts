@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Deps } from '../../../deps';
 import { apiPrincipal } from '../../../middleware/api-key-auth';
-import { cancelApiBatch, createApiBatch, getApiBatch } from '../../../services/api-images/batches';
+import { cancelApiBatch, createApiBatch, deleteApiBatch, getApiBatch } from '../../../services/api-images/batches';
 import { sendIdempotent } from './idempotent';
 
 export function batchRoutes(deps: Deps): express.Router {
@@ -14,6 +14,14 @@ export function batchRoutes(deps: Deps): express.Router {
 
   router.get('/batches/:id', async (req, res) => {
     res.json(await getApiBatch(deps, apiPrincipal(res).userId, req.params.id));
+  });
+
+  router.delete('/batches/:id', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => {
+      await deleteApiBatch(deps, userId, req.params.id);
+      return { status: 204, body: null };
+    });
   });
 
   router.post('/batches/:id/cancel', async (req, res) => {
