@@ -29,7 +29,7 @@ export class SightlineEvents {
   private readonly emitter = new EventEmitter();
 
   constructor() {
-    // One SSE connection per open batch page adds a listener; the default cap of 10 is too low.
+    // Each batch being watched for live progress adds a listener; the default cap of 10 is too low.
     this.emitter.setMaxListeners(0);
   }
 

@@ -12,6 +12,7 @@ import { createBlobStore } from './storage';
 import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
 import { closeServer } from './shutdown';
+import { endProgressStreams } from './services/describe/progress-streams';
 
 /** How long in-flight requests get to finish once SIGTERM arrives. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Live-progress streams never finish on their own: end them first, or they hold the grace period.
+    endProgressStreams(deps);
     // Stop accepting, let in-flight requests finish, then close the database.
     await closeServer(server, SHUTDOWN_GRACE_MS);
     await jobs.stop();

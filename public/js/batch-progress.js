@@ -16,7 +16,7 @@
  *
  * Events: `progress` with JSON { total, finished, complete, counts: {queued, processing, done,
  * failed, cancelled, refused}, images: [{ id, status, error }] }. Falls back to polling the JSON
- * every 3 s when EventSource is missing or keeps failing.
+ * every 3 s when EventSource is missing, the server refuses the stream, or it keeps failing.
  */
 (function () {
   'use strict';
@@ -123,8 +123,9 @@
     });
     source.onerror = function () {
       failures += 1;
-      // The server ends the stream when the batch is complete; repeated errors mean no stream at all.
-      if (failures >= 3) {
+      // CLOSED: the server refused the stream (429 when too many are open, 503 while it restarts) and
+      // the browser will not retry. Otherwise the browser reconnects; repeated errors mean no stream.
+      if (source.readyState === EventSource.CLOSED || failures >= 3) {
         stop();
         poll();
       }

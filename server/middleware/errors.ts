@@ -68,6 +68,11 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
     res.status(status);
     const retryAfter = err instanceof HttpError ? err.options.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    // An EventSource shows no page: a refused progress stream gets its reason as plain text.
+    if (req.accepts(['html', 'json', 'text/event-stream']) === 'text/event-stream') {
+      res.type('text/plain').send(message);
+      return;
+    }
     if (wantsJson(req)) {
       const code = err instanceof HttpError ? err.code : status === 404 ? 'not_found' : status >= 500 ? 'internal' : 'error';
       res.json({ error: { code, message } });

@@ -4,6 +4,7 @@ import { buildTestApp, TestApp } from '../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
 import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
 import { addImages, seedBatch } from '../helpers/queue-fixtures';
+import { openEventStream } from '../helpers/event-streams';
 import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 describe('live batch progress in a real browser', function () {
@@ -61,4 +62,47 @@ describe('live batch progress in a real browser', function () {
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).to.equal(true);
     expect(problems).to.deep.equal([]);
   });
+
+  for (const width of [390, 1280]) {
+    it(`falls back to polling when the stream is refused, and still shows progress live (${width} px)`, async () => {
+      await t.deps.queue.stop(1000); // the batch must still be waiting when the page opens
+      const email = `refused-${width}@example.test`;
+      const owner = await signUp(t.app, { email });
+      const context = await rig.browser.newContext({ viewport: { width, height: 900 } });
+      const tab = await context.newPage();
+      const seen: string[] = [];
+      const trouble: string[] = [];
+      tab.on('pageerror', (err) => trouble.push(err.message));
+      tab.on('console', (msg) => {
+        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource') && !msg.text().includes('status of 429')) trouble.push(msg.text());
+      });
+      tab.on('response', (res) => {
+        const { pathname } = new URL(res.url());
+        if (pathname.includes('/batches/')) seen.push(`${res.status()} ${pathname.split('/').pop()}`);
+      });
+      await logInWithForm(tab, rig.url, email, DEFAULT_PASSWORD);
+      const { batchId } = await seedBatch(t, {}, owner.user.id);
+      await addImages(t, owner.user.id, batchId, 2);
+      // Three other windows already follow this batch: the page's own stream is refused with 429.
+      const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const others = await Promise.all([1, 2, 3].map(() => openEventStream(rig.url, `/batches/${batchId}/events`, cookie)));
+      try {
+        expect(others.map((o) => o.status)).to.deep.equal([200, 200, 200]);
+        await tab.goto(`${rig.url}/batches/${batchId}`);
+        await tab.waitForResponse((res) => res.url().endsWith('/progress.json'), { timeout: 10_000 });
+        expect(seen).to.include('429 events');
+        await t.deps.queue.start();
+        await tab.waitForFunction(() => document.querySelector('[data-progress-text]')?.textContent?.includes('2 of 2 described'), null, { timeout: 20_000 });
+        await tab.waitForFunction(() => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === 2, null, { timeout: 5_000 });
+        expect(seen.filter((s) => s.endsWith('events'))).to.deep.equal(['429 events']);
+        expect(seen.filter((s) => s === '200 progress.json').length).to.be.at.least(1);
+        expect(await tab.locator('.cancel-batch-form').count()).to.equal(0);
+        expect(trouble).to.deep.equal([]);
+      } finally {
+        for (const other of others) other.close();
+        await context.close();
+        await t.deps.queue.stop(1000);
+      }
+    });
+  }
 });

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  *
  * - `latencyMs`: every answer waits this long (a hung request never answers).
  * - `script(...)`: the next requests get these scripted outcomes, in order, then normal answers.
+ * - `hold()` / `release()`: answers wait (after their latency) until released, so a test can keep
+ *   work in flight for as long as it needs, whatever the machine's speed.
  * - `refuseJsonSchema`: answers 400 to `response_format: json_schema`, as servers without
  *   structured outputs do, so the client falls back to `json_object`.
  * - `requests`: everything received, with the images decoded from their data URLs.
@@ -69,6 +71,7 @@ export class FakeOpenAI {
   private readonly outcomes: FakeOutcome[] = [];
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private held?: { promise: Promise<void>; release: () => void };
 
   constructor(opts: { latencyMs?: number; refuseJsonSchema?: boolean } = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
@@ -98,6 +101,19 @@ export class FakeOpenAI {
     for (let i = 0; i < times; i++) this.outcomes.push(outcome);
   }
 
+  /** Answers wait from now until `release()`. */
+  hold(): void {
+    if (this.held) return;
+    let release = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.held = { promise, release };
+  }
+
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
+  }
+
   reset(): void {
     this.outcomes.length = 0;
     this.requests.length = 0;
@@ -108,6 +124,7 @@ export class FakeOpenAI {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.release();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -132,6 +149,7 @@ export class FakeOpenAI {
     const outcome = this.outcomes.shift();
     if (outcome?.kind === 'hang') return; // never answers; the client's timeout must fire
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    if (this.held) await this.held.promise;
     if (res.destroyed) return;
 
     if (this.refuseJsonSchema && recorded.responseFormat === 'json_schema') {

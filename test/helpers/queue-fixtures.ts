@@ -42,6 +42,18 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 5_000,
   }
 }
 
+/**
+ * Adds one image in a batch of its own and waits until it is described and the worker is idle: proof
+ * that the queue has claimed work since, for a test that asserts some other job did not run.
+ */
+export async function describeLaterImage(t: TestApp, userId: number, timeoutMs = 5_000): Promise<string> {
+  const { batchId } = await seedBatch(t, {}, userId);
+  const [imageId] = await addImages(t, userId, batchId, 1);
+  t.deps.queue.nudge();
+  await waitFor(async () => (await imageStatus(t, imageId)).status === 'done' && t.deps.queue.activeJobs === 0, timeoutMs, 'a later image to be described');
+  return imageId;
+}
+
 export async function imageStatus(t: TestApp, imageId: string): Promise<{ status: string; error: string | null }> {
   return t.deps.db('images').where({ id: imageId }).first('status', 'error');
 }

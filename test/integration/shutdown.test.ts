@@ -1,11 +1,16 @@
 import http from 'node:http';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import express from 'express';
 import { closeServer } from '../../server/shutdown';
+import { createDb } from '../../server/db/knex';
+import { DEFAULT_PASSWORD } from '../helpers/session';
+import { insertBatch, insertImage } from '../helpers/rows';
+import { openEventStream } from '../helpers/event-streams';
+import { formSession } from '../../bench/http-session';
 
 function get(port: number, pathName: string, agent?: http.Agent): Promise<{ status: number; body: string; cookie: string }> {
   return new Promise((resolve, reject) => {
@@ -51,26 +56,9 @@ describe('graceful shutdown', () => {
 
   it('the real server answers an in-flight request after SIGTERM, then exits 0', async function () {
     this.timeout(30_000);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-shutdown-'));
-    const child = spawn(process.execPath, [path.resolve(__dirname, '../../server/index.js')], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DESCRIBER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const server = await spawnServer();
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const match = /running at http:\/\/localhost:(\d+)/.exec(out);
-          if (match) {
-            clearInterval(timer);
-            resolve(Number(match[1]));
-          }
-        }, 50);
-        void exited.then(() => reject(new Error(`server exited early:\n${out}`)));
-      });
+      const { port, exited } = server;
       expect((await get(port, '/healthz')).status).to.equal(200);
       // A sign-in runs bcrypt at cost 12 (~200 ms): a real request still in flight when the signal lands.
       const page = await get(port, '/login');
@@ -86,13 +74,97 @@ describe('graceful shutdown', () => {
         req.end(`_csrf=${csrf}&email=a%40example.test&password=whatever-it-is`);
       });
       await new Promise((resolve) => setTimeout(resolve, 30));
-      child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
       expect(await inFlight).to.equal(401); // the password check finished and answered
       expect(await exited).to.equal(0);
-      expect(out).to.contain('"msg":"stopped"');
+      expect(server.output()).to.contain('"msg":"stopped"');
     } finally {
-      child.kill('SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      server.kill();
+    }
+  });
+
+  it('the real server ends open progress streams and exits within 10 s of SIGTERM', async function () {
+    this.timeout(60_000);
+    const server = await spawnServer();
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const email = 'streams@example.test';
+      await signUpWithForm(base, email);
+      const { cookie } = await formSession(base, { email, password: DEFAULT_PASSWORD });
+      // A batch still waiting for its image (no job will ever run it), written into the server's database file.
+      const db = createDb(path.join(server.dataDir, 'sightline.sqlite'));
+      const { id: userId } = await db('users').where({ email }).first('id');
+      const batchIds = [await insertBatch(db, userId), await insertBatch(db, userId)];
+      for (const batchId of batchIds) await insertImage(db, userId, batchId);
+      await db.destroy();
+      const streams = await Promise.all([0, 0, 0, 1, 1].map((i) => openEventStream(base, `/batches/${batchIds[i]}/events`, cookie)));
+      expect(streams.map((s) => s.status)).to.deep.equal([200, 200, 200, 200, 200]);
+
+      const signalled = Date.now();
+      server.child.kill('SIGTERM');
+      await Promise.all(streams.map((s) => s.ended));
+      expect(await server.exited).to.equal(0);
+      expect(Date.now() - signalled).to.be.below(10_000);
+      expect(server.output()).to.contain('"msg":"stopped"');
+    } finally {
+      server.kill();
     }
   });
 });
+
+interface SpawnedServer {
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  exited: Promise<number | null>;
+  output(): string;
+  /** SIGKILL (if still running) and remove the data directory. */
+  kill(): void;
+}
+
+/** The real server (dist/server/index.js) in production mode on a fresh data directory and a free port. */
+async function spawnServer(): Promise<SpawnedServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-shutdown-'));
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../server/index.js')], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DESCRIBER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const kill = () => {
+    child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /running at http:\/\/localhost:(\d+)/.exec(out);
+        if (match) {
+          clearInterval(timer);
+          resolve(Number(match[1]));
+        }
+      }, 50);
+      void exited.then(() => reject(new Error(`server exited early:\n${out}`)));
+    });
+    return { child, port, dataDir, exited, output: () => out, kill };
+  } catch (err) {
+    kill();
+    throw err;
+  }
+}
+
+/** Creates an account through the real sign-up form (the first account of a server is its admin). */
+async function signUpWithForm(baseUrl: string, email: string): Promise<void> {
+  const { cookie, csrf } = await formSession(baseUrl);
+  const page = await fetch(`${baseUrl}/signup`, { headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? csrf;
+  const res = await fetch(`${baseUrl}/signup`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password: DEFAULT_PASSWORD, name: '' }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-up failed: ${res.status}`);
+}

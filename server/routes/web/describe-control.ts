@@ -3,8 +3,9 @@ import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { cancelBatch, parseRegenerateOptions, regenerateImage } from '../../services/describe/control';
-import { batchProgress } from '../../services/describe/progress';
-import { watchBatch } from '../../services/describe/watch';
+import { batchProgress, type BatchProgress } from '../../services/describe/progress';
+import { openProgressStream } from '../../services/describe/progress-streams';
+import { eventStream } from './event-stream';
 
 /** Live progress of a batch (JSON and server-sent events), cancel, and regenerate. Owner only. */
 export function describeControlRoutes(deps: Deps): Router {
@@ -15,25 +16,12 @@ export function describeControlRoutes(deps: Deps): Router {
   });
 
   router.get('/batches/:id/events', requireUser, async (req, res) => {
-    const userId = req.user!.id;
-    const batchId = req.params.id as string;
-    const first = await batchProgress(deps, userId, batchId); // 404 before the stream opens
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    const send = (progress: typeof first) => res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
-    res.write('retry: 3000\n\n');
-    send(first);
-    if (first.complete) return void res.end();
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const stop = watchBatch(deps, userId, batchId, (progress) => {
-      send(progress);
-      if (progress.complete) close();
-    });
-    function close() {
-      stop();
-      clearInterval(heartbeat);
-      res.end();
-    }
-    req.on('close', close);
+    const events = eventStream(res);
+    const sink = { send: (progress: BatchProgress) => events.send('progress', progress), end: events.end };
+    const stream = openProgressStream(deps, req.user!.id, req.params.id as string, sink); // 429 past the limits
+    // Tied to the connection before the first read: a client that leaves during it is never watched.
+    events.onClose(stream.close);
+    await stream.start(); // 404 before the stream opens
   });
 
   router.post('/batches/:id/cancel', requireUser, async (req, res) => {

@@ -3,7 +3,7 @@ import exifr from 'exifr';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { fixture } from '../../helpers/image-fixtures';
-import { addImages, countRows, imageStatus, jobOf, seedBatch, waitFor } from '../../helpers/queue-fixtures';
+import { addImages, countRows, describeLaterImage, imageStatus, jobOf, seedBatch, waitFor } from '../../helpers/queue-fixtures';
 import { createQueue, type QueueOptions } from '../../../server/queue';
 import { prepareImage } from '../../../server/services/ingest/prepare';
 import type { ImageEvent } from '../../../server/events';
@@ -99,14 +99,17 @@ describe('describe queue', () => {
     expect(job.last_error).to.contain('rate limited');
     expect((await imageStatus(t, imageId)).status).to.equal('queued');
 
-    await new Promise((r) => setTimeout(r, 150)); // several polls: nothing may run before the time
-    expect(fake.requests).to.have.length(1);
+    // Later images are claimed and described while this one waits: it was passed over, not missed.
+    await describeLaterImage(t, userId);
+    expect(await jobOf(t, imageId)).to.include({ status: 'queued', attempts: 1 });
+    expect(fake.requests).to.have.length(2);
     t.clock.advance(29_999);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(fake.requests).to.have.length(1);
+    await describeLaterImage(t, userId);
+    expect(await jobOf(t, imageId)).to.include({ status: 'queued', attempts: 1 });
+    expect(fake.requests).to.have.length(3);
     t.clock.advance(1);
     await waitFor(async () => (await imageStatus(t, imageId)).status === 'done', 5000, 'image done');
-    expect(fake.requests).to.have.length(2);
+    expect(fake.requests).to.have.length(4);
   });
 
   it('gives up after 5 attempts and shows a plain reason', async () => {
@@ -140,8 +143,9 @@ describe('describe queue', () => {
     }, 5000, 'image failed');
     expect(image.error).to.equal('The model server refused this image (400): Image format not supported');
     expect(await jobOf(t, imageId)).to.include({ status: 'failed', attempts: 1 });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(fake.requests).to.have.length(1);
+    await describeLaterImage(t, userId); // the queue moved on without trying this one again
+    expect(await jobOf(t, imageId)).to.include({ status: 'failed', attempts: 1 });
+    expect(fake.requests).to.have.length(2);
   });
 
   it('fails with a plain reason when the working copy is already gone', async () => {

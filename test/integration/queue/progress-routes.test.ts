@@ -3,7 +3,8 @@ import type { Response } from 'superagent';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { signUp, type SignedUp } from '../../helpers/session';
-import { addImages, countRows, imageStatus, jobOf, seedBatch, waitFor } from '../../helpers/queue-fixtures';
+import { addImages, countRows, describeLaterImage, imageStatus, jobOf, seedBatch, waitFor } from '../../helpers/queue-fixtures';
+import { progressEvents } from '../../helpers/event-streams';
 
 /** Reads a server-sent event stream to its end. */
 function collectStream(res: Response, cb: (err: Error | null, body: string) => void): void {
@@ -11,13 +12,6 @@ function collectStream(res: Response, cb: (err: Error | null, body: string) => v
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => (text += chunk));
   res.on('end', () => cb(null, text));
-}
-
-function progressEvents(text: string): { complete: boolean; counts: Record<string, number> }[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.startsWith('event: progress'))
-    .map((block) => JSON.parse(block.split('\ndata: ')[1]));
 }
 
 describe('batch progress, cancel and regenerate routes', () => {
@@ -84,10 +78,11 @@ describe('batch progress, cancel and regenerate routes', () => {
     await waitFor(() => fake.requests.length === 2, 3000, 'two running');
     const res = await owner.agent.post(`/batches/${batchId}/cancel`).type('form').send({ _csrf: owner.csrf }).expect(303);
     expect(res.headers.location).to.equal(`/batches/${batchId}`);
-    await new Promise((r) => setTimeout(r, 500));
+    // The two aborted runs end, and a later image is described: nothing of this batch ran meanwhile.
+    await describeLaterImage(t, owner.user.id);
     const states = await Promise.all(ids.map((id) => imageStatus(t, id)));
     expect(states.every((s) => s.status === 'cancelled')).to.equal(true);
-    expect(fake.requests).to.have.length(2);
+    expect(fake.requests).to.have.length(3);
     expect(await t.deps.db('descriptions').whereIn('image_id', ids).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
     expect((await t.deps.db('batches').where({ id: batchId }).first()).status).to.equal('cancelled');
   });

@@ -61,7 +61,8 @@ describe('describe queue: fairness, leases, shutdown', () => {
     try {
       await waitFor(() => fake.requests.length === 2, 3000, 'second run under way');
       await waitFor(async () => (await jobOf(t, imageId)).status === 'done', 3000, 'job done');
-      await new Promise((r) => setTimeout(r, 400)); // both runs have answered by now
+      // Both runs have had their answer and recorded (or skipped) their outcome.
+      await waitFor(() => fake.inFlight === 0 && t.deps.queue.activeJobs === 0 && second.activeJobs === 0, 3000, 'both runs to finish');
     } finally {
       await second.stop();
     }
