@@ -13,6 +13,7 @@ import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
+import { versionRoutes } from './web/versions';
 import { apiKeyRoutes } from './web/api-keys';
 import { webhookRoutes } from './web/webhooks';
 import { patternRoutes } from './web/patterns';
@@ -36,6 +37,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
+  app.use(versionRoutes(deps));
   app.use(apiKeyRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(patternRoutes(deps));
