@@ -168,7 +168,7 @@ export async function saveEdit(db: Knex, userId: number, imageId: string, fields
 
 export type RestoreOutcome = 'missing' | 'current' | 'restored';
 
-/** Makes an earlier (or waiting) version the current result again, as a new version. Owner-scoped. */
+/** Makes an earlier (or the waiting) version the current result again, as a new version. Owner-scoped. */
 export async function restoreVersion(db: Knex, userId: number, imageId: string, number: number, now: number): Promise<RestoreOutcome> {
   return db.transaction(async (trx) => {
     const version: VersionRow | undefined = await trx(TABLE).where({ image_id: imageId, user_id: userId, number }).first();
@@ -188,7 +188,8 @@ export async function restoreVersion(db: Knex, userId: number, imageId: string, 
       human_fields_json: version.human_fields_json,
       created_at: now,
     });
-    if (version.state === 'waiting') await trx(TABLE).where({ id: version.id }).update({ state: 'held' });
+    // Choosing the current text answers a new description that was waiting, whichever version won.
+    await trx(TABLE).where({ image_id: imageId, state: 'waiting' }).update({ state: 'held' });
     return 'restored';
   });
 }

@@ -198,6 +198,20 @@ describe('result versions: history, restore, and edits a new description never o
     await owner.agent.post(`/images/${imageId}/versions/9/restore`).type('form').send({ _csrf: owner.csrf }).expect(404);
   });
 
+  it('restoring a version while new text waits answers the waiting offer too', async () => {
+    const { imageId, batchId } = await describedImage();
+    await edit(imageId, { alt_text: 'Edited before the new text' });
+    await regenerate(imageId, { instructions: 'Waiting text' });
+    await owner.agent.post(`/images/${imageId}/versions/1/restore`).type('form').send({ _csrf: owner.csrf }).expect(303);
+    expect((await versions(imageId)).map((v) => [v.origin, v.state])).to.deep.equal([
+      ['generated', 'applied'],
+      ['edited', 'applied'],
+      ['generated', 'held'],
+      ['restored', 'applied'],
+    ]);
+    expect((await owner.agent.get(`/batches/${batchId}`).expect(200)).text).not.to.include('A new description is ready');
+  });
+
   it("answers 404 for another user's image on restore and choice, and changes nothing", async () => {
     const { imageId } = await describedImage();
     await edit(imageId, { alt_text: 'Owner text' });
