@@ -85,8 +85,10 @@ export function imageRoutes(deps: Deps): Router {
 
   router.post('/images/:id/review', requireUser, async (req, res) => {
     const id = req.params.id as string;
-    const batchId = await markReviewed(deps, req.user!.id, id, (req.body as { reviewed?: string }).reviewed !== '0');
+    const reviewed = (req.body as { reviewed?: string }).reviewed !== '0';
+    const batchId = await markReviewed(deps, req.user!.id, id, reviewed);
     if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    flash(req, 'success', reviewed ? 'Marked as reviewed.' : 'Marked as not reviewed.');
     res.redirect(303, `/batches/${batchId}#image-${id}`);
   });
 
