@@ -43,7 +43,6 @@
   document.addEventListener('change', onEdit);
 
   window.addEventListener('beforeunload', function (event) {
-    if (!document.querySelector('[data-image-id] [data-description-form]')) return;
     var unsaved = Array.prototype.some.call(document.querySelectorAll('[data-image-id]'), cardDirty);
     if (!unsaved) return;
     event.preventDefault();
@@ -92,7 +91,9 @@
   function send(form, submitter, card) {
     var id = card.getAttribute('data-image-id');
     var keep = form.hasAttribute('data-description-form') || (submitter && submitter.hasAttribute('data-replaces-text')) ? [] : unsavedValues(card);
-    var body = new URLSearchParams(new FormData(form, submitter || undefined));
+    var body = new URLSearchParams(new FormData(form));
+    // The pressed button's name and value (keep or use), as a plain form post would send them.
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     var buttons = form.querySelectorAll('button');
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
     function release() { Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; }); }

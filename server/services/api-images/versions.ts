@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
 import { findImage } from '../../db/images';
 import { humanFields, versionsFor, type VersionRow } from '../../db/description-versions';
-import { iso, patternRef, presentResult, type ResultResource } from '../api-resources';
+import { iso, parseJson, patternRef, presentResult, type ResultResource } from '../api-resources';
 
 /** One version of an image's result, as `GET /api/v1/images/{id}/versions` lists it. */
 export interface VersionResource {
@@ -24,17 +24,8 @@ export interface VersionResource {
   result: ResultResource;
 }
 
-function parseOptions(json: string | null): Record<string, unknown> | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
-
 export function presentVersion(row: VersionRow, currentNumber: number | undefined): VersionResource {
-  const options = parseOptions(row.options_json);
+  const options = parseJson<Record<string, unknown> | null>(row.options_json, null);
   return {
     object: 'result_version',
     number: row.number,

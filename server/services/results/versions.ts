@@ -20,7 +20,7 @@ export const FIELD_LABELS: Record<EditableField, string> = {
   tags: 'tags',
   filename: 'file name',
   text: 'text in the image',
-  decorative: 'decorative',
+  decorative: 'decorative setting',
 };
 
 /** One line of an image's history on its card. */
