@@ -157,6 +157,7 @@ describe('result history and unsaved edits in a real browser', function () {
     await altText(page, id).fill('Written without scripts');
     await Promise.all([page.waitForURL(/#image-/), card(page, id).getByRole('button', { name: /^Save changes/ }).click()]);
     expect(await page.locator('.flash-success').textContent()).to.contain('Saved your changes.');
+    expect(await card(page, id).locator('[data-copy-target]').first().isVisible()).to.equal(false);
     await card(page, id).locator('[data-history] summary').click();
     await Promise.all([page.waitForURL(/#image-/), card(page, id).getByRole('button', { name: /^Restore version 1/ }).click()]);
     expect(await page.locator('.flash-success').textContent()).to.contain('Restored version 1');
