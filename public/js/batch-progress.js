@@ -92,7 +92,10 @@
           var selector = '[data-image-id="' + cssEscape(id) + '"]';
           var next = fresh.querySelector(selector);
           var current = document.querySelector(selector);
-          if (next && current && !current.contains(document.activeElement)) current.replaceWith(document.importNode(next, true));
+          // A card someone is typing in, or has unsaved edits in (card-edits.js), keeps what they typed.
+          if (next && current && !current.contains(document.activeElement) && !current.hasAttribute('data-unsaved')) {
+            current.replaceWith(document.importNode(next, true));
+          }
         });
         document.dispatchEvent(new CustomEvent('batch-progress:cards-updated', { detail: { ids: ids } }));
       })

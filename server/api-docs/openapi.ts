@@ -122,9 +122,26 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
         post: {
           operationId: 'regenerateImage',
           summary: 'Describe the image again, optionally with other options or a pattern',
+          description: 'When a person has edited the result, their text stays current and the new text is kept as a version waiting for their choice (see /images/{id}/versions), unless `replace_edits` is true.',
           parameters: [idempotencyKey],
-          requestBody: { required: false, content: json(ref('DescribeOptions')) },
+          requestBody: {
+            required: false,
+            content: json({
+              allOf: [ref('DescribeOptions')],
+              type: 'object',
+              properties: { replace_edits: { type: 'boolean', default: false, description: 'Let the new text replace edits made by a person (they stay in the version history); clears reviewed.' } },
+            }),
+          },
           responses: { '202': ok('Queued again.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('The working copy has expired, so it cannot be described again.') },
+        },
+      },
+      '/images/{id}/versions': {
+        parameters: [idParam('Image id.')],
+        get: {
+          operationId: 'listImageVersions',
+          summary: 'Every version of the image\'s result, newest first',
+          description: 'Each generated result, each edit and each restore is a version. `current` marks the one in `result`; `waiting` marks new text held back because a person had edited the result.',
+          responses: { '200': ok('The versions.', ref('ResultVersionList')), ...common, ...notFound },
         },
       },
       '/batches': {

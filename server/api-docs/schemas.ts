@@ -77,6 +77,28 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       result: { oneOf: [{ $ref: '#/components/schemas/Result' }, { type: 'null' }] },
     },
   },
+  ResultVersion: {
+    type: 'object',
+    required: ['object', 'number', 'current', 'waiting', 'origin', 'restored_from', 'edited_by', 'human_fields', 'options', 'created_at', 'result'],
+    properties: {
+      object: { const: 'result_version' },
+      number: { type: 'integer', minimum: 1 },
+      current: { type: 'boolean', description: 'This version is the image\'s current result.' },
+      waiting: { type: 'boolean', description: 'New text held back because a person had edited the result; it waits for their choice.' },
+      origin: { type: 'string', enum: ['generated', 'edited', 'restored'] },
+      restored_from: { type: ['integer', 'null'], description: 'The version a restore copied.' },
+      edited_by: { type: ['integer', 'null'], description: 'The account that saved or restored it; null for generated text.' },
+      human_fields: { type: 'array', items: { type: 'string' }, description: 'Fields a person wrote in this version.' },
+      options: { type: ['object', 'null'], description: 'The describe options of a generated version.' },
+      created_at: { type: 'string', format: 'date-time' },
+      result: { $ref: '#/components/schemas/Result' },
+    },
+  },
+  ResultVersionList: {
+    type: 'object',
+    required: ['data'],
+    properties: { data: { type: 'array', items: { $ref: '#/components/schemas/ResultVersion' } } },
+  },
   ImageList: {
     type: 'object',
     required: ['data', 'next_cursor'],

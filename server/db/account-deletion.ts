@@ -14,6 +14,7 @@ export async function accountsDueForAnonymising(db: Knex, now: number): Promise<
  */
 export async function scrubAccount(trx: Knex, userId: number, replacement: { email: string; passwordHash: string }, now: number): Promise<void> {
   await trx('deletion_receipts').where({ user_id: userId }).delete();
+  await trx('description_versions').where({ user_id: userId }).delete();
   await trx('descriptions').where({ user_id: userId }).delete();
   await trx('batches').where({ user_id: userId }).delete();
   await trx('jobs').where({ user_id: userId }).delete();

@@ -61,6 +61,18 @@ export async function exportResults(db: Knex, userId: number): Promise<Record<st
     );
 }
 
+/** Every version of every result: generated, edited and restored text, with who or what wrote it. */
+export async function exportResultVersions(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('description_versions')
+    .where({ user_id: userId })
+    .orderBy([{ column: 'image_id' }, { column: 'number' }])
+    .select(
+      'image_id', 'number', 'state', 'origin', 'restored_from', 'edited_by', 'human_fields_json', 'options_json',
+      'alt_text', 'caption', 'title', 'description', 'tags_json', 'filename', 'text', 'decorative', 'manifest_json',
+      'describer', 'model', 'prompt_version', 'created_at',
+    );
+}
+
 export async function exportAuditLog(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
   return db('audit_events').where({ user_id: userId }).orderBy('id').select('event', 'ip', 'user_agent', 'detail', 'created_at');
 }

@@ -67,11 +67,3 @@ export async function descriptionsFor(db: Knex, userId: number, imageIds: string
 export type EditableFields = Pick<DescriptionRow, 'alt_text' | 'caption' | 'title' | 'description' | 'tags_json' | 'filename' | 'text'> & {
   decorative: boolean;
 };
-
-/** The user's own edit; the FTS triggers re-index it. Answers false when there is no description yet. */
-export async function updateDescription(db: Knex, userId: number, imageId: string, fields: EditableFields, now: number): Promise<boolean> {
-  const changed = await db('descriptions')
-    .where({ image_id: imageId, user_id: userId })
-    .update({ ...fields, edited_at: now, updated_at: now });
-  return changed > 0;
-}

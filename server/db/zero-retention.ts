@@ -1,11 +1,19 @@
 import type { Knex } from 'knex';
-import type { Description } from '../describers/types';
+import type { Description, DescribeOptions } from '../describers/types';
 import { descriptionColumns } from './descriptions';
+import { optionsForHistory, storeGeneratedResult } from './description-versions';
 
 /** The description of a zero-retention image, its status and usage record (and `alsoWrite`), in one transaction. */
-export async function storeZeroRetentionResult(db: Knex, image: { id: string; userId: number }, d: Description, now: number, alsoWrite?: (trx: Knex.Transaction) => Promise<unknown>): Promise<void> {
+export async function storeZeroRetentionResult(
+  db: Knex,
+  image: { id: string; userId: number; options: DescribeOptions },
+  d: Description,
+  now: number,
+  alsoWrite?: (trx: Knex.Transaction) => Promise<unknown>,
+): Promise<void> {
   await db.transaction(async (trx) => {
-    await trx('descriptions').insert({ image_id: image.id, ...descriptionColumns(d, image.userId, now), created_at: now });
+    const columns = descriptionColumns(d, image.userId, now);
+    await storeGeneratedResult(trx, { imageId: image.id, userId: image.userId, columns, optionsJson: optionsForHistory(image.options), replaceEdits: false, now });
     await trx('images').where({ id: image.id }).update({ status: 'done', error: null, processed_at: now, updated_at: now });
     await trx('usage_events').insert({ user_id: image.userId, image_id: image.id, kind: 'description.created', source: 'web', created_at: now });
     await alsoWrite?.(trx);

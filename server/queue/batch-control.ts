@@ -42,6 +42,7 @@ export async function requeueImage(
   options: Partial<DescribeOptions>,
   now: number,
   admit?: (trx: Knex.Transaction, adding: number) => Promise<void>,
+  replaceEdits = false,
 ): Promise<RequeueResult> {
   return db.transaction(async (trx) => {
     const image = await trx('images').where({ id: imageId, user_id: userId }).first('id', 'batch_id', 'blob_key');
@@ -52,7 +53,7 @@ export async function requeueImage(
     if (earlier.length) {
       await trx('jobs').whereIn('id', earlier.map((j) => j.id)).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
     }
-    await enqueueDescribe(trx, { imageId, userId, options, now });
+    await enqueueDescribe(trx, { imageId, userId, options, now, replaceEdits });
     await trx('images').where({ id: imageId }).update({ status: 'queued', error: null, updated_at: now });
     await trx('batches').where({ id: image.batch_id, status: 'cancelled' }).update({ status: 'open', updated_at: now });
     return { outcome: 'queued' as const, batchId: String(image.batch_id), runningJobIds: earlier.filter((j) => j.status === 'running').map((j) => Number(j.id)) };

@@ -9,6 +9,8 @@ export interface EnqueueDescribeArgs {
   options?: Partial<DescribeOptions>;
   /** Where the request came from, recorded on the usage event when the description is stored. */
   source?: 'web' | 'api';
+  /** The person confirmed that this run's text may replace their edits of the image. */
+  replaceEdits?: boolean;
   /** Epoch ms from `deps.clock.now()`; the job becomes claimable at this time. Defaults to the system time. */
   now?: number;
 }
@@ -24,7 +26,7 @@ export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: Enqueu
       kind: 'describe',
       image_id: args.imageId,
       user_id: args.userId,
-      payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}) }),
+      payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}) }),
       status: 'queued',
       attempts: 0,
       run_at: now,

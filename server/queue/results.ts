@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
 import { descriptionColumns } from '../db/descriptions';
+import { optionsForHistory, storeGeneratedResult } from '../db/description-versions';
+import { describeOptionsFor } from './job-input';
 import { recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
 import { refreshImageExpiry } from '../services/retention/expiry';
 import type { Config } from '../config';
@@ -53,15 +55,19 @@ async function storeResult(config: Config, trx: Knex.Transaction, job: ClaimedJo
     .whereIn('status', ['queued', 'running'])
     .update({ status: 'done', lease_owner: null, lease_until: null, last_error: null, updated_at: now });
   if (won !== 1) return SKIPPED;
-  const fields = descriptionColumns(d, job.userId, now);
-  // A regenerated image replaces its earlier description (and any edit of it).
-  await trx('descriptions')
-    .insert({ image_id: job.imageId, ...fields, created_at: now })
-    .onConflict('image_id')
-    .merge(fields);
+  const { applied } = await storeGeneratedResult(trx, {
+    imageId: job.imageId,
+    userId: job.userId,
+    columns: descriptionColumns(d, job.userId, now),
+    optionsJson: optionsForHistory(describeOptionsFor(job)),
+    replaceEdits: job.replaceEdits,
+    now,
+  });
+  // "Reviewed" is about the current text: it ends only when new text replaced it, which the
+  // describe-again form says before; a result waiting behind a person's edits leaves it alone.
   await trx('images')
     .where({ id: job.imageId })
-    .update({ status: 'done', error: null, processed_at: now, reviewed_at: null, updated_at: now });
+    .update({ status: 'done', error: null, processed_at: now, ...(applied ? { reviewed_at: null } : {}), updated_at: now });
   await trx('usage_events').insert({ user_id: job.userId, image_id: job.imageId, kind: 'description.created', source: job.source, created_at: now });
   return finish(config, trx, job, 'image.completed', now);
 }

@@ -18,6 +18,8 @@ export interface ClaimedJob {
   batchOptions: Partial<DescribeOptions>;
   jobOptions: Partial<DescribeOptions>;
   source: 'web' | 'api';
+  /** The person confirmed that this run's text may replace their edits (see storeGeneratedResult). */
+  replaceEdits: boolean;
 }
 
 interface FairPick {
@@ -91,7 +93,7 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       return null;
     }
     await trx('images').where({ id: row.image_id }).whereIn('status', ['queued', 'processing']).update({ status: 'processing', updated_at: now });
-    const payload = parseJson<{ options?: Partial<DescribeOptions>; source?: 'web' | 'api' }>(row.payload_json, {});
+    const payload = parseJson<{ options?: Partial<DescribeOptions>; source?: 'web' | 'api'; replaceEdits?: boolean }>(row.payload_json, {});
     return {
       id: Number(row.id),
       imageId: row.image_id,
@@ -107,6 +109,7 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       batchOptions: parseJson<Partial<DescribeOptions>>(row.options_json, {}),
       jobOptions: payload.options ?? {},
       source: payload.source === 'api' ? 'api' : 'web',
+      replaceEdits: payload.replaceEdits === true,
     };
   }
 }

@@ -14,6 +14,7 @@ import { describeControlRoutes } from './web/describe-control';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
 import { deleteContentRoutes } from './web/delete-content';
+import { versionRoutes } from './web/versions';
 import { apiKeyRoutes } from './web/api-keys';
 import { webhookRoutes } from './web/webhooks';
 import { patternRoutes } from './web/patterns';
@@ -38,6 +39,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
   app.use(deleteContentRoutes(deps));
+  app.use(versionRoutes(deps));
   app.use(apiKeyRoutes(deps));
   app.use(webhookRoutes(deps));
   app.use(patternRoutes(deps));

@@ -39,6 +39,23 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   {
+    name: 'batch results with a history and a new description waiting',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      const { editDescription } = await import('../../server/services/results');
+      const { storeGeneratedResult } = await import('../../server/db/description-versions');
+      const { descriptionColumns } = await import('../../server/db/descriptions');
+      const { batchId, imageIds } = await seedDescribedBatch(deps, userId);
+      await editDescription(deps, userId, imageIds[0], { alt_text: 'A young eagle on the shore, edited', tags: 'eagle' });
+      const now = deps.clock.now().getTime();
+      const provenance = { describer: 'openai' as const, model: 'test-model', promptVersion: 'p1', inputTokens: 1, outputTokens: 1, durationMs: 1, draft: false, notes: [] };
+      const d = { alt_text: 'An eagle stands at the water', caption: '', title: '', description: '', tags: [], filename: 'eagle.jpg', text: '', decorative: false, manifest: null, provenance };
+      await deps.db.transaction((trx) => storeGeneratedResult(trx, { imageId: imageIds[0], userId, columns: descriptionColumns(d, userId, now), optionsJson: '{"language":"en"}', replaceEdits: false, now }));
+      return `/batches/${batchId}`;
+    },
+  },
+  {
     name: 'library, searched',
     as: 'user',
     path: async ({ deps, userId }) => {

@@ -78,15 +78,17 @@ export function imageRoutes(deps: Deps): Router {
     const id = req.params.id as string;
     const result = await editDescription(deps, req.user!.id, id, req.body as Record<string, unknown>);
     if (!result.ok && result.status === 404) throw new HttpError(404, 'We could not find that image.', 'not_found');
-    if (result.ok) flash(req, 'success', 'Saved your changes.');
+    if (result.ok) flash(req, result.changed ? 'success' : 'info', result.changed ? 'Saved your changes.' : 'Nothing to save: the text is unchanged.');
     else flash(req, 'error', result.error);
     res.redirect(303, `/batches/${result.batchId}#image-${id}`);
   });
 
   router.post('/images/:id/review', requireUser, async (req, res) => {
     const id = req.params.id as string;
-    const batchId = await markReviewed(deps, req.user!.id, id, (req.body as { reviewed?: string }).reviewed !== '0');
+    const reviewed = (req.body as { reviewed?: string }).reviewed !== '0';
+    const batchId = await markReviewed(deps, req.user!.id, id, reviewed);
     if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    flash(req, 'success', reviewed ? 'Marked as reviewed.' : 'Marked as not reviewed.');
     res.redirect(303, `/batches/${batchId}#image-${id}`);
   });
 

@@ -4,7 +4,7 @@ import { IMAGE_STATUSES, type ImageStatus } from '../../db/images';
 import { listImagesAfter } from '../../db/api-resources';
 import { editDescription, markReviewed } from '../results';
 import { deleteImageForUser } from '../data-rights/delete-content';
-import { parseRegenerateOptions, regenerateImage } from '../describe/control';
+import { parseRegenerateOptions, parseReplaceEdits, regenerateImage } from '../describe/control';
 import { patternSpec } from '../../patterns';
 import { recordRetrieved } from '../usage';
 import { loadImageResource, presentImages, type ImageResource } from '../api-resources';
@@ -118,12 +118,12 @@ export async function deleteApiImage(deps: Deps, userId: number, imageId: string
   if (!(await deleteImageForUser(deps, userId, imageId))) throw new HttpError(404, 'No such image.', 'not_found');
 }
 
-/** Describes again with the options sent (blank keeps the batch's), optionally with a pattern. */
+/** Describes again with the options sent (blank keeps the batch's), optionally with a pattern; edits are kept unless `replace_edits`. */
 export async function regenerateApiImage(deps: Deps, userId: number, imageId: string, body: Record<string, unknown>): Promise<ImageResource> {
   await getApiImage(deps, userId, imageId);
-  const { pattern_id: patternId, alt_text_length: altTextLength, tag_count: tagCount, ...rest } = body;
+  const { pattern_id: patternId, alt_text_length: altTextLength, tag_count: tagCount, replace_edits: replaceEdits, ...rest } = body;
   const options = parseRegenerateOptions({ altTextLength, tagCount, ...rest });
   if (typeof patternId === 'string' && patternId) options.pattern = await patternSpec(deps, userId, patternId);
-  await regenerateImage(deps, userId, imageId, options);
+  await regenerateImage(deps, userId, imageId, options, { replaceEdits: parseReplaceEdits({ replace_edits: replaceEdits }) });
   return getApiImage(deps, userId, imageId);
 }

@@ -38,7 +38,7 @@ export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
 }
 
-function parseJson<T>(text: string | null, fallback: T): T {
+export function parseJson<T>(text: string | null, fallback: T): T {
   if (!text) return fallback;
   try {
     return JSON.parse(text) as T;
@@ -49,7 +49,7 @@ function parseJson<T>(text: string | null, fallback: T): T {
 
 type PatternRef = ResultResource['pattern'];
 
-function patternRef(options: Record<string, unknown> | undefined): PatternRef {
+export function patternRef(options: Record<string, unknown> | undefined): PatternRef {
   const p = options?.pattern as { id?: unknown; version?: unknown; name?: unknown } | undefined;
   if (!p || typeof p.id !== 'string' || typeof p.version !== 'number') return null;
   return { id: p.id, version: p.version, name: typeof p.name === 'string' ? p.name : '' };
@@ -77,7 +77,8 @@ export function presentImage(image: ImageRow, description: DescriptionRow | unde
   };
 }
 
-function presentResult(d: DescriptionRow, pattern: PatternRef): ResultResource {
+/** A stored result (current, or one of its versions) as the API shows it. */
+export function presentResult(d: Omit<DescriptionRow, 'image_id' | 'user_id' | 'created_at' | 'updated_at'>, pattern: PatternRef): ResultResource {
   const manifest = parseJson<Record<string, unknown> | null>(d.manifest_json, null);
   return {
     alt_text: d.alt_text,

@@ -6,6 +6,7 @@ import {
   exportAuditLog,
   exportBatches,
   exportResults,
+  exportResultVersions,
   exportSettingsRow,
 } from '../../db/account-export';
 import { receiptsForUser } from '../../db/receipts';
@@ -22,6 +23,7 @@ account.json       your account
 settings.json      your privacy settings
 batches.*          your batches and the options they were described with
 results.*          one row per image: its details and the generated text (no image bytes)
+result-versions.*  every version of each result: generated, edited by you, or restored, with when and how
 receipts.*         deletion receipts: SHA-256 of each working copy, when it arrived, was processed and was deleted, and why
 audit-log.*        security events on your account
 Times are milliseconds since 1970-01-01 UTC; the *_iso columns give the same instants in ISO 8601.
@@ -47,6 +49,7 @@ export async function exportAccount(deps: Deps, userId: number): Promise<Account
   const tables: Record<string, Record<string, unknown>[]> = {
     batches: (await exportBatches(deps.db, userId)).map(withIsoTimes),
     results: (await exportResults(deps.db, userId)).map(withIsoTimes),
+    'result-versions': (await exportResultVersions(deps.db, userId)).map(withIsoTimes),
     receipts: (await receiptsForUser(deps.db, userId)).map(({ user_id: _owner, ...r }) => withIsoTimes(r)),
     'audit-log': (await exportAuditLog(deps.db, userId)).map(withIsoTimes),
   };

@@ -4,6 +4,7 @@ import { HttpError } from '../../middleware/errors';
 import { cancelBatchJobs, requeueImage } from '../../queue/batch-control';
 import type { DescribeOptions } from '../../describers/types';
 import { assertWithinQuota } from '../usage';
+import { currentHumanFields } from '../../db/description-versions';
 
 /** Cancels a batch: what has not started never will, what is running is aborted. 404 if not the user's. */
 export async function cancelBatch(deps: Deps, userId: number, batchId: string): Promise<{ cancelled: number }> {
@@ -14,14 +15,20 @@ export async function cancelBatch(deps: Deps, userId: number, batchId: string): 
   return { cancelled: result.cancelled };
 }
 
-/** Describes an image again, optionally with other options or instructions; 404 if not the user's, 429 over the quota. */
+/**
+ * Describes an image again, optionally with other options or instructions; 404 if not the user's, 429
+ * over the quota. When a person has edited the image's text, the new text waits for their choice
+ * unless `replaceEdits` says they confirmed, for this image, that it may replace their edits.
+ * Answers whether their edits will be kept.
+ */
 export async function regenerateImage(
   deps: Deps,
   userId: number,
   imageId: string,
   options: Partial<DescribeOptions> = {},
-): Promise<{ batchId: string }> {
-  const result = await requeueImage(deps.db, userId, imageId, options, deps.clock.now().getTime(), (trx, adding) => assertWithinQuota(deps, userId, adding, trx));
+  { replaceEdits = false }: { replaceEdits?: boolean } = {},
+): Promise<{ batchId: string; keepsEdits: boolean }> {
+  const result = await requeueImage(deps.db, userId, imageId, options, deps.clock.now().getTime(), (trx, adding) => assertWithinQuota(deps, userId, adding, trx), replaceEdits);
   if (result.outcome === 'not_found') throw new HttpError(404, 'Not found', 'not_found');
   if (result.outcome === 'gone') {
     throw new HttpError(409, 'This image is no longer stored (its retention period ended), so it cannot be described again.', 'image_gone');
@@ -29,7 +36,16 @@ export async function regenerateImage(
   deps.queue.abortJobs(result.runningJobIds);
   deps.events.emit('image.queued', { imageId, batchId: result.batchId, userId });
   deps.queue.nudge();
-  return { batchId: result.batchId };
+  const keepsEdits = !replaceEdits && (await currentHumanFields(deps.db, userId, imageId)).length > 0;
+  return { batchId: result.batchId, keepsEdits };
+}
+
+/** The "replace my edits for this image" box of the form, or `replace_edits: true` from the API. */
+export function parseReplaceEdits(body: unknown): boolean {
+  const value = (body as Record<string, unknown> | undefined)?.replace_edits;
+  if (value === undefined || value === false || value === '' || value === 'false') return false;
+  if (value === true || value === 'on' || value === 'true') return true;
+  throw new HttpError(400, 'replace_edits must be true or false.', 'invalid_options');
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

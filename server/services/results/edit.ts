@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { findImage } from '../../db/images';
-import { updateDescription } from '../../db/descriptions';
+import { saveEdit } from '../../db/description-versions';
 
 /** The same caps the describer applies to model output, so an edit cannot store more than a result. */
 const field = (max: number) => z.string().max(max, `must be at most ${max} characters`).transform((value) => value.replace(/\r\n/g, '\n').trim());
@@ -27,9 +27,15 @@ const LABELS: Record<string, string> = {
   text: 'Text in the image',
 };
 
-export type EditResult = { ok: true; batchId: string } | { ok: false; status: 404 } | { ok: false; status: 400; batchId: string; error: string };
+export type EditResult =
+  | { ok: true; batchId: string; changed: boolean }
+  | { ok: false; status: 404 }
+  | { ok: false; status: 400; batchId: string; error: string };
 
-/** Saves the user's own wording for every output field; exports and search then use it. */
+/**
+ * Saves the user's own wording for every output field; exports and search then use it, and the
+ * image's history keeps it as a version (the FTS triggers re-index it).
+ */
 export async function editDescription(deps: Deps, userId: number, imageId: string, form: Record<string, unknown>): Promise<EditResult> {
   const image = await findImage(deps.db, userId, imageId);
   if (!image) return { ok: false, status: 404 };
@@ -40,7 +46,7 @@ export async function editDescription(deps: Deps, userId: number, imageId: strin
   }
   const f = parsed.data;
   const tags = [...new Set(f.tags.split(/[,\n]/).map((tag) => tag.trim()).filter(Boolean))].slice(0, 50);
-  const saved = await updateDescription(
+  const outcome = await saveEdit(
     deps.db,
     userId,
     imageId,
@@ -56,6 +62,6 @@ export async function editDescription(deps: Deps, userId: number, imageId: strin
     },
     deps.clock.now().getTime(),
   );
-  if (!saved) return { ok: false, status: 400, batchId: image.batch_id, error: 'This image has no description to edit yet.' };
-  return { ok: true, batchId: image.batch_id };
+  if (outcome === 'missing') return { ok: false, status: 400, batchId: image.batch_id, error: 'This image has no description to edit yet.' };
+  return { ok: true, batchId: image.batch_id, changed: outcome === 'saved' };
 }

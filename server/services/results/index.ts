@@ -8,11 +8,13 @@ import type { DescribeOptions } from '../../describers/types';
 import { toRecords, ImageRecord } from './records';
 import { blurhashDataUrl } from './placeholder';
 import { toMatchExpression } from './search';
+import { cardHistories, type CardHistory } from './versions';
 
 export type { ImageRecord, DescriptionView } from './records';
 export { editDescription } from './edit';
+export { restoreVersion, chooseWaitingVersion } from './versions';
 
-export interface Card extends ImageRecord {
+export interface Card extends ImageRecord, CardHistory {
   /** The working copy can still be shown (GET /images/:id/file). */
   retained: boolean;
   /** A blurred stand-in when it cannot. */
@@ -31,11 +33,13 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<
   const now = deps.clock.now().getTime();
   const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
+  const histories = await cardHistories(deps, userId, images.map((image) => image.id));
   return Promise.all(
     records.map(async (record) => {
       const keep = retained(record.image, now);
       const placeholder = keep ? null : await blurhashDataUrl(record.image.blurhash, record.image.width, record.image.height);
-      return { ...record, retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
+      const history = histories.get(record.image.id) ?? { history: [], waiting: null, editedFields: [] };
+      return { ...record, ...history, retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
     }),
   );
 }

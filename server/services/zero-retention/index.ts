@@ -75,7 +75,7 @@ async function describeOne(deps: Deps, userId: number, batchId: string, imageId:
     const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: name, embedded: prepared.embedded };
     const description = await deps.describer.describe(input, options);
     const now = deps.clock.now().getTime();
-    await storeZeroRetentionResult(deps.db, { id: imageId, userId }, description, now, (trx) => recordFinishDeliveries(trx, { ...event, type: 'image.completed', batchFinished: false }, now));
+    await storeZeroRetentionResult(deps.db, { id: imageId, userId, options }, description, now, (trx) => recordFinishDeliveries(trx, { ...event, type: 'image.completed', batchFinished: false }, now));
     deps.events.emit('image.completed', event);
   } catch (err) {
     // No retry later: the bytes exist only now. The user sees why and can upload again.

@@ -207,14 +207,35 @@ describe('/api/v1 images and batches over real HTTP', function () {
       await api().get('/api/v1/images?cursor=nonsense').set('Authorization', alice.auth).expect(400);
     });
 
-    it('POST /images/:id/regenerate describes it again', async () => {
+    it('POST /images/:id/regenerate keeps the edited text and offers the new text as a waiting version', async () => {
       const res = await api().post(`/api/v1/images/${imageId}/regenerate`).set('Authorization', alice.auth).send({ instructions: 'Say regenerated' }).expect(202);
       expect(res.body.id).to.equal(imageId);
+      const versions = await waitUntil(async () => {
+        const r = await api().get(`/api/v1/images/${imageId}/versions`).set('Authorization', alice.auth).expect(200);
+        return r.body.data.some((v: { waiting: boolean }) => v.waiting) ? r.body.data : undefined;
+      });
+      expect(versions[0]).to.deep.include({ object: 'result_version', waiting: true, current: false, origin: 'generated', edited_by: null });
+      expect(versions[0].result.alt_text).to.include('Say regenerated');
+      expect(versions[0].options).to.deep.include({ instructions: 'Say regenerated' });
+      const current = versions.find((v: { current: boolean }) => v.current);
+      expect(current).to.deep.include({ origin: 'edited', edited_by: alice.userId, human_fields: ['alt_text', 'tags'] });
+      const image = await api().get(`/api/v1/images/${imageId}`).set('Authorization', alice.auth).expect(200);
+      expect(image.body.result.alt_text).to.equal('Edited alt');
+      expect(image.body.reviewed_at).to.be.a('string');
+    });
+
+    it('POST /images/:id/regenerate with replace_edits lets the new text replace the edits', async () => {
+      await api().post(`/api/v1/images/${imageId}/regenerate`).set('Authorization', alice.auth).send({ instructions: 'Say replaced', replace_edits: true }).expect(202);
       const done = await waitUntil(async () => {
         const r = await api().get(`/api/v1/images/${imageId}`).set('Authorization', alice.auth);
-        return r.body.status === 'done' && r.body.result.alt_text.includes('Say regenerated') ? r.body : undefined;
+        return r.body.status === 'done' && r.body.result.alt_text.includes('Say replaced') ? r.body : undefined;
       });
-      expect(done.result.alt_text).to.include('Say regenerated');
+      expect(done.result.edited_at).to.equal(null);
+      expect(done.reviewed_at).to.equal(null);
+      const versions = await api().get(`/api/v1/images/${imageId}/versions`).set('Authorization', alice.auth).expect(200);
+      expect(versions.body.data.map((v: { result: { alt_text: string } }) => v.result.alt_text)).to.include('Edited alt');
+      await api().post(`/api/v1/images/${imageId}/regenerate`).set('Authorization', alice.auth).send({ replace_edits: 'maybe' }).expect(400);
+      await api().get(`/api/v1/images/${imageId}/versions`).set('Authorization', bob.auth).expect(404);
     });
 
     it('DELETE /images/:id answers 204, then the image is gone', async () => {

@@ -6,6 +6,7 @@ import { preparedUploads, uploadImages } from '../../../middleware/upload';
 import { discardUploads } from '../../../services/ingest';
 import { isFinished, submitApiImage } from '../../../services/api-images';
 import { deleteApiImage, listApiImages, patchApiImage, regenerateApiImage, retrieveApiImage, type ListQuery } from '../../../services/api-images/manage';
+import { listApiImageVersions } from '../../../services/api-images/versions';
 import { sendIdempotent } from './idempotent';
 
 /** The longest `?wait=` honoured, in seconds. */
@@ -45,6 +46,10 @@ export function imageRoutes(deps: Deps): express.Router {
   router.get('/images/:id', async (req, res) => {
     const { userId } = apiPrincipal(res);
     res.json(await retrieveApiImage(deps, userId, req.params.id));
+  });
+
+  router.get('/images/:id/versions', async (req, res) => {
+    res.json(await listApiImageVersions(deps, apiPrincipal(res).userId, req.params.id));
   });
 
   router.patch('/images/:id', async (req, res) => {
