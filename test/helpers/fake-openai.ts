@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
  * (`POST /v1/chat/completions`), so the describer and the queue are tested over real HTTP.
  *
  * - `latencyMs`: every answer waits this long (a hung request never answers).
+ * - `hold()`: answers wait until the function it returns is called (to keep a queue full).
  * - `script(...)`: the next requests get these scripted outcomes, in order, then normal answers.
  * - `refuseJsonSchema`: answers 400 to `response_format: json_schema`, as servers without
  *   structured outputs do, so the client falls back to `json_object`.
@@ -67,6 +68,7 @@ export class FakeOpenAI {
   inFlight = 0;
   maxInFlight = 0;
   private readonly outcomes: FakeOutcome[] = [];
+  private held?: Promise<void>;
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -96,6 +98,16 @@ export class FakeOpenAI {
   /** The same outcome for the next `times` requests. */
   repeat(outcome: FakeOutcome, times: number): void {
     for (let i = 0; i < times; i++) this.outcomes.push(outcome);
+  }
+
+  /** Holds every answer, those already received included, until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
   }
 
   reset(): void {
@@ -132,6 +144,7 @@ export class FakeOpenAI {
     const outcome = this.outcomes.shift();
     if (outcome?.kind === 'hang') return; // never answers; the client's timeout must fire
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    if (this.held) await this.held;
     if (res.destroyed) return;
 
     if (this.refuseJsonSchema && recorded.responseFormat === 'json_schema') {
