@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
  * (`POST /v1/chat/completions`), so the describer and the queue are tested over real HTTP.
  *
  * - `latencyMs`: every answer waits this long (a hung request never answers).
- * - `hold()`: answers wait until the function it returns is called (to keep a queue full).
  * - `script(...)`: the next requests get these scripted outcomes, in order, then normal answers.
+ * - `hold()` / `release()`: answers wait (after their latency) until released, so a test can keep
+ *   work in flight for as long as it needs, whatever the machine's speed.
  * - `refuseJsonSchema`: answers 400 to `response_format: json_schema`, as servers without
  *   structured outputs do, so the client falls back to `json_object`.
  * - `requests`: everything received, with the images decoded from their data URLs.
@@ -68,9 +69,9 @@ export class FakeOpenAI {
   inFlight = 0;
   maxInFlight = 0;
   private readonly outcomes: FakeOutcome[] = [];
-  private held?: Promise<void>;
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private held?: { promise: Promise<void>; release: () => void };
 
   constructor(opts: { latencyMs?: number; refuseJsonSchema?: boolean } = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
@@ -100,14 +101,17 @@ export class FakeOpenAI {
     for (let i = 0; i < times; i++) this.outcomes.push(outcome);
   }
 
-  /** Holds every answer, those already received included, until the returned function is called. */
-  hold(): () => void {
-    let release!: () => void;
-    this.held = new Promise<void>((resolve) => (release = resolve));
-    return () => {
-      this.held = undefined;
-      release();
-    };
+  /** Answers wait from now until `release()`. */
+  hold(): void {
+    if (this.held) return;
+    let release = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.held = { promise, release };
+  }
+
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
   }
 
   reset(): void {
@@ -120,6 +124,7 @@ export class FakeOpenAI {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.release();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -144,7 +149,7 @@ export class FakeOpenAI {
     const outcome = this.outcomes.shift();
     if (outcome?.kind === 'hang') return; // never answers; the client's timeout must fire
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
-    if (this.held) await this.held;
+    if (this.held) await this.held.promise;
     if (res.destroyed) return;
 
     if (this.refuseJsonSchema && recorded.responseFormat === 'json_schema') {

@@ -62,7 +62,7 @@ describe('zero-retention batches', () => {
       return req;
     };
     // The model holds its answers, so every image stays in the queue until released.
-    const release = fake.hold();
+    fake.hold();
     try {
       await upload(documented).expect(303);
       const res = await upload(1).expect(503);
@@ -70,7 +70,7 @@ describe('zero-retention batches', () => {
       expect(res.text).to.contain('busy').and.to.contain('Try again');
       expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal({ n: documented });
     } finally {
-      release();
+      fake.release();
     }
     await waitFor(async () => (await t.deps.db('images').whereNot({ status: 'done' })).length === 0, 20_000, 'every held image described');
     await upload(1).expect(303);
