@@ -22,14 +22,35 @@ export class AttemptLimiter {
     return recent[recent.length - this.limit] + this.windowMs - this.clock.now().getTime();
   }
 
-  record(key: string): void {
+  /** Counts an attempt now; answers its time, for `release` should it turn out not to count. */
+  record(key: string): number {
+    const at = this.clock.now().getTime();
     const recent = this.recent(key);
-    recent.push(this.clock.now().getTime());
+    recent.push(at);
     // Only the last `limit` attempts decide anything.
     if (recent.length > this.limit) recent.splice(0, recent.length - this.limit);
     this.hits.delete(key);
     this.hits.set(key, recent);
     if (this.hits.size > this.maxKeys) this.evict();
+    return at;
+  }
+
+  /**
+   * Counts an attempt if the limit allows one: 0, or milliseconds until one is allowed (nothing is
+   * counted then). Checking and counting in one step, before any await, is what keeps attempts in
+   * flight together from all passing a check made before any of them was counted.
+   */
+  take(key: string): number {
+    const waitMs = this.retryAfterMs(key);
+    if (waitMs === 0) this.record(key);
+    return waitMs;
+  }
+
+  /** Takes back one attempt counted at `at`, e.g. a sign-in whose password was right. */
+  release(key: string, at: number): void {
+    const recent = this.hits.get(key);
+    const index = recent?.lastIndexOf(at) ?? -1;
+    if (index >= 0) recent!.splice(index, 1);
   }
 
   reset(key: string): void {

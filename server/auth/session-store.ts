@@ -8,8 +8,13 @@ export interface SessionLifetimes {
   absoluteMs: number;
 }
 
-/** Rolling the idle expiry at most once a minute keeps a busy signed-in page free of writes. */
-const EXTEND_GRANULARITY_MS = 60_000;
+/**
+ * The idle expiry is written this far past "last request + idle", so the requests in between need no
+ * write: a tenth of the idle window, at most a minute. A session then ends no sooner than the idle
+ * window after its last request, and at most this much later.
+ */
+const MAX_IDLE_SLACK_MS = 60_000;
+const IDLE_SLACK_FRACTION = 0.1;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
@@ -21,6 +26,7 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
  */
 export class DbSessionStore extends session.Store {
   private lastPrune = 0;
+  private readonly idleSlackMs: number;
 
   constructor(
     private readonly db: Db,
@@ -28,6 +34,7 @@ export class DbSessionStore extends session.Store {
     private readonly lifetimes: SessionLifetimes,
   ) {
     super();
+    this.idleSlackMs = Math.min(MAX_IDLE_SLACK_MS, lifetimes.idleMs * IDLE_SLACK_FRACTION);
   }
 
   override get(sid: string, cb: Callback<SessionData | null>): void {
@@ -58,8 +65,10 @@ export class DbSessionStore extends session.Store {
       await deleteSession(this.db, sid);
       return null;
     }
-    const extended = Math.min(now + this.lifetimes.idleMs, absoluteEnd);
-    if (extended - Number(row.expires_at) >= EXTEND_GRANULARITY_MS) await extendSession(this.db, sid, extended);
+    // Written only when the stored expiry would come before this request plus the idle window.
+    if (Number(row.expires_at) < Math.min(now + this.lifetimes.idleMs, absoluteEnd)) {
+      await extendSession(this.db, sid, Math.min(this.idleExpiry(now), absoluteEnd));
+    }
     return JSON.parse(row.data) as SessionData;
   }
 
@@ -71,8 +80,12 @@ export class DbSessionStore extends session.Store {
       user_id: typeof userId === 'number' ? userId : null,
       data: JSON.stringify(data),
       created_at: now,
-      expires_at: now + this.lifetimes.idleMs,
+      expires_at: this.idleExpiry(now),
     });
     if (now - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
+  }
+
+  private idleExpiry(lastRequest: number): number {
+    return lastRequest + this.lifetimes.idleMs + this.idleSlackMs;
   }
 }

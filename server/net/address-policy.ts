@@ -1,19 +1,63 @@
 import ipaddr from 'ipaddr.js';
 
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
 /**
  * Which addresses an outgoing request (webhook, image URL) may reach.
  * Only globally routable unicast passes: ipaddr.js names every special range, and anything it
  * names (private, loopback, link-local, unique-local, multicast, unspecified, carrier-grade NAT,
- * reserved, NAT64, 6to4, Teredo…) is refused. IPv4-mapped IPv6 is judged as the IPv4 it carries.
+ * reserved, Teredo…) is refused. An IPv6 address that carries an IPv4 address is judged as that
+ * IPv4 address, or refused outright (see `carriedIPv4`).
  */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
+  const parsed = parseAddress(address);
+  if (!parsed) return false;
   if (METADATA_ADDRESSES.has(parsed.toNormalizedString())) return false;
-  return parsed.range() === 'unicast';
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const carried = carriedIPv4(parsed as ipaddr.IPv6);
+  if (carried === undefined) return parsed.range() === 'unicast';
+  return carried !== null && isPublicAddress(carried.toString());
+}
+
+/**
+ * An address in one canonical reading, or null. IPv6 text goes through the WHATWG URL parser first
+ * (the one `checkUrl` reads hosts with): ipaddr.js alone reads "::a.b.c.d" as "::ffff:a.b.c.d", and
+ * Node's resolver prints IPv4-compatible addresses in that form. A zone index ("fe80::1%eth0") has no
+ * URL spelling, so it is refused.
+ */
+function parseAddress(text: string): Address | null {
+  if (ipaddr.IPv4.isValid(text)) return ipaddr.IPv4.parse(text);
+  if (!ipaddr.IPv6.isValid(text)) return null;
+  try {
+    return ipaddr.IPv6.parse(new URL(`http://[${text}]/`).hostname.slice(1, -1));
+  } catch {
+    return null;
+  }
+}
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
+const NAT64_LOCAL_USE = ipaddr.parseCIDR('64:ff9b:1::/48');
+const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16');
+
+/**
+ * The IPv4 address an IPv6 address stands for, where its form carries one: IPv4-mapped
+ * `::ffff:a.b.c.d`, NAT64's well-known prefix `64:ff9b::a.b.c.d` (RFC 6052) and 6to4
+ * `2002:aabb:ccdd::/48` (RFC 3056). null for forms refused whatever they carry: IPv4-compatible
+ * `::a.b.c.d` (deprecated by RFC 4291; some stacks still send it to the IPv4 address) and NAT64's
+ * local-use prefix `64:ff9b:1::/48` (RFC 8215), where each network chooses where the IPv4 address
+ * sits. undefined for every other IPv6 address.
+ */
+function carriedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null | undefined {
+  if (ip.isIPv4MappedAddress()) return ip.toIPv4Address();
+  if (ip.match(IPV4_COMPATIBLE) || ip.match(NAT64_LOCAL_USE)) return null;
+  if (ip.match(NAT64_WELL_KNOWN)) return ipv4From(ip.parts[6]!, ip.parts[7]!);
+  if (ip.match(SIX_TO_FOUR)) return ipv4From(ip.parts[1]!, ip.parts[2]!);
+  return undefined;
+}
+
+function ipv4From(high: number, low: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
 /** Cloud metadata endpoints (AWS, GCP, Azure all use the first; AWS IPv6 the second). */
@@ -51,7 +95,8 @@ export function parseAllowedHosts(text: string | undefined): AllowedHost[] {
 /** Lower-case, brackets off, IP literals in one canonical spelling so "127.1" matches "127.0.0.1". */
 export function normaliseHost(host: string): string {
   const bare = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (ipaddr.isValid(bare)) return ipaddr.parse(bare).toString();
+  const address = parseAddress(bare);
+  if (address) return address.toString();
   try {
     return new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname.replace(/^\[|\]$/g, '');
   } catch {

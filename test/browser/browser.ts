@@ -17,12 +17,24 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Skips the calling suite, with the reason, when Chromium is not installed (CI installs it). */
-export function skipWithoutChromium(ctx: Mocha.Context): void {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    console.warn(`    browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium)`);
-    ctx.skip();
-  }
+/** True where browser tests must run: in CI (`CI`, as CI services set it) or when asked to. */
+export function browserRequired(env: NodeJS.ProcessEnv): boolean {
+  return ['CI', 'SIGHTLINE_REQUIRE_BROWSER'].some((name) => {
+    const value = env[name]?.trim().toLowerCase();
+    return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+  });
+}
+
+/**
+ * Skips the calling suite, with the reason, when Chromium is not installed; where browser tests
+ * are required (CI, which installs Chromium at this path), a missing Chromium fails the suite instead.
+ */
+export function skipWithoutChromium(ctx: Pick<Mocha.Context, 'skip'>, chromiumPath = CHROMIUM_PATH, env = process.env): void {
+  if (fs.existsSync(chromiumPath)) return;
+  const install = 'apt-get install chromium';
+  if (browserRequired(env)) throw new Error(`${chromiumPath} is missing, and browser tests may not be skipped here (${install})`);
+  console.warn(`    browser tests skipped: ${chromiumPath} is missing (${install})`);
+  ctx.skip();
 }
 
 export function launchChromium(): Promise<Browser> {

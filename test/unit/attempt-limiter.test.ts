@@ -26,6 +26,37 @@ describe('AttemptLimiter', () => {
     expect(limiter.retryAfterMs('k')).to.equal(0);
   });
 
+  it('takes an attempt only while the limit allows one, counting it in the same step', () => {
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
+    const limiter = new AttemptLimiter(clock, 2, 60_000);
+    expect(limiter.take('k')).to.equal(0);
+    expect(limiter.take('k')).to.equal(0);
+    clock.advance(30_000);
+    // Refused attempts are not counted, so they do not push the wait further out.
+    expect(limiter.take('k')).to.equal(30_000);
+    expect(limiter.take('k')).to.equal(30_000);
+    clock.advance(30_000);
+    expect(limiter.take('k')).to.equal(0);
+  });
+
+  it('gives back the attempt counted at a given time, so the window runs from the others', () => {
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
+    const limiter = new AttemptLimiter(clock, 2, 60_000);
+    const first = limiter.record('k');
+    clock.advance(10_000);
+    const second = limiter.record('k');
+    expect(limiter.retryAfterMs('k')).to.equal(50_000);
+    limiter.release('k', second);
+    expect(limiter.retryAfterMs('k')).to.equal(0);
+    limiter.record('k');
+    limiter.release('k', first);
+    limiter.record('k');
+    // Left: the attempts at 10 s and 10 s, so the wait runs from 10 s, not from the released one at 0 s.
+    expect(limiter.retryAfterMs('k')).to.equal(60_000);
+    limiter.release('other', first);
+    expect(limiter.retryAfterMs('k')).to.equal(60_000);
+  });
+
   it('keeps memory bounded under a flood of distinct keys', () => {
     const limiter = new AttemptLimiter(new ManualClock(), 5, 60_000, 100);
     for (let i = 0; i < 1000; i += 1) limiter.record(`ip-${i}`);

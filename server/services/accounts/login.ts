@@ -19,28 +19,36 @@ export type LoginResult =
 export async function logIn(deps: Deps, limits: AuthLimits, meta: RequestMeta, emailInput: unknown, passwordInput: unknown): Promise<LoginResult> {
   const email = normalizeEmail(emailInput);
   const password = typeof passwordInput === 'string' ? passwordInput : '';
-  const retryMs = Math.max(
-    limits.loginFailuresPerIp.retryAfterMs(meta.ip),
-    limits.loginFailuresPerAccount.retryAfterMs(email),
-  );
+  const { loginFailuresPerIp: perIp, loginFailuresPerAccount: perAccount } = limits;
+  const retryMs = Math.max(perIp.retryAfterMs(meta.ip), perAccount.retryAfterMs(email));
   if (retryMs > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(retryMs / 1000) };
+  // Counted as a failure now, with no await since the check, so attempts in flight together cannot
+  // all pass it; given back once the password proves right (or was never checked).
+  const ipAttempt = perIp.record(meta.ip);
+  const accountAttempt = perAccount.record(email);
+  const giveBack = (): void => {
+    perIp.release(meta.ip, ipAttempt);
+    perAccount.release(email, accountAttempt);
+  };
 
   const { user, matches } = await withPasswordSlot(async () => {
     const found = email ? await findUserByEmail(deps.db, email) : undefined;
     const hash = found?.password_hash ?? (await dummyHash(deps.config));
     return { user: found, matches: await verifyPasswordInSlot(deps.config, password, hash) };
+  }).catch((err: unknown) => {
+    giveBack();
+    throw err;
   });
   if (!user || !matches) {
-    limits.loginFailuresPerIp.record(meta.ip);
-    limits.loginFailuresPerAccount.record(email);
     await recordAudit(deps, meta, { userId: user?.id ?? null, event: 'login.failure' });
     return { ok: false, reason: 'invalid' };
   }
+  giveBack();
   if (user.status !== 'active') {
     await recordAudit(deps, meta, { userId: user.id, event: 'login.refused' });
     return { ok: false, reason: 'disabled' };
   }
-  limits.loginFailuresPerAccount.reset(email);
+  perAccount.reset(email);
   await recordAudit(deps, meta, { userId: user.id, event: 'login.success' });
   await restorePendingDeletion(deps, meta, user.id);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };

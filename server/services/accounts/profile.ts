@@ -23,8 +23,13 @@ async function confirmPassword(deps: Deps, limits: AuthLimits, userId: number, p
   if (retryMs > 0) {
     throw new HttpError(429, 'Too many wrong passwords. Try again later.', 'rate_limited', { retryAfterSeconds: Math.ceil(retryMs / 1000) });
   }
-  const ok = await verifyPassword(deps.config, typeof password === 'string' ? password : '', user.password_hash);
-  if (!ok) limits.loginFailuresPerAccount.record(user.email);
+  // Counted before the check, as at sign-in, so checks in flight together cannot pass the limit.
+  const attempt = limits.loginFailuresPerAccount.record(user.email);
+  const ok = await verifyPassword(deps.config, typeof password === 'string' ? password : '', user.password_hash).catch((err: unknown) => {
+    limits.loginFailuresPerAccount.release(user.email, attempt);
+    throw err;
+  });
+  if (ok) limits.loginFailuresPerAccount.release(user.email, attempt);
   return ok;
 }
 

@@ -45,18 +45,20 @@ export async function signupAllowed(deps: Deps, invite: unknown): Promise<{ allo
   };
 }
 
+function refuseWhenThrottled(retryMs: number): void {
+  if (retryMs <= 0) return;
+  throw new HttpError(429, 'Too many sign-ups from your network. Try again later.', 'rate_limited', {
+    retryAfterSeconds: Math.ceil(retryMs / 1000),
+  });
+}
+
 /**
  * Creates an account. The answer is the same whether or not the email already has an account (no
  * account is created then, and its owner sees the attempt in their log), so signing up never tells
  * anyone which addresses are registered. The password is hashed either way so timing agrees too.
  */
 export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, input: SignupInput): Promise<SignupResult> {
-  const retryMs = limits.signupsPerIp.retryAfterMs(meta.ip);
-  if (retryMs > 0) {
-    throw new HttpError(429, 'Too many sign-ups from your network. Try again later.', 'rate_limited', {
-      retryAfterSeconds: Math.ceil(retryMs / 1000),
-    });
-  }
+  refuseWhenThrottled(limits.signupsPerIp.retryAfterMs(meta.ip));
   const allowed = await signupAllowed(deps, input.invite);
   if (!allowed.allowed) throw new HttpError(403, allowed.reason, 'signup_closed');
 
@@ -69,7 +71,8 @@ export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, 
   if (problem) errors.password = problem;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
-  limits.signupsPerIp.record(meta.ip);
+  // Checked again and counted in one step: sign-ups in flight together all passed the check above.
+  refuseWhenThrottled(limits.signupsPerIp.take(meta.ip));
   const passwordHash = await hashPassword(deps.config, password);
   const now = deps.clock.now().getTime();
   const inviteHash = typeof input.invite === 'string' && input.invite ? hashInviteToken(input.invite) : null;

@@ -3,6 +3,9 @@ import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { insertUser, insertBatch, insertImage } from '../../helpers/rows';
 import { purgeExpiredText } from '../../../server/services/retention/purge-text';
 import { checkpointAndOptimize } from '../../../server/services/maintenance/database';
+import { purgeExpiredTextJob } from '../../../jobs/purge-expired-text';
+import { maintainDatabaseJob } from '../../../jobs/maintain-database';
+import { databaseBytes } from '../../helpers/file-scan';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -50,6 +53,24 @@ describe('text retention', () => {
     expect(await t.deps.db('images').where({ id: old }).first()).to.equal(undefined);
     expect(await t.deps.db('descriptions').where({ image_id: old }).first()).to.equal(undefined);
     expect(await t.deps.db('descriptions').where({ image_id: young }).first()).to.not.equal(undefined);
+  });
+
+  it('leaves no trace of purged text in the SQLite file or its WAL once the daily maintenance has run', async () => {
+    const userId = await insertUser(t.deps.db);
+    await t.deps.db('users').where({ id: userId }).update({ text_retention_days: 30 });
+    // One word each, in lower case: found both in the stored text and in the search index's terms.
+    await imageWithText(t, userId, 'a harbour at dusk, quillwortmarker4417');
+    t.clock.advance(10 * DAY);
+    await imageWithText(t, userId, 'a young fox, foxglovemarker2290');
+    // Both in the file (or its WAL) to begin with, so the scan below can see text at all.
+    let bytes = databaseBytes(t.config.databaseFile);
+    expect(bytes.includes(Buffer.from('quillwortmarker4417')), 'old text before').to.equal(true);
+    t.clock.advance(20 * DAY);
+    expect(await purgeExpiredTextJob.run(t.deps, { atBoot: false })).to.include({ images: 1 });
+    await maintainDatabaseJob.run(t.deps, { atBoot: false });
+    bytes = databaseBytes(t.config.databaseFile);
+    expect(bytes.includes(Buffer.from('quillwortmarker4417')), 'purged text').to.equal(false);
+    expect(bytes.includes(Buffer.from('foxglovemarker2290')), 'kept text').to.equal(true);
   });
 
   it('keeps text forever for accounts that chose no period', async () => {

@@ -7,7 +7,7 @@ import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { waitFor } from '../../helpers/queue-fixtures';
 import { fixture } from '../../helpers/image-fixtures';
 import { databaseBytes, imageTraces } from '../../helpers/file-scan';
-import { zeroRetentionQueue, ZERO_RETENTION_CAPACITY } from '../../../server/services/zero-retention';
+import { PROJECT_ROOT } from '../../../server/app';
 
 /** Every file under DATA_DIR with its size, except the SQLite files themselves. */
 function dataDirListing(t: TestApp): string[] {
@@ -52,15 +52,28 @@ describe('zero-retention batches', () => {
     expect(imageTraces(databaseBytes(t.config.databaseFile))).to.deep.equal([]);
   });
 
-  it('answers 503 "busy, try again" with Retry-After when the in-memory queue is full, storing nothing', async () => {
-    zeroRetentionQueue(t.deps).reserve(ZERO_RETENTION_CAPACITY);
-    const res = await alice.agent
-      .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
-      .attach('images', fixture('dog.jpg'), 'dog.jpg')
-      .expect(503);
-    expect(res.headers['retry-after']).to.equal('30');
-    expect(res.text).to.contain('busy').and.to.contain('Try again');
-    expect(await t.deps.db('images')).to.deep.equal([]);
+  it('holds the number of images the README promises, then answers 503 with Retry-After, storing nothing for the refused upload', async () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const documented = Number(/bounded in-memory queue of (\d+) images/.exec(readme)?.[1]);
+    expect(documented, 'the queue size the README states').to.be.greaterThan(0);
+    const upload = (count: number) => {
+      let req = alice.agent.post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`);
+      for (let i = 0; i < count; i += 1) req = req.attach('images', fixture('dog.jpg'), `dog-${i}.jpg`);
+      return req;
+    };
+    // The model holds its answers, so every image stays in the queue until released.
+    fake.hold();
+    try {
+      await upload(documented).expect(303);
+      const res = await upload(1).expect(503);
+      expect(res.headers['retry-after']).to.equal('30');
+      expect(res.text).to.contain('busy').and.to.contain('Try again');
+      expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal({ n: documented });
+    } finally {
+      fake.release();
+    }
+    await waitFor(async () => (await t.deps.db('images').whereNot({ status: 'done' })).length === 0, 20_000, 'every held image described');
+    await upload(1).expect(303);
   });
 
   it('sends every upload to the in-memory path when zero retention is the only mode', async () => {

@@ -42,6 +42,36 @@ describe('outgoing address policy', () => {
     }
   });
 
+  describe('IPv6 forms that carry an IPv4 address', () => {
+    const refused: Record<string, string[]> = {
+      'IPv4-compatible, whatever it carries': ['::127.0.0.1', '::7f00:1', '::a9fe:a9fe', '::10.0.0.1', '::a00:1', '::192.168.1.1', '::8.8.8.8'],
+      'IPv4-mapped, carrying a private address': ['::ffff:10.0.0.1', '::ffff:a9fe:a9fe', '::ffff:100.64.0.1'],
+      'NAT64 well-known prefix, carrying a private address': ['64:ff9b::127.0.0.1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b::10.0.0.1', '64:ff9b::c0a8:101', '64:ff9b::a40:1'],
+      'NAT64 local-use prefix, whatever it carries': ['64:ff9b:1::7f00:1', '64:ff9b:1:7f00:1::', '64:ff9b:1::808:808'],
+      '6to4, carrying a private address': ['2002:7f00:1::', '2002:a9fe:a9fe::1', '2002:a00:1::1', '2002:c0a8:101:1::1', '2002::1'],
+    };
+    for (const [form, addresses] of Object.entries(refused)) {
+      it(`refuses ${form}, as a URL literal and as a DNS answer`, () => {
+        for (const address of addresses) {
+          expect(refusal(`http://[${address}]/`).code, address).to.equal('address_refused');
+          expect(isPublicAddress(address), address).to.equal(false);
+        }
+      });
+    }
+
+    it('judges NAT64 and 6to4 addresses that carry a public address as that address', () => {
+      for (const address of ['64:ff9b::808:808', '64:ff9b::8.8.8.8', '2002:808:808::1', '2002:5db8:d822:1::1']) {
+        expect(isPublicAddress(address), address).to.equal(true);
+        expect(checkUrl(`http://[${address}]/`, []).hostname, address).to.be.a('string');
+      }
+    });
+
+    it('does not let a zone index through', () => {
+      expect(isPublicAddress('fe80::1%eth0')).to.equal(false);
+      expect(isPublicAddress('2606:4700:4700::1111%eth0')).to.equal(false);
+    });
+  });
+
   it('refuses anything that is not an address at all', () => {
     expect(isPublicAddress('example.com')).to.equal(false);
     expect(isPublicAddress('')).to.equal(false);
