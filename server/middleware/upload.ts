@@ -55,15 +55,25 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, field: string) => [number, string]> = {
+/** Where a refusal message needs them: the field files go in and how many one request may carry. */
+export interface UploadShape {
+  field: string;
+  maxFiles: number;
+}
+
+const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, shape: UploadShape) => [number, string]> = {
   LIMIT_FILE_SIZE: (err, deps) => [413, `${fileLabel(err)} is larger than the ${deps.config.maxUploadBytes / 1024 / 1024} MB limit per image. Nothing was uploaded.`],
-  LIMIT_FILE_COUNT: () => [413, `At most ${MAX_FILES_PER_UPLOAD} images per upload. Nothing was uploaded; send them in smaller groups.`],
+  LIMIT_FILE_COUNT: (_err, _deps, shape) => tooManyFiles(shape),
   LIMIT_PART_COUNT: () => [413, 'The upload has too many parts. Nothing was uploaded.'],
   LIMIT_FIELD_VALUE: () => [413, 'A form field is too long. Nothing was uploaded.'],
   LIMIT_FIELD_COUNT: () => [400, 'The upload has too many form fields. Nothing was uploaded.'],
   LIMIT_FIELD_KEY: () => [400, 'A form field name is too long. Nothing was uploaded.'],
-  LIMIT_UNEXPECTED_FILE: (_err, _deps, field) => [400, `Files must be sent in the "${field}" field. Nothing was uploaded.`],
+  LIMIT_UNEXPECTED_FILE: (_err, _deps, shape) => [400, `Files must be sent in the "${shape.field}" field. Nothing was uploaded.`],
 };
+
+function tooManyFiles({ maxFiles }: UploadShape): [number, string] {
+  return [413, `At most ${maxFiles} images per upload. Nothing was uploaded; send them in smaller groups.`];
+}
 
 /** multer 2.5 names the file on size errors; its type definitions do not say so yet. */
 function fileLabel(err: MulterError): string {
@@ -71,10 +81,11 @@ function fileLabel(err: MulterError): string {
   return name ? `"${name.slice(0, 100)}"` : 'A file';
 }
 
-function toHttpError(err: unknown, deps: Deps, field: string): unknown {
+/** Turns multer's and busboy's errors into refusals a person can act on; anything else passes through. */
+export function uploadRefusal(err: unknown, deps: Deps, shape: UploadShape): unknown {
   if (err instanceof MulterError) {
     const describe = LIMIT_MESSAGES[err.code];
-    const [status, message] = describe ? describe(err, deps, field) : [400, 'The upload was malformed. Nothing was uploaded.'];
+    const [status, message] = describe ? describe(err, deps, shape) : [400, 'The upload was malformed. Nothing was uploaded.'];
     return new HttpError(status, message, err.code.toLowerCase());
   }
   // busboy's parse errors ("Unexpected end of form", "Malformed part header") are the client's.
@@ -93,7 +104,7 @@ export function uploadImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_
     storage: new WorkingCopyStorage(deps),
     limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
   }).array(field, maxFiles);
-  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? toHttpError(err, deps, field) : undefined));
+  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? uploadRefusal(err, deps, { field, maxFiles }) : undefined));
 }
 
 /** The prepared uploads of a request that went through uploadImages, in the order they were sent. */
