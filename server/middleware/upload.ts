@@ -55,6 +55,15 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The one way this app reads multipart bodies. Browsers (and curl) send a file name as raw UTF-8 in
+ * the part header, which busboy would read as Latin-1 (café.jpg → cafÃ©.jpg) unless told otherwise;
+ * `filename*=` parameters that name their charset are decoded by that charset either way.
+ */
+export function multipart(options: multer.Options): multer.Multer {
+  return multer({ ...options, defParamCharset: 'utf8' });
+}
+
 /** Where a refusal message needs them: the field files go in and how many one request may carry. */
 export interface UploadShape {
   field: string;
@@ -71,7 +80,9 @@ const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, shape: Uploa
   LIMIT_UNEXPECTED_FILE: (_err, _deps, shape) => [400, `Files must be sent in the "${shape.field}" field. Nothing was uploaded.`],
 };
 
-function tooManyFiles({ maxFiles }: UploadShape): [number, string] {
+/** One file per request (the API) is a rule about the request's shape; more than a batch holds is its size. */
+function tooManyFiles({ field, maxFiles }: UploadShape): [number, string] {
+  if (maxFiles === 1) return [400, `Send one image per request: this endpoint takes a single "${field}" part. Nothing was uploaded.`];
   return [413, `At most ${maxFiles} images per upload. Nothing was uploaded; send them in smaller groups.`];
 }
 
@@ -100,7 +111,7 @@ export function uploadRefusal(err: unknown, deps: Deps, shape: UploadShape): unk
  * The API sends one file as `image`, hence the field and count parameters.
  */
 export function uploadImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_PER_UPLOAD): RequestHandler {
-  const parse = multer({
+  const parse = multipart({
     storage: new WorkingCopyStorage(deps),
     limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
   }).array(field, maxFiles);

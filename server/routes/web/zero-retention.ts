@@ -4,7 +4,7 @@ import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { describeWithoutStoring, ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
-import { uploadRefusal } from '../../middleware/upload';
+import { multipart, uploadRefusal } from '../../middleware/upload';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 import { instancePrivacy } from '../../services/privacy/instance';
 
@@ -12,7 +12,7 @@ import { instancePrivacy } from '../../services/privacy/instance';
 export function zeroRetentionRoutes(deps: Deps): Router {
   const router = Router();
   const shape = { field: 'images', maxFiles: ZERO_RETENTION_CAPACITY };
-  const parse = multer({
+  const parse = multipart({
     storage: multer.memoryStorage(),
     limits: { fileSize: deps.config.maxUploadBytes, files: shape.maxFiles, fields: 40, fieldSize: 16 * 1024 },
   }).array(shape.field, shape.maxFiles);
