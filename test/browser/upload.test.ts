@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
-import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
+import { signUp } from '../helpers/session';
 import * as fx from '../helpers/image-fixtures';
-import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
+import { BrowserRig, openBrowserRig, signedInAt, skipWithoutChromium } from './browser';
 
 const THREE = [
   { name: 'dog.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('dog.jpg') },
@@ -33,13 +32,7 @@ describe('uploading in a real browser', function () {
     await fake?.close();
   });
 
-  async function signedIn(javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await rig.browser.newContext({ javaScriptEnabled });
-    const page = await context.newPage();
-    await logInWithForm(page, rig.url, email, DEFAULT_PASSWORD);
-    await page.goto(`${rig.url}/images/new`);
-    return { context, page };
-  }
+  const signedIn = (javaScriptEnabled = true) => signedInAt(rig, email, '/images/new', { javaScriptEnabled });
 
   it('uploads three images over XHR and shows their alt text as it arrives', async () => {
     const { context, page } = await signedIn();
