@@ -82,6 +82,26 @@ describe('uploading in a real browser', function () {
     await context.close();
   });
 
+  it('sends the pressed button\'s name and value with the form, as the browser itself would', async () => {
+    const { context, page } = await signedIn();
+    // A button that keeps the options as defaults, pressed with the checkbox for that cleared.
+    await page.evaluate(() => {
+      const button = document.createElement('button');
+      button.type = 'submit';
+      button.name = 'remember';
+      button.value = 'on';
+      button.textContent = 'Upload and keep these options';
+      document.querySelector('[data-upload-form] .actions')!.append(button);
+    });
+    await page.getByLabel('Keep these options as my defaults').uncheck();
+    await page.getByLabel('Language').selectOption('de');
+    await page.setInputFiles('#images', THREE.slice(0, 1));
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and keep these options' }).click()]);
+    await page.goto(`${rig.url}/images/new`);
+    expect(await page.getByLabel('Language').inputValue()).to.equal('de');
+    await context.close();
+  });
+
   it('works as a plain form without JavaScript', async () => {
     const { context, page } = await signedIn(false);
     await page.setInputFiles('#images', THREE.slice(0, 2));
