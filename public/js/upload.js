@@ -1,5 +1,7 @@
 // Upload form: drag and drop, a check of count and size before sending, and a progress bar (XHR).
-// Without JavaScript the same form posts normally.
+// Without JavaScript the same form posts normally; with it, the request must be the one the pressed
+// button would have sent (its formaction, formmethod, name and value), so "Describe without storing"
+// never reaches the storing endpoint. Anything the script cannot send the same way, it leaves to the browser.
 (function () {
   var form = document.querySelector('[data-upload-form]');
   if (!form) return;
@@ -9,12 +11,13 @@
   var progressBox = form.querySelector('[data-upload-progress]');
   var bar = progressBox.querySelector('progress');
   var status = form.querySelector('[data-upload-status]');
-  var button = form.querySelector('button[type=submit]');
-  var maxFiles = Number(form.getAttribute('data-max-files'));
+  var buttons = form.querySelectorAll('button[type=submit], input[type=submit]');
   var maxBytes = Number(form.getAttribute('data-max-bytes'));
 
-  function problem() {
+  function problem(submitter) {
     var files = input.files;
+    var limit = (submitter && submitter.getAttribute('data-max-files')) || form.getAttribute('data-max-files');
+    var maxFiles = Number(limit);
     if (files.length > maxFiles) return 'Choose at most ' + maxFiles + ' images at a time.';
     for (var i = 0; i < files.length; i++) {
       if (files[i].size > maxBytes) return '"' + files[i].name + '" is larger than ' + Math.round(maxBytes / 1048576) + ' MB.';
@@ -22,10 +25,17 @@
     return '';
   }
 
+  function say(message, isError) {
+    status.textContent = message;
+    status.classList.toggle('flash', isError);
+    status.classList.toggle('flash-error', isError);
+  }
+
   function describeSelection() {
     var n = input.files.length;
     summary.textContent = n === 0 ? '' : n + (n === 1 ? ' image chosen.' : ' images chosen.');
-    status.textContent = problem();
+    var error = problem(null);
+    say(error, error !== '');
   }
 
   input.addEventListener('change', describeSelection);
@@ -45,42 +55,68 @@
     describeSelection();
   });
 
+  // What the browser itself would send for this button: the button's form* attributes win over the form's.
+  function submission(submitter) {
+    function pick(attribute, property, fallback) {
+      return submitter && submitter.hasAttribute(attribute) ? submitter[property] : fallback;
+    }
+    return {
+      action: pick('formaction', 'formAction', form.action),
+      method: pick('formmethod', 'formMethod', form.method).toLowerCase(),
+      enctype: pick('formenctype', 'formEnctype', form.enctype).toLowerCase(),
+      target: pick('formtarget', 'formTarget', form.target),
+    };
+  }
+
   form.addEventListener('submit', function (event) {
-    if (!window.FormData || !window.XMLHttpRequest) return;
-    event.preventDefault();
-    var error = problem();
+    var submitter = event.submitter;
+    var error = problem(submitter);
     if (error) {
-      status.textContent = error;
+      event.preventDefault();
+      say(error, true);
       return;
     }
+    // An older browser that does not say which button was pressed: let it send the form itself.
+    if (submitter === undefined && buttons.length > 1) return;
+    var send = submission(submitter);
+    if (!window.FormData || !window.XMLHttpRequest || send.method !== 'post' || send.enctype !== 'multipart/form-data' || (send.target && send.target !== '_self')) return;
+    event.preventDefault();
+
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var xhr = new XMLHttpRequest();
-    xhr.open('POST', form.action);
+    xhr.open('POST', send.action);
+    // The server answers JSON: where to go next, or the refusal to show here (a redirect would lose it).
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.addEventListener('progress', function (e) {
       if (!e.lengthComputable) return;
       bar.value = Math.round((e.loaded / e.total) * 100);
-      status.textContent = bar.value < 100 ? 'Uploading: ' + bar.value + '%' : 'Preparing your images…';
+      say(bar.value < 100 ? 'Uploading: ' + bar.value + '%' : 'Preparing your images…', false);
     });
     xhr.addEventListener('load', function () {
-      if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) {
-        window.location.assign(xhr.responseURL);
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: said below by its status */ }
+      if (xhr.status >= 200 && xhr.status < 300 && body && body.location) {
+        window.location.assign(body.location);
         return;
       }
-      var message = 'The upload did not work (' + xhr.status + ').';
-      try { message = JSON.parse(xhr.responseText).error.message; } catch (e) { /* not JSON: keep the status */ }
-      fail(message);
+      fail(body && body.error && body.error.message ? body.error.message : 'The upload did not work (' + xhr.status + '). Nothing was uploaded.');
     });
     xhr.addEventListener('error', function () { fail('The connection was lost; nothing was uploaded. Try again.'); });
     progressBox.hidden = false;
     bar.value = 0;
-    button.disabled = true;
-    status.textContent = 'Uploading…';
-    xhr.send(new FormData(form));
+    setBusy(true);
+    say('Uploading…', false);
+    xhr.send(data);
   });
+
+  function setBusy(busy) {
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = busy;
+  }
 
   function fail(message) {
     progressBox.hidden = true;
-    button.disabled = false;
-    status.textContent = message;
+    setBusy(false);
+    say(message, true);
   }
 })();

@@ -52,7 +52,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
         post: {
           operationId: 'createImage',
           summary: 'Describe one image',
-          description: 'Send the image as multipart `image`, or JSON with `image_base64` or `image_url` (http/https only; private, loopback, link-local and metadata addresses are refused, also after redirects; at most 5 redirects, size and time limits). Answers 202 at once, or with `wait` up to that many seconds for the result (200).',
+          description: 'Send one image: as a single multipart `image` part (a second part answers 400), or JSON with `image_base64` or `image_url` (http/https only; private, loopback, link-local and metadata addresses are refused, also after redirects; at most 5 redirects, size and time limits). Answers 202 at once, or with `wait` up to that many seconds for the result (200).',
           parameters: [{ name: 'wait', in: 'query', required: false, description: 'Seconds to wait for the result, 0 to 60.', schema: { type: 'number', minimum: 0, maximum: 60 } }, idempotencyKey],
           requestBody: {
             required: true,

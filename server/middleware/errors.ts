@@ -33,7 +33,8 @@ const TITLES: Record<number, string> = {
   503: 'Busy right now',
 };
 
-function wantsJson(req: Request): boolean {
+/** API paths, and pages fetched by our own scripts (they send Accept: application/json), are answered in JSON. */
+export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
 }
 

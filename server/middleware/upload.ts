@@ -55,15 +55,36 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, field: string) => [number, string]> = {
+/**
+ * The one way this app reads multipart bodies. Browsers (and curl) send a file name as raw UTF-8 in
+ * the part header, which busboy would read as Latin-1 (café.jpg → cafÃ©.jpg) unless told otherwise;
+ * `filename*=` parameters that name their charset are decoded by that charset either way.
+ */
+export function multipart(options: multer.Options): multer.Multer {
+  return multer({ ...options, defParamCharset: 'utf8' });
+}
+
+/** Where a refusal message needs them: the field files go in and how many one request may carry. */
+export interface UploadShape {
+  field: string;
+  maxFiles: number;
+}
+
+const LIMIT_MESSAGES: Record<string, (err: MulterError, deps: Deps, shape: UploadShape) => [number, string]> = {
   LIMIT_FILE_SIZE: (err, deps) => [413, `${fileLabel(err)} is larger than the ${deps.config.maxUploadBytes / 1024 / 1024} MB limit per image. Nothing was uploaded.`],
-  LIMIT_FILE_COUNT: () => [413, `At most ${MAX_FILES_PER_UPLOAD} images per upload. Nothing was uploaded; send them in smaller groups.`],
+  LIMIT_FILE_COUNT: (_err, _deps, shape) => tooManyFiles(shape),
   LIMIT_PART_COUNT: () => [413, 'The upload has too many parts. Nothing was uploaded.'],
   LIMIT_FIELD_VALUE: () => [413, 'A form field is too long. Nothing was uploaded.'],
   LIMIT_FIELD_COUNT: () => [400, 'The upload has too many form fields. Nothing was uploaded.'],
   LIMIT_FIELD_KEY: () => [400, 'A form field name is too long. Nothing was uploaded.'],
-  LIMIT_UNEXPECTED_FILE: (_err, _deps, field) => [400, `Files must be sent in the "${field}" field. Nothing was uploaded.`],
+  LIMIT_UNEXPECTED_FILE: (_err, _deps, shape) => [400, `Files must be sent in the "${shape.field}" field. Nothing was uploaded.`],
 };
+
+/** One file per request (the API) is a rule about the request's shape; more than a batch holds is its size. */
+function tooManyFiles({ field, maxFiles }: UploadShape): [number, string] {
+  if (maxFiles === 1) return [400, `Send one image per request: this endpoint takes a single "${field}" part. Nothing was uploaded.`];
+  return [413, `At most ${maxFiles} images per upload. Nothing was uploaded; send them in smaller groups.`];
+}
 
 /** multer 2.5 names the file on size errors; its type definitions do not say so yet. */
 function fileLabel(err: MulterError): string {
@@ -71,10 +92,11 @@ function fileLabel(err: MulterError): string {
   return name ? `"${name.slice(0, 100)}"` : 'A file';
 }
 
-function toHttpError(err: unknown, deps: Deps, field: string): unknown {
+/** Turns multer's and busboy's errors into refusals a person can act on; anything else passes through. */
+export function uploadRefusal(err: unknown, deps: Deps, shape: UploadShape): unknown {
   if (err instanceof MulterError) {
     const describe = LIMIT_MESSAGES[err.code];
-    const [status, message] = describe ? describe(err, deps, field) : [400, 'The upload was malformed. Nothing was uploaded.'];
+    const [status, message] = describe ? describe(err, deps, shape) : [400, 'The upload was malformed. Nothing was uploaded.'];
     return new HttpError(status, message, err.code.toLowerCase());
   }
   // busboy's parse errors ("Unexpected end of form", "Malformed part header") are the client's.
@@ -89,11 +111,11 @@ function toHttpError(err: unknown, deps: Deps, field: string): unknown {
  * The API sends one file as `image`, hence the field and count parameters.
  */
 export function uploadImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_PER_UPLOAD): RequestHandler {
-  const parse = multer({
+  const parse = multipart({
     storage: new WorkingCopyStorage(deps),
     limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
   }).array(field, maxFiles);
-  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? toHttpError(err, deps, field) : undefined));
+  return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? uploadRefusal(err, deps, { field, maxFiles }) : undefined));
 }
 
 /** The prepared uploads of a request that went through uploadImages, in the order they were sent. */

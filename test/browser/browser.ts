@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, Browser, Page } from 'playwright-core';
+import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app';
+import { DEFAULT_PASSWORD } from '../helpers/session';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -86,4 +87,18 @@ export async function logInWithForm(page: Page, baseUrl: string, email: string, 
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** A fresh browser context (JavaScript on unless asked), signed in through the form, on `path`. */
+export async function signedInAt(
+  rig: BrowserRig,
+  email: string,
+  path: string,
+  opts: { javaScriptEnabled?: boolean; width?: number; password?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await rig.browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, viewport: { width: opts.width ?? 1280, height: 900 } });
+  const page = await context.newPage();
+  await logInWithForm(page, rig.url, email, opts.password ?? DEFAULT_PASSWORD);
+  await page.goto(`${rig.url}${path}`);
+  return { context, page };
 }

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
-import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
+import { signUp } from '../helpers/session';
 import * as fx from '../helpers/image-fixtures';
-import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
+import { BrowserRig, openBrowserRig, signedInAt, skipWithoutChromium } from './browser';
 
 const THREE = [
   { name: 'dog.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('dog.jpg') },
@@ -33,13 +32,7 @@ describe('uploading in a real browser', function () {
     await fake?.close();
   });
 
-  async function signedIn(javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await rig.browser.newContext({ javaScriptEnabled });
-    const page = await context.newPage();
-    await logInWithForm(page, rig.url, email, DEFAULT_PASSWORD);
-    await page.goto(`${rig.url}/images/new`);
-    return { context, page };
-  }
+  const signedIn = (javaScriptEnabled = true) => signedInAt(rig, email, '/images/new', { javaScriptEnabled });
 
   it('uploads three images over XHR and shows their alt text as it arrives', async () => {
     const { context, page } = await signedIn();
@@ -86,6 +79,26 @@ describe('uploading in a real browser', function () {
     expect(await page.locator('[data-upload-status]').textContent()).to.equal('"huge.jpg" is larger than 1 MB.');
     expect(new URL(page.url()).pathname).to.equal('/images/new');
     expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal(before);
+    await context.close();
+  });
+
+  it('sends the pressed button\'s name and value with the form, as the browser itself would', async () => {
+    const { context, page } = await signedIn();
+    // A button that keeps the options as defaults, pressed with the checkbox for that cleared.
+    await page.evaluate(() => {
+      const button = document.createElement('button');
+      button.type = 'submit';
+      button.name = 'remember';
+      button.value = 'on';
+      button.textContent = 'Upload and keep these options';
+      document.querySelector('[data-upload-form] .actions')!.append(button);
+    });
+    await page.getByLabel('Keep these options as my defaults').uncheck();
+    await page.getByLabel('Language').selectOption('de');
+    await page.setInputFiles('#images', THREE.slice(0, 1));
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and keep these options' }).click()]);
+    await page.goto(`${rig.url}/images/new`);
+    expect(await page.getByLabel('Language').inputValue()).to.equal('de');
     await context.close();
   });
 

@@ -1,4 +1,18 @@
 import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every file and folder under a data directory, each file with its size, except the SQLite files
+ * (their pages change with any write): what "nothing of the image was kept on disk" is checked against.
+ */
+export function dataDirListing(dataDir: string): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? [`${full}/`, ...walk(full)] : [`${full} ${fs.statSync(full).size}`];
+    });
+  return walk(dataDir).filter((line) => !line.includes('sightline.sqlite'));
+}
 
 /** The SQLite database file and its WAL, as raw bytes (what a copied disk would show). */
 export function databaseBytes(databaseFile: string): Buffer {

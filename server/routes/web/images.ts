@@ -1,4 +1,4 @@
-import { Router, Request } from 'express';
+import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
@@ -15,6 +15,8 @@ import { zeroRetentionOnlyGate } from './zero-retention';
 import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
 import { needsDescriberConsent } from '../../services/privacy/consent';
 import { uploadRetentionChoices, applyBatchRetention } from '../../services/retention/settings';
+import { monthUsage } from '../../services/usage';
+import { sendToBatch, refusalsToForm } from './upload-answers';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -34,20 +36,17 @@ export function imageRoutes(deps: Deps): Router {
       needsConsent: await needsDescriberConsent(deps, req.user!.id),
       retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
       zeroRetentionCapacity: ZERO_RETENTION_CAPACITY,
+      usage: await monthUsage(deps, req.user!.id),
     });
   });
 
-  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), uploadImages(deps), async (req, res) => {
+  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), uploadImages(deps), async (req: Request, res: Response) => {
     const result = await submitUpload(deps, req.user!.id, preparedUploads(req), req.body as Record<string, unknown>);
-    if (!result.ok) {
-      flash(req, 'error', result.error);
-      return res.redirect(303, '/images/new');
-    }
     await applyBatchRetention(deps, req.user!.id, result.batchId, (req.body as Record<string, unknown>).image_retention);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
     flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
-    res.redirect(303, `/batches/${result.batchId}`);
-  });
+    sendToBatch(req, res, result.batchId);
+  }, refusalsToForm);
 
   router.get('/images', requireUser, async (req, res) => {
     const page = Number(queryText(req, 'page') ?? 1);

@@ -5,6 +5,7 @@ import type { Description } from '../../describers/types';
 import { AttemptLimiter } from '../../auth/attempt-limiter';
 import { csrfTokenFor } from '../../middleware/csrf';
 import { HttpError } from '../../middleware/errors';
+import { multipart } from '../../middleware/upload';
 import { BusyError } from '../../services/zero-retention';
 import { describeAnonymously, AnonymousDescribeError } from '../../services/zero-retention/anonymous';
 import { RefusedImageError } from '../../services/ingest/prepare';
@@ -18,7 +19,7 @@ export const TRY_WINDOW_MS = 60 * 60 * 1000;
 export function tryRoutes(deps: Deps): Router {
   const router = Router();
   const perIp = new AttemptLimiter(deps.clock, TRY_LIMIT, TRY_WINDOW_MS);
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
+  const parse = multipart({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
   const mb = deps.config.maxUploadBytes / 1024 / 1024;
   const page = (req: Request, res: Response, locals: { error?: string; result?: Description }): void => {
     csrfTokenFor(req);

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
 import { createBatch } from '../ingest';
 import { describeDefaults } from '../ingest/submit';
-import { OptionsError, parseDescribeOptions } from '../ingest/options';
+import { parseDescribeOptions } from '../ingest/options';
 import { patternSpec } from '../../patterns';
 import { cancelBatch } from '../describe/control';
 import { loadBatchResource, type BatchResource } from '../api-resources';
@@ -13,13 +13,7 @@ import { deleteBatchForUser } from '../data-rights/delete-content';
 /** An empty batch with its options; images join it with `batch_id`. */
 export async function createApiBatch(deps: Deps, userId: number, body: Record<string, unknown>): Promise<BatchResource> {
   const fields = asFormFields(body);
-  let options;
-  try {
-    options = parseDescribeOptions(fields, await describeDefaults(deps, userId));
-  } catch (err) {
-    if (err instanceof OptionsError) throw new HttpError(400, err.message, 'invalid_options');
-    throw err;
-  }
+  const options = parseDescribeOptions(fields, await describeDefaults(deps, userId));
   if (fields.pattern_id) options.pattern = await patternSpec(deps, userId, fields.pattern_id);
   const { batchId } = await createBatch(deps, { userId, uploads: [], options, name: fields.name ?? '' });
   return getApiBatch(deps, userId, batchId, false);

@@ -5,7 +5,7 @@ import type { Resolver } from '../../net';
 import { findBatch } from '../../db/batches';
 import { addToBatch, createBatch, discardUploads, prepareUpload, type PreparedUpload } from '../ingest';
 import { describeDefaults } from '../ingest/submit';
-import { OptionsError, parseDescribeOptions, readStoredOptions } from '../ingest/options';
+import { parseDescribeOptions, readStoredOptions } from '../ingest/options';
 import { patternSpec } from '../../patterns';
 import { assertWithinQuota } from '../usage';
 import { loadImageResource, type ImageResource } from '../api-resources';
@@ -29,13 +29,7 @@ export function asFormFields(fields: Record<string, unknown>): Record<string, st
 }
 
 async function resolveOptions(deps: Deps, userId: number, fields: Record<string, string>, base: DescribeOptions): Promise<DescribeOptions> {
-  let options: DescribeOptions;
-  try {
-    options = parseDescribeOptions(fields, base);
-  } catch (err) {
-    if (err instanceof OptionsError) throw new HttpError(400, err.message, 'invalid_options');
-    throw err;
-  }
+  const options = parseDescribeOptions(fields, base);
   if (fields.pattern_id) options.pattern = await patternSpec(deps, userId, fields.pattern_id);
   return options;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DESCRIBE_OPTIONS, DescribeOptions } from '../../describers/types';
 import { LANGUAGE_CODES } from './languages';
+import { HttpError } from '../../middleware/errors';
 
 /** Limits on what a user can ask for; the describer caps its output to the same numbers. */
 export const OPTION_LIMITS = { altTextMin: 40, altTextMax: 1000, tagsMax: 30, contextMax: 200, instructionsMax: 2000 };
@@ -36,7 +37,12 @@ export const OPTION_LABELS: Record<string, string> = {
   instructions: 'Instructions',
 };
 
-export class OptionsError extends Error {}
+/** A bad option is the user's to fix: a 400 with the field named, on every path that takes options. */
+export class OptionsError extends HttpError {
+  constructor(message: string) {
+    super(400, message, 'invalid_options');
+  }
+}
 
 /** Parses submitted options over a base (the account's defaults); the first problem is named plainly. */
 export function parseDescribeOptions(input: Record<string, unknown>, base: DescribeOptions): DescribeOptions {

@@ -41,8 +41,13 @@ export async function monthUsage(deps: Deps, userId: number): Promise<MonthUsage
 }
 
 export class QuotaExceededError extends HttpError {
-  constructor(quota: number) {
-    super(429, `This account has used its ${quota} descriptions for the month. The count resets on the 1st (UTC); an admin can raise the quota.`, 'quota_exceeded');
+  constructor(quota: number, remaining = 0, adding = 1) {
+    // With some quota left, "used up" would be untrue: say how many images would still go through.
+    const message =
+      remaining > 0
+        ? `This upload has ${adding} images, but this account has only ${remaining} of its ${quota} descriptions for the month left. Send fewer images; the count resets on the 1st (UTC), and an admin can raise the quota.`
+        : `This account has used its ${quota} descriptions for the month. The count resets on the 1st (UTC); an admin can raise the quota.`;
+    super(429, message, 'quota_exceeded');
   }
 }
 
@@ -56,7 +61,7 @@ export async function assertWithinQuota(deps: Pick<Deps, 'db' | 'clock'>, userId
   if (quota === null) return; // no limit: nothing to count on the hot path
   const { from, to } = monthBounds(deps.clock.now());
   const used = (await countUsage(db, userId, 'description.created', from, to)) + (await countInFlight(db, userId));
-  if (used + adding > quota) throw new QuotaExceededError(quota);
+  if (used + adding > quota) throw new QuotaExceededError(quota, Math.max(0, quota - used), adding);
 }
 
 /** Counted when a finished description is handed to an API client or export. */
@@ -97,15 +102,4 @@ export async function setQuota(deps: Deps, userId: number | null, monthly: numbe
 
 export function allQuotas(deps: Deps) {
   return listQuotas(deps.db);
-}
-
-/** For forms: the sentence to show when `adding` more descriptions would pass the quota, else undefined. */
-export async function quotaRefusal(deps: Deps, userId: number, adding: number): Promise<string | undefined> {
-  try {
-    await assertWithinQuota(deps, userId, adding);
-    return undefined;
-  } catch (err) {
-    if (err instanceof QuotaExceededError) return err.message;
-    throw err;
-  }
 }

@@ -8,6 +8,8 @@ import { failZeroRetentionImage, storeZeroRetentionResult } from '../../db/zero-
 import { prepareImage, PreparedImage, RefusedImageError } from '../ingest/prepare';
 import { cleanOriginalName, randomId } from '../ingest';
 import { parseDescribeOptions } from '../ingest/options';
+import { assertWithinQuota } from '../usage';
+import { HttpError } from '../../middleware/errors';
 import { describeDefaults } from '../ingest/submit';
 import { MemoryQueue, ZERO_RETENTION_CAPACITY } from './memory-queue';
 import { recordFinishDeliveries } from '../../webhooks/outbox';
@@ -33,10 +35,12 @@ export interface MemoryUpload {
 
 /**
  * A zero-retention batch: each file's working copy is made and described in memory; only the
- * batch, the image rows (no blob) and the text are written. Throws BusyError when the in-memory
- * queue has no room for every file, before anything is stored.
+ * batch, the image rows (no blob) and the text are written. Refusals throw before anything is
+ * stored: an HttpError without files, BusyError when the in-memory queue has no room for every
+ * file, QuotaExceededError over the monthly quota, OptionsError for a bad option.
  */
 export async function describeWithoutStoring(deps: Deps, userId: number, files: MemoryUpload[], form: Record<string, unknown>): Promise<{ batchId: string }> {
+  if (files.length === 0) throw new HttpError(400, 'Choose at least one image to upload.', 'no_files');
   const queue = zeroRetentionQueue(deps);
   queue.reserve(files.length);
   const now = deps.clock.now().getTime();
@@ -55,6 +59,9 @@ export async function describeWithoutStoring(deps: Deps, userId: number, files: 
       }
     }
     await deps.db.transaction(async (trx) => {
+      // The same monthly quota as stored uploads, counted where the images are added (see createBatch).
+      const accepted = work.filter((item) => item.prepared).length;
+      if (accepted > 0) await assertWithinQuota(deps, userId, accepted, trx);
       await insertBatch(trx, { id: batchId, user_id: userId, name: '', options_json: JSON.stringify(options), status: 'open', created_at: now, updated_at: now });
       await setBatchPrivacy(trx, batchId, { zero_retention: true });
       for (const item of work) await insertImage(trx, imageRow(item, batchId, userId, now));

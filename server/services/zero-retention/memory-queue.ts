@@ -1,11 +1,13 @@
 import { Semaphore } from '../ingest/semaphore';
+import { HttpError } from '../../middleware/errors';
 
 /** Images held in memory at once, waiting or being described (issue 5: a bounded in-memory queue). */
 export const ZERO_RETENTION_CAPACITY = 20;
 
-export class BusyError extends Error {
+/** A refusal written for the user: a 503 with Retry-After wherever it reaches the error handler. */
+export class BusyError extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
-    super('The server is busy describing other images that are not stored. Try again in a moment.');
+    super(503, 'The server is busy describing other images that are not stored. Try again in a moment. Nothing was kept.', 'busy', { retryAfterSeconds });
     this.name = 'BusyError';
   }
 }

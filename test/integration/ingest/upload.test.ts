@@ -104,11 +104,12 @@ describe('POST /images', () => {
     expect(leftOnDisk(t)).to.deep.equal([]);
   });
 
-  it('shows the size error as a page to a browser without JavaScript', async () => {
+  it('sends a browser without JavaScript back to the form with the size error', async () => {
     const big = Buffer.alloc(1024 * 1024 + 10, 1);
-    const res = await post().attach('images', big, 'huge.jpg').expect(413);
-    expect(res.type).to.equal('text/html');
-    expect(res.text).to.include('larger than the 1 MB limit per image');
+    const res = await post().attach('images', big, 'huge.jpg').expect(303);
+    expect(res.headers.location).to.equal('/images/new');
+    const form = await alice.agent.get('/images/new').expect(200);
+    expect(form.text).to.include('&#34;huge.jpg&#34; is larger than the 1 MB limit per image. Nothing was uploaded.');
   });
 
   it('answers 400 for files sent under another field name', async () => {

@@ -1,22 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { fixture } from '../../helpers/image-fixtures';
+import { dataDirListing } from '../../helpers/file-scan';
 import { zeroRetentionQueue, ZERO_RETENTION_CAPACITY } from '../../../server/services/zero-retention';
-
-/** Every file under DATA_DIR with its size, except the SQLite files themselves. */
-function dataDirListing(t: TestApp): string[] {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const full = path.join(dir, e.name);
-      return e.isDirectory() ? [`${full}/`, ...walk(full)] : [`${full} ${fs.statSync(full).size}`];
-    });
-  return walk(t.dataDir).filter((line) => !line.includes('sightline.sqlite'));
-}
 
 /** A signed-out visitor with the token the /try form carries. */
 async function visitor(t: TestApp): Promise<{ agent: ReturnType<typeof request.agent>; action: string }> {
@@ -60,14 +50,14 @@ describe('public describe page /try', () => {
 
   it('describes one image without an account and stores nothing: no blob, no image, no description', async () => {
     await enable(true);
-    const before = dataDirListing(t);
+    const before = dataDirListing(t.dataDir);
     const { agent, action } = await visitor(t);
     const res = await agent.post(action).attach('image', fixture('dog.jpg'), 'dog.jpg').expect(200);
     expect(fake.requests).to.have.length(1);
     expect(res.text).to.contain('id="try-alt"').and.to.contain('id="try-caption"').and.to.contain('id="try-tags"').and.to.contain('id="try-text"');
     const alt = /id="try-alt">([^<]*)</.exec(res.text)?.[1] ?? '';
     expect(alt.trim()).to.not.equal('');
-    expect(dataDirListing(t)).to.deep.equal(before);
+    expect(dataDirListing(t.dataDir)).to.deep.equal(before);
     expect(fs.existsSync(t.deps.blobs.dir) ? fs.readdirSync(t.deps.blobs.dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
     expect(await t.deps.db('images')).to.deep.equal([]);
     expect(await t.deps.db('descriptions')).to.deep.equal([]);

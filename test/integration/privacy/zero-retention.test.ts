@@ -6,18 +6,8 @@ import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { waitFor } from '../../helpers/queue-fixtures';
 import { fixture } from '../../helpers/image-fixtures';
-import { databaseBytes, imageTraces } from '../../helpers/file-scan';
+import { dataDirListing, databaseBytes, imageTraces } from '../../helpers/file-scan';
 import { PROJECT_ROOT } from '../../../server/app';
-
-/** Every file under DATA_DIR with its size, except the SQLite files themselves. */
-function dataDirListing(t: TestApp): string[] {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const full = path.join(dir, e.name);
-      return e.isDirectory() ? [`${full}/`, ...walk(full)] : [`${full} ${fs.statSync(full).size}`];
-    });
-  return walk(t.dataDir).filter((line) => !line.includes('sightline.sqlite'));
-}
 
 describe('zero-retention batches', () => {
   let fake: FakeOpenAI;
@@ -34,7 +24,7 @@ describe('zero-retention batches', () => {
   });
 
   it('write nothing under DATA_DIR except text rows: no blob, no temp file, no image bytes in the database', async () => {
-    const before = dataDirListing(t);
+    const before = dataDirListing(t.dataDir);
     const res = await alice.agent
       .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
       .attach('images', fixture('dog.jpg'), 'dog.jpg')
@@ -43,7 +33,7 @@ describe('zero-retention batches', () => {
     const batchId = res.headers.location.split('/').pop();
     await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.status === 'done'), 10_000, 'described');
     expect(fake.requests).to.have.length(2);
-    expect(dataDirListing(t)).to.deep.equal(before);
+    expect(dataDirListing(t.dataDir)).to.deep.equal(before);
     expect(fs.existsSync(t.deps.blobs.dir) ? fs.readdirSync(t.deps.blobs.dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
     const rows = await t.deps.db('images').where({ batch_id: batchId });
     expect(rows.every((r) => r.blob_key === null)).to.equal(true);
@@ -65,7 +55,7 @@ describe('zero-retention batches', () => {
     fake.hold();
     try {
       await upload(documented).expect(303);
-      const res = await upload(1).expect(503);
+      const res = await upload(1).set('Accept', 'application/json').expect(503);
       expect(res.headers['retry-after']).to.equal('30');
       expect(res.text).to.contain('busy').and.to.contain('Try again');
       expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal({ n: documented });
