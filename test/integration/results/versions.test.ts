@@ -239,7 +239,7 @@ describe('result versions: history, restore, and edits a new description never o
     const { imageId } = await describedImage();
     await edit(imageId, { alt_text: 'Going away' });
     expect(await countRows(t, 'description_versions', { image_id: imageId })).to.equal(2);
-    expect(await deleteImageForUser(t.deps, owner.user.id, imageId)).to.equal(true);
+    expect(await deleteImageForUser(t.deps, owner.user.id, imageId)).to.include({ name: 'photo-0.jpg' });
     expect(await countRows(t, 'description_versions', { image_id: imageId })).to.equal(0);
 
     const leaving = await signUp(t.app);
