@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions, EmbeddedText } from '../describers/types';
-import { hotRead } from '../db/hot-read';
 
 /** A claimed describe job with what the worker needs to run it. */
 export interface ClaimedJob {
@@ -31,19 +30,20 @@ interface FairPick {
  * therefore takes turns with another user's single image instead of running ahead of it.
  */
 export async function claimNext(db: Knex, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
-  if (!(await anyRow(db, DUE_JOB_SQL, now))) return null;
+  if (!(await anyDueJob(db, now))) return null;
   return db.transaction((trx) => claimWithin(trx, workerId, now, leaseMs));
 }
 
 /**
  * Cheap looks before the claim and recovery transactions: most idle polls find nothing, and a
- * transaction costs several round trips and a commit where one prepared read answers "no".
+ * transaction costs several round trips and a commit where one indexed read answers "no".
  */
-const DUE_JOB_SQL = `select 1 as found from jobs where status = 'queued' and run_at <= ? limit 1`;
-const EXPIRED_LEASE_SQL = `select 1 as found from jobs where status = 'running' and lease_until < ? limit 1`;
+async function anyDueJob(db: Knex, now: number): Promise<boolean> {
+  return (await db('jobs').where('status', 'queued').andWhere('run_at', '<=', now).first('id')) !== undefined;
+}
 
-async function anyRow(db: Knex, sql: string, now: number): Promise<boolean> {
-  return (await hotRead(db, sql, [now])).length > 0;
+async function anyExpiredLease(db: Knex, now: number): Promise<boolean> {
+  return (await db('jobs').where('status', 'running').andWhere('lease_until', '<', now).first('id')) !== undefined;
 }
 
 /** The claim itself, inside a transaction the caller holds (so a finished job can hand over its slot in one commit). */
@@ -122,7 +122,7 @@ export async function renewLeases(db: Knex, workerId: string, jobIds: number[], 
  * queued again. Run at boot and on every idle poll.
  */
 export async function recoverExpiredLeases(db: Knex, now: number): Promise<number> {
-  if (!(await anyRow(db, EXPIRED_LEASE_SQL, now))) return 0;
+  if (!(await anyExpiredLease(db, now))) return 0;
   return db.transaction(async (trx) => {
     const expired = await trx('jobs').where('status', 'running').andWhere('lease_until', '<', now).select('id', 'image_id');
     if (expired.length === 0) return 0;

@@ -29,7 +29,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
   // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
-  const db = createDb(config.databaseFile);
+  const db = createDb(config.database);
   await migrateLatest(db);
   const clock = new ManualClock();
   const logger = createLogger(config.logLevel, opts.logStream);

@@ -14,7 +14,7 @@ describe('migrations', () => {
   let db: Db;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-migrate-'));
-    db = createDb(path.join(dir, 'db.sqlite'));
+    db = createDb({ client: 'sqlite', filename: path.join(dir, 'db.sqlite') });
   });
   after(async () => {
     await db.destroy();

@@ -42,7 +42,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 }
 
 async function seed(config: Config, count: number): Promise<string[]> {
-  const db = createDb(config.databaseFile);
+  const db = createDb(config.database);
   await migrateLatest(db);
   const blobs = createBlobStore(config);
   const userId = await insertUser(db);
@@ -93,7 +93,7 @@ describe('describe queue across a crash (the real server as a child process)', f
       child.kill('SIGKILL');
       expect((await exited(child)).signal).to.equal('SIGKILL');
     }
-    db = createDb(config.databaseFile);
+    db = createDb(config.database);
     const running = await db('jobs').where({ status: 'running' }).count({ n: '*' }).first();
     expect(Number(running?.n), 'jobs left mid-flight by the kill').to.be.greaterThan(0);
     expect(await db('descriptions').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
@@ -124,7 +124,7 @@ describe('describe queue across a crash (the real server as a child process)', f
     await waitFor(() => fake.requests.length === 2, 20_000, 'two model calls under way');
     child.kill('SIGTERM');
     expect((await exited(child)).code).to.equal(0);
-    db = createDb(config.databaseFile);
+    db = createDb(config.database);
     const states = await db('images').whereIn('id', ids).pluck('status');
     expect(states.filter((s) => s === 'done')).to.have.length(2);
     expect(states.filter((s) => s === 'queued')).to.have.length(2);
