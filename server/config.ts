@@ -110,7 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.DATABASE_URL) throw new ConfigError('Invalid configuration:\n  DATABASE_URL: only the embedded SQLite database is supported in this version');
   if (e.DESCRIBER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: required when DESCRIBER=openai (or set OPENAI_BASE_URL for a server without keys)');
   }

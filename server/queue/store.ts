@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions, EmbeddedText } from '../describers/types';
+import { isPostgres } from '../db/knex';
+import { pickFairJob } from './fair-pick';
 
 /** A claimed describe job with what the worker needs to run it. */
 export interface ClaimedJob {
@@ -17,11 +19,6 @@ export interface ClaimedJob {
   batchOptions: Partial<DescribeOptions>;
   jobOptions: Partial<DescribeOptions>;
   source: 'web' | 'api';
-}
-
-interface FairPick {
-  user_id: number;
-  job_id: number;
 }
 
 /**
@@ -49,24 +46,11 @@ async function anyExpiredLease(db: Knex, now: number): Promise<boolean> {
 /** The claim itself, inside a transaction the caller holds (so a finished job can hand over its slot in one commit). */
 export async function claimWithin(trx: Knex.Transaction, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
   {
-    const pick = (await trx
-      .select('j.user_id')
-      .min({ job_id: 'j.id' })
-      .select(
-        trx.raw(`(select count(*) from jobs r where r.user_id = j.user_id and r.status = 'running') as running`),
-        trx.raw(`(select coalesce(max(s.started_at), 0) from jobs s where s.user_id = j.user_id) as last_started`),
-      )
-      .from({ j: 'jobs' })
-      .where('j.status', 'queued')
-      .andWhere('j.kind', 'describe')
-      .andWhere('j.run_at', '<=', now)
-      .groupBy('j.user_id')
-      .orderBy([{ column: 'running' }, { column: 'last_started' }, { column: 'job_id' }])
-      .first()) as FairPick | undefined;
-    if (!pick) return null;
+    const jobId = await pickFairJob(trx, now);
+    if (jobId === undefined) return null;
 
     const updated = await trx('jobs')
-      .where({ id: pick.job_id, status: 'queued' })
+      .where({ id: jobId, status: 'queued' })
       .update({
         status: 'running',
         attempts: trx.raw('attempts + 1'),
@@ -80,14 +64,14 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
     const row = await trx('jobs as j')
       .join('images as i', 'i.id', 'j.image_id')
       .join('batches as b', 'b.id', 'i.batch_id')
-      .where('j.id', pick.job_id)
+      .where('j.id', jobId)
       .first(
         'j.id', 'j.image_id', 'j.user_id', 'j.attempts', 'j.max_attempts', 'j.payload_json',
         'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json',
       );
     if (!row) {
       // The image went away between enqueue and claim (the cascade normally removes the job too).
-      await trx('jobs').where({ id: pick.job_id }).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
+      await trx('jobs').where({ id: jobId }).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
       return null;
     }
     await trx('images').where({ id: row.image_id }).whereIn('status', ['queued', 'processing']).update({ status: 'processing', updated_at: now });
@@ -141,7 +125,7 @@ export async function releaseJob(db: Knex, jobId: number, imageId: string, now: 
   await db.transaction(async (trx) => {
     const n = await trx('jobs')
       .where({ id: jobId, status: 'running' })
-      .update({ status: 'queued', attempts: trx.raw('max(attempts - 1, 0)'), lease_owner: null, lease_until: null, updated_at: now });
+      .update({ status: 'queued', attempts: trx.raw(isPostgres(trx) ? 'greatest(attempts - 1, 0)' : 'max(attempts - 1, 0)'), lease_owner: null, lease_until: null, updated_at: now });
     if (n) await trx('images').where({ id: imageId, status: 'processing' }).update({ status: 'queued', updated_at: now });
   });
 }
