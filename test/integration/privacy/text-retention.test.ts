@@ -3,6 +3,7 @@ import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { insertUser, insertBatch, insertImage } from '../../helpers/rows';
 import { purgeExpiredText } from '../../../server/services/retention/purge-text';
 import { checkpointAndOptimize } from '../../../server/services/maintenance/database';
+import { itOnSqlite } from '../../helpers/test-database';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -60,7 +61,7 @@ describe('text retention', () => {
     expect(await t.deps.db('descriptions').where({ image_id: imageId }).first()).to.not.equal(undefined);
   });
 
-  it('checkpoints the WAL into the database file and leaves the WAL empty', async () => {
+  itOnSqlite('checkpoints the WAL into the database file and leaves the WAL empty', async () => {
     const userId = await insertUser(t.deps.db);
     await imageWithText(t, userId, 'something');
     const counts = await checkpointAndOptimize(t.deps);

@@ -49,7 +49,7 @@ describe('zero-retention batches', () => {
     expect(rows.every((r) => r.blob_key === null)).to.equal(true);
     expect(await t.deps.db('descriptions').whereIn('image_id', rows.map((r) => r.id))).to.have.length(2);
     expect((await t.deps.db('batches').where({ id: batchId }).first()).zero_retention).to.equal(1);
-    expect(imageTraces(databaseBytes(t.config.databaseFile))).to.deep.equal([]);
+    expect(imageTraces(await databaseBytes(t))).to.deep.equal([]);
   });
 
   it('answers 503 "busy, try again" with Retry-After when the in-memory queue is full, storing nothing', async () => {
