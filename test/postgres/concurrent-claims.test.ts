@@ -52,4 +52,33 @@ describe('claiming on PostgreSQL from several processes at once', () => {
     const running = await db('jobs').where({ status: 'running' }).count({ n: '*' }).first();
     expect(running).to.deep.equal({ n: 120 });
   });
+
+  it('reaches past the users it would serve first when other claims hold all their jobs', async () => {
+    const db = processes[0]!;
+    const now = Date.now() + 500_000; // after everything the first test left running
+    await enqueue(db, 12, 1, now);
+    const claims = processes.flatMap((process, p) =>
+      Array.from({ length: CLAIMS_AT_ONCE_PER_PROCESS }, (_, c) => claimNext(process, `worker-${p}-${c}`, now, 60_000)),
+    );
+    const jobs = await Promise.all(claims);
+    expect(jobs.filter((job) => job === null), 'claims that found nothing').to.deep.equal([]);
+    expect(new Set(jobs.map((job) => job!.userId)).size, 'one job of each of 12 users').to.equal(12);
+  });
+
+  it('takes the next due job rather than waiting for one another claim holds', async () => {
+    const [holder, claimer] = [processes[0]!, processes[1]!];
+    const now = Date.now() + 1_000_000; // after everything the tests above left running
+    await enqueue(holder, 1, 2, now);
+    const [first, second] = await holder('jobs').where({ status: 'queued' }).andWhere('run_at', '=', now).orderBy('id').pluck('id');
+    // Another process is in the middle of claiming the oldest job: its row lock is held, uncommitted.
+    const held = await holder.transaction();
+    try {
+      await held('jobs').where({ id: first }).forUpdate().first('id');
+      const waited = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the claim waited for the held job')), 5_000).unref());
+      const job = await Promise.race([claimNext(claimer, 'worker-b', now, 60_000), waited]);
+      expect(job?.id).to.equal(second);
+    } finally {
+      await held.rollback();
+    }
+  });
 });
