@@ -75,6 +75,19 @@ export function isPostgres(db: Knex): boolean {
   return db.client.config.client === 'pg';
 }
 
+/** What transactions take turns at on PostgreSQL: the first key of an advisory lock. */
+const TURNS = { quota: 1, signup: 2 } as const;
+
+/**
+ * Makes transactions that take the same turn (for the same `id`, such as a user) run from here one
+ * after the other, each until it ends: a check-then-write that SQLite's one write transaction at a
+ * time already keeps apart. PostgreSQL takes a transaction-scoped advisory lock; outside a
+ * transaction this does nothing useful.
+ */
+export async function takeTurn(trx: Knex, turn: keyof typeof TURNS, id = 0): Promise<void> {
+  if (isPostgres(trx)) await trx.raw('select pg_advisory_xact_lock(?, ?)', [TURNS[turn], id]);
+}
+
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
 /** Migrations are compiled TypeScript; only the emitted .js files are loaded. */

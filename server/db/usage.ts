@@ -1,4 +1,4 @@
-import { isPostgres, type Db } from './knex';
+import type { Db } from './knex';
 
 /** Rows per insert statement: 5 columns each, well under SQLite's bound-variable limit. */
 const USAGE_INSERT_CHUNK = 500;
@@ -25,18 +25,6 @@ export async function dailyUsage(db: Db, userId: number, from: number, to: numbe
     .andWhere('created_at', '<', to)
     .groupBy('day', 'kind');
   return (rows as unknown as { day: number; kind: UsageKind; n: number }[]).map((r) => ({ day: Number(r.day), kind: r.kind, n: Number(r.n) }));
-}
-
-/** The first key of the advisory locks quota checks take on PostgreSQL (the second is the user id). */
-const QUOTA_LOCK = 1;
-
-/**
- * Makes the quota checks of one user take turns until the transaction `trx` ends, so two uploads
- * cannot both count the same room under the quota. SQLite runs one write transaction at a time
- * already; PostgreSQL takes a transaction-scoped advisory lock on the user.
- */
-export async function takeTurnCountingUsage(trx: Db, userId: number): Promise<void> {
-  if (isPostgres(trx)) await trx.raw('select pg_advisory_xact_lock(?, ?)', [QUOTA_LOCK, userId]);
 }
 
 /** Images accepted and not yet finished: each will become a created description unless it fails. */
