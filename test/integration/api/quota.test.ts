@@ -91,6 +91,11 @@ describe('monthly quotas count images accepted but not yet described', function 
     expect((await t.deps.blobs.list()).length).to.equal(2);
   });
 
+  it('keeps one default quota when an administrator saves it twice at once', async () => {
+    await Promise.all([setQuota(t.deps, null, 5), setQuota(t.deps, null, 6), setQuota(t.deps, null, 7)]);
+    expect(await t.deps.db('usage_quotas').whereNull('user_id').count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+  });
+
   it('refuses to describe a finished image again once the quota is taken, but re-queues one in flight', async () => {
     const frank = await userWithKey(t.deps, 'write');
     await setQuota(t.deps, frank.userId, 1);
