@@ -1,13 +1,17 @@
 import type { Knex } from 'knex';
 
 /**
- * Full-text search over generated (and edited) text. SQLite only: an FTS5 table kept in step with
- * `descriptions` by triggers, so every writer (the queue, edits, retention purges) keeps it right
- * without knowing it exists. A PostgreSQL port would use a generated tsvector column and a GIN index.
+ * Full-text search over generated (and edited) text.
  *
- * Rows are keyed by image_id rather than rowid: implicit rowids of a table without an INTEGER
- * PRIMARY KEY may change on VACUUM. `secure-delete` makes FTS5 overwrite removed tokens too,
- * matching the database-wide secure_delete pragma.
+ * SQLite: an FTS5 table kept in step with `descriptions` by triggers, so every writer (the queue,
+ * edits, retention purges) keeps it right without knowing it exists. Rows are keyed by image_id
+ * rather than rowid: implicit rowids of a table without an INTEGER PRIMARY KEY may change on VACUUM.
+ * `secure-delete` makes FTS5 overwrite removed tokens too, matching the database-wide secure_delete
+ * pragma.
+ *
+ * PostgreSQL: a generated tsvector column with a GIN index, which the database keeps in step itself.
+ * The `simple` configuration neither stems nor drops stop words, like FTS5's unicode61 tokenizer;
+ * unlike it, it keeps diacritics (the unaccent dictionary is an extension an install may lack).
  */
 const COLUMNS = ['alt_text', 'caption', 'title', 'description', 'tags_json', 'filename', 'text'];
 
@@ -15,7 +19,17 @@ function values(prefix: 'new' | 'd'): string {
   return [`${prefix}.image_id`, `${prefix}.user_id`, ...COLUMNS.map((c) => `${prefix}.${c}`)].join(', ');
 }
 
+const isPostgres = (knex: Knex) => knex.client.config.client === 'pg';
+
+/** Every column's words in one document; the columns are NOT NULL, and `||` keeps the expression immutable. */
+const DOCUMENT = COLUMNS.map((c) => `coalesce(${c}, '')`).join(` || ' ' || `);
+
 export async function up(knex: Knex): Promise<void> {
+  if (isPostgres(knex)) {
+    await knex.raw(`ALTER TABLE descriptions ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', ${DOCUMENT})) STORED`);
+    await knex.raw('CREATE INDEX descriptions_search_index ON descriptions USING GIN (search)');
+    return;
+  }
   await knex.raw(
     `CREATE VIRTUAL TABLE descriptions_fts USING fts5(image_id UNINDEXED, user_id UNINDEXED, ${COLUMNS.join(', ')}, tokenize = 'unicode61 remove_diacritics 2')`,
   );
@@ -35,6 +49,11 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  if (isPostgres(knex)) {
+    await knex.raw('DROP INDEX IF EXISTS descriptions_search_index');
+    await knex.raw('ALTER TABLE descriptions DROP COLUMN IF EXISTS search');
+    return;
+  }
   await knex.raw('DROP TRIGGER IF EXISTS descriptions_fts_delete');
   await knex.raw('DROP TRIGGER IF EXISTS descriptions_fts_update');
   await knex.raw('DROP TRIGGER IF EXISTS descriptions_fts_insert');

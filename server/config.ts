@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { parseDuration } from './durations';
 import { parseAllowedHosts, type AllowedHost } from './net/address-policy';
+import type { DatabaseTarget } from './db/knex';
 
 /** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
 const duration = z.string().trim().transform((value, ctx) => {
@@ -52,7 +53,11 @@ const envSchema = z.object({
   MAX_IMAGE_RETENTION: duration.default(null),
   SIGNUP: z.enum(['open', 'invite', 'closed']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || isPostgresUrl(value), 'expected postgres://user:password@host:port/database (or leave it unset for SQLite)'),
   ALLOWED_INTERNAL_HOSTS: hostList.default([]),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(120),
   ZERO_RETENTION_ONLY: z.enum(['true', 'false', '']).default('false'),
@@ -63,7 +68,10 @@ export type Config = Readonly<{
   port: number;
   host: string;
   dataDir: string;
+  /** Where SQLite keeps its file (DATA_DIR/sightline.sqlite), whichever database is in use. */
   databaseFile: string;
+  /** SQLite in that file unless DATABASE_URL names a PostgreSQL database. */
+  database: DatabaseTarget;
   baseUrl?: string;
   trustProxy: boolean | number | string;
   sessionSecret: string;
@@ -102,7 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.DATABASE_URL) throw new ConfigError('Invalid configuration:\n  DATABASE_URL: only the embedded SQLite database is supported in this version');
   if (e.DESCRIBER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: required when DESCRIBER=openai (or set OPENAI_BASE_URL for a server without keys)');
   }
@@ -122,12 +129,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = loadOrCreateSecrets(dataDir);
+  const databaseFile = path.join(dataDir, 'sightline.sqlite');
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     dataDir,
-    databaseFile: path.join(dataDir, 'sightline.sqlite'),
+    databaseFile,
+    database: Object.freeze<DatabaseTarget>(
+      e.DATABASE_URL ? { client: 'postgres', url: e.DATABASE_URL } : { client: 'sqlite', filename: databaseFile },
+    ),
     baseUrl: e.BASE_URL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sessionSecret: e.SESSION_SECRET ?? secrets.sessionSecret,
@@ -155,6 +166,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Loads `.env` from the working directory when it exists; real environment variables win. */
 export function loadDotEnv(file = path.resolve('.env')): void {
   if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+/** A URL pg can connect with; a Unix socket directory goes in the host, percent-encoded (postgres://user@%2Frun%2Fpostgresql/db). */
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseFile);
+  const db = createDb(config.database);
   await migrateLatest(db);
   const blobs = createBlobStore(config);
   // Any temp file left at boot belongs to a write a crash interrupted.

@@ -41,8 +41,8 @@ export function createAuth(deps: Deps): Auth {
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // The account comes with the session row (one query for both, remembered until anything is
-  // written), so a disabled user is signed out on their next request.
+  // The account comes with the session row (one query for both), so a disabled user is signed out
+  // on their next request.
   const activeUser = async (sid: string, id: number): Promise<SessionUser | null | undefined> => {
     const row = await findSessionWithUser(deps.db, sid);
     return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);

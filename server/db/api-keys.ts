@@ -15,8 +15,9 @@ export interface ApiKeyRow {
   revoked_at: number | null;
 }
 
-export function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id' | 'last_used_at' | 'revoked_at'>): Promise<number[]> {
-  return db('api_keys').insert(row);
+export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id' | 'last_used_at' | 'revoked_at'>): Promise<number> {
+  const [inserted] = await db('api_keys').insert(row).returning<{ id: number }[]>('id');
+  return inserted.id;
 }
 
 /** A key with the state of the account it belongs to. */

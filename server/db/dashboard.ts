@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { hotReadUnlessWritten } from './hot-read';
 
 export interface BatchSummary {
   id: string;
@@ -10,24 +9,19 @@ export interface BatchSummary {
 }
 
 /**
- * Plain SQL run as a hot read, because every dashboard view runs it. The latest batches
- * come straight off the (user_id, created_at) index, and each count off (batch_id, status), so
- * SQLite sorts and groups nothing.
+ * The user's latest batches with how many of their images are described. The batches come straight
+ * off the (user_id, created_at) index, and each count off (batch_id, status).
  */
-const RECENT_BATCHES_SQL = `
-  select b.id, b.name, b.created_at,
-         (select count(*) from images i where i.batch_id = b.id) as images,
-         (select count(*) from images i where i.batch_id = b.id and i.status = 'done') as done
-  from batches b
-  where b.user_id = ?
-  order by b.created_at desc
-  limit ?`;
-
-type Row = Record<string, unknown>;
-
-/** The user's latest batches with how many of their images are described. */
 export async function recentBatchSummaries(db: Knex, userId: number, limit = 10): Promise<BatchSummary[]> {
-  const rows = await hotReadUnlessWritten<Row>(db, RECENT_BATCHES_SQL, [userId, limit]);
+  const images = (status?: string) => {
+    const count = db('images as i').whereRaw('i.batch_id = b.id').count('*');
+    return status ? count.andWhere('i.status', status) : count;
+  };
+  const rows: Record<string, unknown>[] = await db('batches as b')
+    .where('b.user_id', userId)
+    .orderBy('b.created_at', 'desc')
+    .limit(limit)
+    .select('b.id', 'b.name', 'b.created_at', images().as('images'), images('done').as('done'));
   return rows.map((row) => ({
     id: String(row.id),
     name: String(row.name),

@@ -18,13 +18,8 @@ export function findIdempotencyRow(db: Db, userId: number, key: string): Promise
 /** False when the key is taken (the unique index decides, so two concurrent requests cannot both win). */
 export async function claimIdempotencyKey(db: Db, row: IdempotencyRow, now: number): Promise<boolean> {
   await db('idempotency_keys').where('expires_at', '<=', now).delete();
-  try {
-    await db('idempotency_keys').insert(row);
-    return true;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT') return false;
-    throw err;
-  }
+  const inserted = await db('idempotency_keys').insert(row).onConflict(['user_id', 'key']).ignore().returning('id');
+  return inserted.length === 1;
 }
 
 export async function storeIdempotentAnswer(db: Db, userId: number, key: string, status: number, body: unknown): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { whereContains, whereTextMatches } from './search';
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed' | 'cancelled' | 'refused';
 export const IMAGE_STATUSES: readonly ImageStatus[] = ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'];
@@ -35,25 +36,33 @@ export async function findImage(db: Knex, userId: number, imageId: string): Prom
   return db('images').where({ id: imageId, user_id: userId }).first();
 }
 
-/** A batch's images in upload order (SQLite rowid: rows of one batch share created_at). */
+/** A batch's images in upload order (rowid: rows of one batch share created_at; see the add_images_rowid migration). */
 export async function listBatchImages(db: Knex, userId: number, batchId: string): Promise<ImageRow[]> {
   return db('images').where({ batch_id: batchId, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
+}
+
+/** A library search (see services/results/search): all `words` in the text, or `phrase` in the file name. */
+export interface LibrarySearch {
+  words: readonly string[];
+  phrase: string;
 }
 
 export interface ImageFilter {
   batchId?: string;
   status?: ImageStatus;
-  /** An FTS5 MATCH expression built by the caller from user words (see services/results/search). */
-  match?: string;
+  search?: LibrarySearch;
 }
 
 function filtered(db: Knex, userId: number, filter: ImageFilter): Knex.QueryBuilder {
   const query = db('images').where('images.user_id', userId);
   if (filter.batchId) query.andWhere('images.batch_id', filter.batchId);
   if (filter.status) query.andWhere('images.status', filter.status);
-  if (filter.match) {
-    // FTS5 (SQLite only): user_id is repeated in the index so the match never crosses owners.
-    query.whereRaw('images.id IN (SELECT image_id FROM descriptions_fts WHERE descriptions_fts MATCH ? AND user_id = ?)', [filter.match, userId]);
+  const search = filter.search;
+  if (search) {
+    query.where((either) => {
+      if (search.words.length > 0) either.where((text) => whereTextMatches(db, text, userId, search.words));
+      either.orWhere((name) => whereContains(db, name, 'images.original_name', search.phrase));
+    });
   }
   return query;
 }

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import knex, { Knex } from 'knex';
-import { SqliteClient } from './sqlite-client';
+import { types as pgTypes } from 'pg';
 
 export type Db = Knex;
 
+/** Where the data lives: the embedded SQLite file (the default) or a PostgreSQL server. */
+export type DatabaseTarget = { client: 'sqlite'; filename: string } | { client: 'postgres'; url: string };
+
 /**
- * Every connection gets the same pragmas, here and nowhere else:
+ * Every SQLite connection gets the same pragmas, here and nowhere else:
  * WAL for concurrent readers, FULL sync so acknowledged writes survive a crash,
  * secure_delete so deleted rows do not linger in the file.
  */
@@ -19,20 +22,70 @@ const PRAGMAS = [
 
 type RawSqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
 
-export function createDb(filename: string): Db {
-  return knex({
-    // knex's own SQLite client, extended (see sqlite-client.ts); knex takes a client class here.
-    client: SqliteClient as unknown as typeof Knex.Client,
+// PostgreSQL type ids (pg_type.oid).
+const INT8 = 20;
+const NUMERIC = 1700;
+const BOOL = 16;
+
+/**
+ * Values come back from PostgreSQL as they do from SQLite, so no repository or service branches on
+ * the database: counts and bigint columns (epoch milliseconds) as numbers rather than strings, and
+ * booleans as 1 and 0, which is how SQLite stores them. Scoped to our connections (pg's `types`
+ * client option), not set on pg's process-wide parsers.
+ */
+const pgResultTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    if (oid === BOOL) return (value: string) => (value === 't' ? 1 : 0);
+    return pgTypes.getTypeParser(oid, format);
+  },
+};
+
+function sqliteConfig(filename: string): Knex.Config {
+  return {
+    client: 'sqlite3',
     connection: { filename },
     useNullAsDefault: true,
     pool: {
+      // One connection: SQLite takes one writer at a time, and queuing in knex costs less than SQLITE_BUSY.
       min: 1,
       max: 1,
       afterCreate(conn: RawSqliteConnection, done: (err: Error | null, conn: RawSqliteConnection) => void) {
         conn.exec(PRAGMAS, (err) => done(err, conn));
       },
     },
-  });
+  };
+}
+
+function postgresConfig(url: string): Knex.Config {
+  return {
+    client: 'pg',
+    connection: { connectionString: url, application_name: 'sightline', types: pgResultTypes } as Knex.PgConnectionConfig,
+    // min 0: idle connections are closed rather than held open for ever.
+    pool: { min: 0, max: 10 },
+  };
+}
+
+export function createDb(target: DatabaseTarget): Db {
+  return knex(target.client === 'sqlite' ? sqliteConfig(target.filename) : postgresConfig(target.url));
+}
+
+/** True on PostgreSQL: the few queries that differ branch on this. */
+export function isPostgres(db: Knex): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** What transactions take turns at on PostgreSQL: the first key of an advisory lock. */
+const TURNS = { quota: 1, signup: 2 } as const;
+
+/**
+ * Makes transactions that take the same turn (for the same `id`, such as a user) run from here one
+ * after the other, each until it ends: a check-then-write that SQLite's one write transaction at a
+ * time already keeps apart. PostgreSQL takes a transaction-scoped advisory lock; outside a
+ * transaction this does nothing useful.
+ */
+export async function takeTurn(trx: Knex, turn: keyof typeof TURNS, id = 0): Promise<void> {
+  if (isPostgres(trx)) await trx.raw('select pg_advisory_xact_lock(?, ?)', [TURNS[turn], id]);
 }
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
@@ -52,7 +105,7 @@ export async function rollbackAll(db: Db): Promise<void> {
   await db.migrate.rollback(migrationConfig, true);
 }
 
-/** SQLite's view of its own health, for /healthz. */
+/** The database's view of its own health, for /healthz. */
 export async function databaseState(db: Db): Promise<'ok' | 'error'> {
   try {
     await db.raw('select 1');

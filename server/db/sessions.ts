@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { hotReadUnlessWritten } from './hot-read';
 import type { SessionUser } from './users';
 
 export interface SessionRow {
@@ -15,23 +14,18 @@ export interface SessionWithUser extends SessionRow {
   user: SessionUser | null;
 }
 
-/**
- * The session and its active account in one query: every signed-in request runs this, so it is
- * a hot read.
- */
-const SESSION_WITH_USER_SQL = `
-  select s.sid, s.user_id, s.data, s.created_at, s.expires_at,
-         u.id as u_id, u.email as u_email, u.name as u_name, u.role as u_role
-  from sessions s
-  left join users u on u.id = s.user_id and u.status = 'active'
-  where s.sid = ?`;
-
 type JoinedRow = SessionRow & { u_id: number | null; u_email: string; u_name: string; u_role: SessionUser['role'] };
 
+/** The session and its active account in one query: every signed-in request runs this. */
 export async function findSessionWithUser(db: Knex, sid: string): Promise<SessionWithUser | undefined> {
-  const [row] = await hotReadUnlessWritten<JoinedRow>(db, SESSION_WITH_USER_SQL, [sid]);
+  const row: JoinedRow | undefined = await db('sessions as s')
+    .leftJoin('users as u', (on) => on.on('u.id', '=', 's.user_id').andOnVal('u.status', '=', 'active'))
+    .where('s.sid', sid)
+    .first(
+      's.sid', 's.user_id', 's.data', 's.created_at', 's.expires_at',
+      'u.id as u_id', 'u.email as u_email', 'u.name as u_name', 'u.role as u_role',
+    );
   if (!row) return undefined;
-  // Spelled out rather than with rest and spread: every signed-in request builds this.
   return {
     sid: row.sid,
     user_id: row.user_id,

@@ -1,4 +1,4 @@
-import type { Db } from './knex';
+import { takeTurn, type Db } from './knex';
 
 /** Rows per insert statement: 5 columns each, well under SQLite's bound-variable limit. */
 const USAGE_INSERT_CHUNK = 500;
@@ -58,6 +58,8 @@ export async function listQuotas(db: Db): Promise<QuotaRow[]> {
 /** `monthly` null means unlimited; `clear` removes a per-user override so the default applies again. */
 export async function saveQuota(db: Db, userId: number | null, monthly: number | null, now: number, clear = false): Promise<void> {
   await db.transaction(async (trx) => {
+    // Two saves at once must not both delete nothing and both insert (NULL user ids are not unique).
+    await takeTurn(trx, 'quota', userId ?? 0);
     const scope = userId === null ? trx('usage_quotas').whereNull('user_id') : trx('usage_quotas').where({ user_id: userId });
     await scope.clone().delete();
     if (!clear) await trx('usage_quotas').insert({ user_id: userId, monthly_descriptions: monthly, updated_at: now });

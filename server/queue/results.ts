@@ -7,6 +7,7 @@ import { describeOptionsFor } from './job-input';
 import { recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
 import { refreshImageExpiry } from '../services/retention/expiry';
 import type { Config } from '../config';
+import { isPostgres } from '../db/knex';
 
 export interface Outcome {
   /** False when the job had already finished or was cancelled: nothing was written. */
@@ -108,6 +109,12 @@ export async function retryJob(db: Knex, job: ClaimedJob, runAt: number, reason:
 }
 
 async function batchFinished(trx: Knex.Transaction, batchId: string): Promise<boolean> {
+  // Two results of one batch can commit at once on PostgreSQL, each counting the other's image as
+  // unfinished. Holding the batch row makes the later one count after the earlier commits, so one of
+  // them sees the batch finished. NO KEY UPDATE: each already holds the KEY SHARE lock its image
+  // update's foreign key check took, which FOR UPDATE would wait on (a deadlock). SQLite runs one
+  // write transaction at a time.
+  if (isPostgres(trx)) await trx('batches').where({ id: batchId }).forNoKeyUpdate().first('id');
   const row = await trx('images').where({ batch_id: batchId }).whereIn('status', ['queued', 'processing']).count({ n: '*' }).first();
   return Number(row?.n ?? 0) === 0;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions, EmbeddedText } from '../describers/types';
-import { hotRead } from '../db/hot-read';
+import { isPostgres } from '../db/knex';
+import { pickFairJob } from './fair-pick';
 
 /** A claimed describe job with what the worker needs to run it. */
 export interface ClaimedJob {
@@ -22,53 +23,36 @@ export interface ClaimedJob {
   replaceEdits: boolean;
 }
 
-interface FairPick {
-  user_id: number;
-  job_id: number;
-}
-
 /**
  * Claims the next due job fairly: among users with due jobs, the one with the fewest running jobs,
  * then the one whose last job started longest ago, then the oldest job. A user's thousand-image batch
  * therefore takes turns with another user's single image instead of running ahead of it.
  */
 export async function claimNext(db: Knex, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
-  if (!(await anyRow(db, DUE_JOB_SQL, now))) return null;
+  if (!(await anyDueJob(db, now))) return null;
   return db.transaction((trx) => claimWithin(trx, workerId, now, leaseMs));
 }
 
 /**
  * Cheap looks before the claim and recovery transactions: most idle polls find nothing, and a
- * transaction costs several round trips and a commit where one prepared read answers "no".
+ * transaction costs several round trips and a commit where one indexed read answers "no".
  */
-const DUE_JOB_SQL = `select 1 as found from jobs where status = 'queued' and run_at <= ? limit 1`;
-const EXPIRED_LEASE_SQL = `select 1 as found from jobs where status = 'running' and lease_until < ? limit 1`;
+async function anyDueJob(db: Knex, now: number): Promise<boolean> {
+  return (await db('jobs').where('status', 'queued').andWhere('run_at', '<=', now).first('id')) !== undefined;
+}
 
-async function anyRow(db: Knex, sql: string, now: number): Promise<boolean> {
-  return (await hotRead(db, sql, [now])).length > 0;
+async function anyExpiredLease(db: Knex, now: number): Promise<boolean> {
+  return (await db('jobs').where('status', 'running').andWhere('lease_until', '<', now).first('id')) !== undefined;
 }
 
 /** The claim itself, inside a transaction the caller holds (so a finished job can hand over its slot in one commit). */
 export async function claimWithin(trx: Knex.Transaction, workerId: string, now: number, leaseMs: number): Promise<ClaimedJob | null> {
   {
-    const pick = (await trx
-      .select('j.user_id')
-      .min({ job_id: 'j.id' })
-      .select(
-        trx.raw(`(select count(*) from jobs r where r.user_id = j.user_id and r.status = 'running') as running`),
-        trx.raw(`(select coalesce(max(s.started_at), 0) from jobs s where s.user_id = j.user_id) as last_started`),
-      )
-      .from({ j: 'jobs' })
-      .where('j.status', 'queued')
-      .andWhere('j.kind', 'describe')
-      .andWhere('j.run_at', '<=', now)
-      .groupBy('j.user_id')
-      .orderBy([{ column: 'running' }, { column: 'last_started' }, { column: 'job_id' }])
-      .first()) as FairPick | undefined;
-    if (!pick) return null;
+    const jobId = await pickFairJob(trx, now);
+    if (jobId === undefined) return null;
 
     const updated = await trx('jobs')
-      .where({ id: pick.job_id, status: 'queued' })
+      .where({ id: jobId, status: 'queued' })
       .update({
         status: 'running',
         attempts: trx.raw('attempts + 1'),
@@ -82,14 +66,14 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
     const row = await trx('jobs as j')
       .join('images as i', 'i.id', 'j.image_id')
       .join('batches as b', 'b.id', 'i.batch_id')
-      .where('j.id', pick.job_id)
+      .where('j.id', jobId)
       .first(
         'j.id', 'j.image_id', 'j.user_id', 'j.attempts', 'j.max_attempts', 'j.payload_json',
         'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json',
       );
     if (!row) {
       // The image went away between enqueue and claim (the cascade normally removes the job too).
-      await trx('jobs').where({ id: pick.job_id }).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
+      await trx('jobs').where({ id: jobId }).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
       return null;
     }
     await trx('images').where({ id: row.image_id }).whereIn('status', ['queued', 'processing']).update({ status: 'processing', updated_at: now });
@@ -125,7 +109,7 @@ export async function renewLeases(db: Knex, workerId: string, jobIds: number[], 
  * queued again. Run at boot and on every idle poll.
  */
 export async function recoverExpiredLeases(db: Knex, now: number): Promise<number> {
-  if (!(await anyRow(db, EXPIRED_LEASE_SQL, now))) return 0;
+  if (!(await anyExpiredLease(db, now))) return 0;
   return db.transaction(async (trx) => {
     const expired = await trx('jobs').where('status', 'running').andWhere('lease_until', '<', now).select('id', 'image_id');
     if (expired.length === 0) return 0;
@@ -144,7 +128,7 @@ export async function releaseJob(db: Knex, jobId: number, imageId: string, now: 
   await db.transaction(async (trx) => {
     const n = await trx('jobs')
       .where({ id: jobId, status: 'running' })
-      .update({ status: 'queued', attempts: trx.raw('max(attempts - 1, 0)'), lease_owner: null, lease_until: null, updated_at: now });
+      .update({ status: 'queued', attempts: trx.raw(isPostgres(trx) ? 'greatest(attempts - 1, 0)' : 'max(attempts - 1, 0)'), lease_owner: null, lease_until: null, updated_at: now });
     if (n) await trx('images').where({ id: imageId, status: 'processing' }).update({ status: 'queued', updated_at: now });
   });
 }

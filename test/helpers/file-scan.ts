@@ -13,10 +13,23 @@ export function dataDirListing(dataDir: string): string[] {
     });
   return walk(dataDir).filter((line) => !line.includes('sightline.sqlite'));
 }
+import type { Config } from '../../server/config';
+import { isPostgres, type Db } from '../../server/db/knex';
 
-/** The SQLite database file and its WAL, as raw bytes (what a copied disk would show). */
-export function databaseBytes(databaseFile: string): Buffer {
-  return Buffer.concat([databaseFile, `${databaseFile}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+/**
+ * What the database holds, as bytes. SQLite: the database file and its WAL, raw (what a copied disk
+ * would show). PostgreSQL: every row of every table, as JSON (its files belong to the server, and
+ * compress large values, so they are read through it).
+ */
+export async function databaseBytes(t: { config: Config; deps: { db: Db } }): Promise<Buffer> {
+  const { db } = t.deps;
+  if (isPostgres(db)) {
+    const tables: string[] = await db('information_schema.tables').where('table_schema', db.raw('current_schema()')).pluck('table_name');
+    const rows = await Promise.all(tables.map((table) => db(table).select()));
+    return Buffer.from(JSON.stringify(rows));
+  }
+  const file = t.config.databaseFile;
+  return Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
 }
 
 const SIGNATURES: [string, Buffer][] = [

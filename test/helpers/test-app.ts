@@ -14,6 +14,7 @@ import { createBlobStore } from '../../server/storage';
 import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { createDescriber } from '../../server/describers';
 import { createQueue, type QueueOptions } from '../../server/queue';
+import { createTestDatabase } from './test-database';
 
 export interface TestApp {
   app: express.Express;
@@ -24,12 +25,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh data directory and SQLite file, migrated, with a manual clock. */
+/**
+ * A fresh data directory and database (SQLite, or PostgreSQL with SIGHTLINE_TEST_DATABASE=postgres),
+ * migrated, with a manual clock. A test that restarts an app on the same data passes the same
+ * DATA_DIR, and the `env` of one createTestDatabase (DATABASE_URL on PostgreSQL), to each.
+ */
 export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable; queue?: Partial<QueueOptions> } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
+  const database = env.DATABASE_URL ? undefined : await createTestDatabase(dataDir);
   // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...env });
-  const db = createDb(config.databaseFile);
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...database?.env, ...env });
+  const db = createDb(config.database);
   await migrateLatest(db);
   const clock = new ManualClock();
   const logger = createLogger(config.logLevel, opts.logStream);
@@ -59,6 +65,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
       await (app.locals.stopRetentionWatch as () => Promise<void>)();
       await deps.describer.close();
       await db.destroy();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

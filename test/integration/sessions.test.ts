@@ -49,7 +49,7 @@ describe('sessions', () => {
   it('of a disabled user stop working even if the row survived', async () => {
     await signUp(t.app);
     const victim = await signUp(t.app);
-    // Read (and remembered) just before: the update must still take effect on the very next request.
+    // Read just before: the update must still take effect on the very next request.
     await victim.agent.get('/').expect(200);
     await t.deps.db('users').where({ id: victim.user.id }).update({ status: 'disabled' });
     await victim.agent.get('/').expect(303);

@@ -92,7 +92,7 @@ describe('graceful shutdown', () => {
       await signUpWithForm(base, email);
       const { cookie } = await formSession(base, { email, password: DEFAULT_PASSWORD });
       // A batch still waiting for its image (no job will ever run it), written into the server's database file.
-      const db = createDb(path.join(server.dataDir, 'sightline.sqlite'));
+      const db = createDb({ client: 'sqlite', filename: path.join(server.dataDir, 'sightline.sqlite') });
       const { id: userId } = await db('users').where({ email }).first('id');
       const batchIds = [await insertBatch(db, userId), await insertBatch(db, userId)];
       for (const batchId of batchIds) await insertImage(db, userId, batchId);

@@ -37,6 +37,17 @@ describe('sign-up', () => {
     expect(page.text).to.contain('not being created');
   });
 
+  it('makes one administrator of visitors signing up at the same moment, and one account of one email', async () => {
+    t = await buildTestApp({ SIGNUP: 'open' });
+    const form = (email: string) => ({ email, name: 'Racer', password: DEFAULT_PASSWORD });
+    const first = await Promise.all(['a', 'b', 'c', 'd'].map((who) => postSignup(t, form(`${who}@example.test`))));
+    expect(first.map((answer) => answer.res.status)).to.deep.equal([303, 303, 303, 303]);
+    expect(await t.deps.db('users').where({ role: 'admin' }).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+    const same = await Promise.all([1, 2, 3].map(() => postSignup(t, form('same@example.test'))));
+    expect(same.map((answer) => answer.res.status)).to.deep.equal([303, 303, 303]);
+    expect(await t.deps.db('users').where({ email: 'same@example.test' }).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
+  });
+
   it('is by invitation by default once an admin exists', async () => {
     t = await buildTestApp();
     await signUp(t.app);

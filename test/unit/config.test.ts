@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(config.port).to.equal(3000);
     expect(config.describer).to.equal('local');
     expect(config.databaseFile).to.equal(path.join(dataDir, 'sightline.sqlite'));
+    expect(config.database).to.deep.equal({ client: 'sqlite', filename: path.join(dataDir, 'sightline.sqlite') });
     expect(config.imageRetention).to.equal(30 * 60);
     expect(config.maxUploadBytes).to.equal(20 * 1024 * 1024);
   });
@@ -39,6 +40,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: tempDir(), DESCRIBER: 'magic' })).to.throw(/DESCRIBER/);
     expect(() => loadConfig({ DATA_DIR: tempDir(), IMAGE_RETENTION: 'soon' })).to.throw(/IMAGE_RETENTION/);
     expect(() => loadConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY: 'short' })).to.throw(/ENCRYPTION_KEY/);
+  });
+
+  it('runs on PostgreSQL when DATABASE_URL names a database, and refuses anything else', () => {
+    for (const url of ['postgres://sightline:secret@db.internal:5432/sightline', 'postgresql://u@%2Frun%2Fpostgresql/sightline']) {
+      expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: url }).database).to.deep.equal({ client: 'postgres', url });
+    }
+    for (const url of ['mysql://u@host/db', 'postgres://host:5432/', 'sightline.sqlite', 'postgres://user@/db']) {
+      expect(() => loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: url }), url).to.throw(/DATABASE_URL: expected postgres:\/\//);
+    }
+    expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: '' }).database.client).to.equal('sqlite');
   });
 
   it('refuses a default retention longer than the cap', () => {

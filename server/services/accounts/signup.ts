@@ -5,6 +5,7 @@ import { hashPassword } from '../../auth/passwords';
 import { passwordProblem } from '../../auth/password-policy';
 import { countUsers, findUserByEmail, insertUser } from '../../db/users';
 import { consumeInvite, findUsableInvite } from '../../db/invites';
+import { takeTurn } from '../../db/knex';
 import { HttpError } from '../../middleware/errors';
 import { recordAudit, RequestMeta } from './audit';
 import { isValidEmail, normalizeEmail } from './email';
@@ -78,6 +79,8 @@ export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, 
   const inviteHash = typeof input.invite === 'string' && input.invite ? hashInviteToken(input.invite) : null;
 
   await deps.db.transaction(async (trx) => {
+    // Sign-ups take turns, so two at once cannot both be the first account, or both take one email.
+    await takeTurn(trx, 'signup');
     const trxDeps = { ...deps, db: trx };
     const mode = await signupMode(trxDeps);
     if (mode === 'invite' && !(inviteHash && (await consumeInvite(trx, inviteHash, now)))) {

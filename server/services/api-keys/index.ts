@@ -53,8 +53,8 @@ export async function createApiKey(deps: Deps, userId: number, input: { name: st
   const key = KEY_PREFIX + crypto.randomBytes(RANDOM_BYTES).toString('base64url');
   const now = deps.clock.now().getTime();
   const row = { user_id: userId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), key_hash: hashApiKey(key), scope, created_at: now };
-  const [id] = await insertApiKey(deps.db, row);
-  return { key, view: toView({ ...row, id: Number(id), last_used_at: null, revoked_at: null }) };
+  const id = await insertApiKey(deps.db, row);
+  return { key, view: toView({ ...row, id, last_used_at: null, revoked_at: null }) };
 }
 
 export async function listApiKeys(deps: Deps, userId: number): Promise<ApiKeyView[]> {

@@ -15,6 +15,8 @@ export interface PrivacyFacts {
   unprocessedLimit: string;
   textRetentionChoices: string[];
   deletionGrace: string;
+  /** SQLite overwrites deleted rows (secure_delete); PostgreSQL leaves old row versions in its files and WAL. */
+  deletedTextOverwritten: boolean;
   destination: Destination;
   describerName: string;
   zeroRetentionOnly: boolean;
@@ -34,6 +36,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     unprocessedLimit: formatDuration(UNPROCESSED_IMAGE_LIMIT_MS / 1000),
     textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
+    deletedTextOverwritten: config.database.client === 'sqlite',
     destination: deps.describer.destination,
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,

@@ -7,7 +7,7 @@ import { readStoredOptions } from '../ingest/options';
 import type { DescribeOptions } from '../../describers/types';
 import { toRecords, ImageRecord } from './records';
 import { blurhashDataUrl } from './placeholder';
-import { toMatchExpression } from './search';
+import { toLibrarySearch } from './search';
 import { cardHistories, type CardHistory } from './versions';
 
 export type { ImageRecord, DescriptionView } from './records';
@@ -87,10 +87,10 @@ export interface LibraryPage {
   batches: Awaited<ReturnType<typeof listBatches>>;
 }
 
-/** The user's library, newest first, filtered and searched (FTS5 over generated and edited text). */
+/** The user's library, newest first, filtered and searched (full-text over generated and edited text, and file names). */
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
-  const filter = { batchId: query.batch || undefined, status, match: toMatchExpression(query.q) };
+  const filter = { batchId: query.batch || undefined, status, search: toLibrarySearch(query.q) };
   const total = await countImages(deps.db, userId, filter);
   const pages = Math.max(1, Math.ceil(total / LIBRARY_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);

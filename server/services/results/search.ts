@@ -1,9 +1,13 @@
+import type { LibrarySearch } from '../../db/images';
+
 /**
- * Turns what a user typed into a safe FTS5 MATCH expression: every word quoted (so FTS syntax such as
- * NEAR, column filters or a stray quote cannot break the query) and prefix-matched, all words required.
+ * What a user typed into the library's search box: the words the generated text must hold (every
+ * word, each as a prefix; only letters, digits and underscores, so no search syntax gets through),
+ * and the whole phrase, which may instead appear anywhere in the uploaded file's name.
  */
-export function toMatchExpression(query: string | undefined): string | undefined {
-  const words = (query ?? '').match(/[\p{L}\p{N}_]+/gu)?.slice(0, 12) ?? [];
-  if (words.length === 0) return undefined;
-  return words.map((word) => `"${word}"*`).join(' ');
+export function toLibrarySearch(query: string | undefined): LibrarySearch | undefined {
+  const phrase = (query ?? '').trim().slice(0, 200);
+  if (phrase === '') return undefined;
+  const words = phrase.match(/[\p{L}\p{N}_]+/gu)?.slice(0, 12) ?? [];
+  return { words, phrase };
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
-import type { Db } from '../../db/knex';
+import { takeTurn, type Db } from '../../db/knex';
 import { countInFlight, countUsage, dailyUsage, findQuota, insertUsageEvents, listQuotas, saveQuota } from '../../db/usage';
 
 export interface MonthUsage {
@@ -59,6 +59,8 @@ export class QuotaExceededError extends HttpError {
 export async function assertWithinQuota(deps: Pick<Deps, 'db' | 'clock'>, userId: number, adding = 1, db: Db = deps.db): Promise<void> {
   const quota = await quotaFor({ db }, userId);
   if (quota === null) return; // no limit: nothing to count on the hot path
+  // Concurrent accepts of one user count one after the other, so they cannot both fit in the same room.
+  await takeTurn(db, 'quota', userId);
   const { from, to } = monthBounds(deps.clock.now());
   const used = (await countUsage(db, userId, 'description.created', from, to)) + (await countInFlight(db, userId));
   if (used + adding > quota) throw new QuotaExceededError(quota, Math.max(0, quota - used), adding);

@@ -91,6 +91,13 @@ describe('monthly quotas count images accepted but not yet described', function 
     expect((await t.deps.blobs.list()).length).to.equal(2);
   });
 
+  it('keeps one default quota when it is saved several times at once', async () => {
+    for (let round = 0; round < 10; round++) {
+      await Promise.all([5, 6, 7, 8, 9].map((n) => setQuota(t.deps, null, n)));
+      expect(await t.deps.db('usage_quotas').whereNull('user_id').count({ n: '*' }).first(), `round ${round}`).to.deep.equal({ n: 1 });
+    }
+  });
+
   it('refuses to describe a finished image again once the quota is taken, but re-queues one in flight', async () => {
     const frank = await userWithKey(t.deps, 'write');
     await setQuota(t.deps, frank.userId, 1);

@@ -13,7 +13,7 @@ describe('the result versions migration', () => {
   let db: Db;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-versions-'));
-    db = createDb(path.join(dir, 'db.sqlite'));
+    db = createDb({ client: 'sqlite', filename: path.join(dir, 'db.sqlite') });
   });
   after(async () => {
     await db.destroy();

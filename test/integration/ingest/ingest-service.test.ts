@@ -95,6 +95,16 @@ describe('ingest service', () => {
     expect(await ids('spotted')).to.deep.equal([]);
   });
 
+  it('finds images by their file name too, ignoring case, with % and _ matching only themselves', async () => {
+    const { imageIds } = await ingest([['Holiday-Beach.JPG', fx.fixture('dog.jpg')], ['100%_done.png', fx.fixture('cat.png')]]);
+    const ids = async (q: string) => (await libraryPage(t.deps, userId, { q })).cards.map((c) => c.image.id).sort();
+    expect(await ids('holiday-beach')).to.deep.equal([imageIds[0]]);
+    expect(await ids('BEACH.jpg')).to.deep.equal([imageIds[0]]);
+    expect(await ids('%_')).to.deep.equal([imageIds[1]]);
+    expect(await ids('_')).to.deep.equal([imageIds[1]]);
+    expect(await ids('y%b')).to.deep.equal([]);
+  });
+
   it('never finds another user\'s images in a search', async () => {
     const { imageIds } = await ingest([['a.jpg', fx.fixture('dog.jpg')]]);
     await insertDescription(t.deps.db, imageIds[0], userId, { alt_text: 'unique zebra text' });

@@ -51,7 +51,7 @@ describe('scheduled jobs', () => {
 
     const clock = new ManualClock(new Date(t.clock.now().getTime() + 8 * DAY));
     const lines: string[] = [];
-    const db = createDb(t.config.databaseFile);
+    const db = createDb(t.config.database);
     const deps: Deps = { config: t.config, db, logger: capturingLogger(lines), clock, blobs: createBlobStore(t.config), events: createEvents(), describer: t.deps.describer, queue: t.deps.queue };
     const runner = await startJobs(deps);
     try {
@@ -64,7 +64,7 @@ describe('scheduled jobs', () => {
       await runner.stop();
       await db.destroy();
     }
-    t.deps.db = createDb(t.config.databaseFile); // so close() has a pool to destroy
+    t.deps.db = createDb(t.config.database); // so close() has a pool to destroy
   });
 
   it('logs a failing job and carries on with the others', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { signUp, DEFAULT_PASSWORD } from '../../helpers/session';
+import { testDatabaseKind } from '../../helpers/test-database';
 
 /** The page's visible text, without tags, with whitespace collapsed. */
 function textOf(html: string, id: string): string {
@@ -35,6 +36,13 @@ describe('GET /privacy', () => {
     expect(textOf(res.text, 'image-retention')).to.contain('deleted 24 hours after processing');
     expect(textOf(res.text, 'image-retention-cap')).to.equal('7 days');
     expect(textOf(res.text, 'image-retention')).to.not.contain('until deleted');
+  });
+
+  it(`says whether deleted text is overwritten on disk, which only SQLite does (${testDatabaseKind()})`, async () => {
+    const t = await build();
+    const text = textOf((await request(t.app).get('/privacy').expect(200)).text, 'deleted-text');
+    if (testDatabaseKind() === 'sqlite') expect(text).to.contain('overwrites deleted rows in its file');
+    else expect(text).to.contain('PostgreSQL').and.contain('can keep old copies').and.not.contain('overwrites');
   });
 
   it('names the provider host when the describer sends images off the machine', async () => {

@@ -6,6 +6,7 @@ import { checkpointAndOptimize } from '../../../server/services/maintenance/data
 import { purgeExpiredTextJob } from '../../../jobs/purge-expired-text';
 import { maintainDatabaseJob } from '../../../jobs/maintain-database';
 import { databaseBytes } from '../../helpers/file-scan';
+import { itOnSqlite } from '../../helpers/test-database';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -55,7 +56,7 @@ describe('text retention', () => {
     expect(await t.deps.db('descriptions').where({ image_id: young }).first()).to.not.equal(undefined);
   });
 
-  it('leaves no trace of purged text in the SQLite file or its WAL once the daily maintenance has run', async () => {
+  itOnSqlite('leaves no trace of purged text in the SQLite file or its WAL once the daily maintenance has run', async () => {
     const userId = await insertUser(t.deps.db);
     await t.deps.db('users').where({ id: userId }).update({ text_retention_days: 30 });
     // One word each, in lower case: found both in the stored text and in the search index's terms.
@@ -63,12 +64,12 @@ describe('text retention', () => {
     t.clock.advance(10 * DAY);
     await imageWithText(t, userId, 'a young fox, foxglovemarker2290');
     // Both in the file (or its WAL) to begin with, so the scan below can see text at all.
-    let bytes = databaseBytes(t.config.databaseFile);
+    let bytes = await databaseBytes(t);
     expect(bytes.includes(Buffer.from('quillwortmarker4417')), 'old text before').to.equal(true);
     t.clock.advance(20 * DAY);
     expect(await purgeExpiredTextJob.run(t.deps, { atBoot: false })).to.include({ images: 1 });
     await maintainDatabaseJob.run(t.deps, { atBoot: false });
-    bytes = databaseBytes(t.config.databaseFile);
+    bytes = await databaseBytes(t);
     expect(bytes.includes(Buffer.from('quillwortmarker4417')), 'purged text').to.equal(false);
     expect(bytes.includes(Buffer.from('foxglovemarker2290')), 'kept text').to.equal(true);
   });
@@ -81,7 +82,7 @@ describe('text retention', () => {
     expect(await t.deps.db('descriptions').where({ image_id: imageId }).first()).to.not.equal(undefined);
   });
 
-  it('checkpoints the WAL into the database file and leaves the WAL empty', async () => {
+  itOnSqlite('checkpoints the WAL into the database file and leaves the WAL empty', async () => {
     const userId = await insertUser(t.deps.db);
     await imageWithText(t, userId, 'something');
     const counts = await checkpointAndOptimize(t.deps);

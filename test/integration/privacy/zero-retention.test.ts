@@ -39,7 +39,7 @@ describe('zero-retention batches', () => {
     expect(rows.every((r) => r.blob_key === null)).to.equal(true);
     expect(await t.deps.db('descriptions').whereIn('image_id', rows.map((r) => r.id))).to.have.length(2);
     expect((await t.deps.db('batches').where({ id: batchId }).first()).zero_retention).to.equal(1);
-    expect(imageTraces(databaseBytes(t.config.databaseFile))).to.deep.equal([]);
+    expect(imageTraces(await databaseBytes(t))).to.deep.equal([]);
   });
 
   it('holds the number of images the README promises, then answers 503 with Retry-After, storing nothing for the refused upload', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 import { insertUser } from '../../helpers/rows';
 import { WebhookReceiver } from '../../helpers/webhook-receiver';
 import { addImages, countRows, seedBatch, waitFor } from '../../helpers/queue-fixtures';
@@ -10,25 +11,39 @@ import { description } from '../../helpers/outbox';
 import { createEndpoint } from '../../../server/webhooks/endpoints';
 import { claimNext } from '../../../server/queue/store';
 import { completeJob, failJob } from '../../../server/queue/results';
+import { isPostgres, type Db } from '../../../server/db/knex';
+
+/** Makes every insert into webhook_deliveries fail, the way a full disk or a broken constraint would. */
+async function refuseDeliveries(db: Db): Promise<void> {
+  if (!isPostgres(db)) {
+    await db.raw(`create trigger refuse_deliveries before insert on webhook_deliveries begin select raise(abort, 'refused'); end`);
+    return;
+  }
+  await db.raw(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
+  await db.raw('create trigger refuse_deliveries before insert on webhook_deliveries for each row execute function refuse()');
+}
 
 describe('webhook outbox: deliveries written with the result', () => {
   let receiver: WebhookReceiver;
   let dataDir: string;
+  let database: TestDatabase;
   const apps: TestApp[] = [];
 
   beforeEach(async () => {
     receiver = await new WebhookReceiver().start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-outbox-'));
+    database = await createTestDatabase(dataDir);
   });
   afterEach(async () => {
     for (const t of apps.splice(0)) await t.close();
+    await database.drop();
     await receiver.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** An app on the shared data directory: a second one is the same instance after a restart. */
+  /** An app on the shared data directory and database: a second one is the same instance after a restart. */
   async function boot(): Promise<TestApp> {
-    const t = await buildTestApp({ DATA_DIR: dataDir, ALLOWED_INTERNAL_HOSTS: `127.0.0.1:${receiver.port}` });
+    const t = await buildTestApp({ DATA_DIR: dataDir, ...database.env, ALLOWED_INTERNAL_HOSTS: `127.0.0.1:${receiver.port}` });
     apps.push(t);
     receiver.now = () => t.clock.now().getTime();
     return t;
@@ -69,7 +84,7 @@ describe('webhook outbox: deliveries written with the result', () => {
   it('stores no result when its deliveries cannot be written: one transaction', async () => {
     const t = await boot();
     const { job, imageIds } = await claimedImage(t);
-    await t.deps.db.raw(`create trigger refuse_deliveries before insert on webhook_deliveries begin select raise(abort, 'refused'); end`);
+    await refuseDeliveries(t.deps.db);
     const err = await completeJob(t.deps, job, description('A red bicycle'), t.clock.now().getTime()).then(() => undefined, (e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
     expect(await countRows(t, 'descriptions', { image_id: imageIds[0] })).to.equal(0);
