@@ -16,6 +16,14 @@ const duration = z.string().trim().transform((value, ctx) => {
   return seconds;
 });
 
+/** One line of plain text for a page, or unset when empty. */
+const statement = z
+  .string()
+  .trim()
+  .max(500, 'must be at most 500 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'must be one line of text, without control characters')
+  .transform((value) => value || undefined);
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Internal hosts outgoing requests may reach anyway: "host[:port]" separated by commas or spaces. */
@@ -46,6 +54,7 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  OPENAI_PROVIDER_RETENTION: statement.optional(),
   QUEUE_CONCURRENCY: positiveInt(2),
   MAX_UPLOAD_MB: positiveInt(20),
   MAX_IMAGE_PIXELS: positiveInt(100_000_000),
@@ -84,7 +93,8 @@ export type Config = Readonly<{
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   describer: 'local' | 'openai';
-  openai: Readonly<{ apiKey?: string; baseUrl?: string; model: string; timeoutMs: number }>;
+  /** `providerRetention`: what the admin states the provider keeps, shown on /privacy and the consent step. */
+  openai: Readonly<{ apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; providerRetention?: string }>;
   queueConcurrency: number;
   maxUploadBytes: number;
   maxImagePixels: number;
@@ -149,7 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     describer: e.DESCRIBER,
-    openai: Object.freeze({ apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS }),
+    openai: Object.freeze({
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+      providerRetention: e.OPENAI_PROVIDER_RETENTION,
+    }),
     queueConcurrency: e.QUEUE_CONCURRENCY,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     maxImagePixels: e.MAX_IMAGE_PIXELS,

@@ -111,6 +111,9 @@ export class OpenAIDescriber implements Describer {
         ],
         response_format: responseFormat,
         temperature: 0.2,
+        // Asks the provider not to keep this exchange (OpenAI's stored completions); servers without
+        // stored completions ignore it. Nothing in the request names the user, the batch or the image.
+        store: false,
       },
       { signal },
     );
@@ -120,7 +123,9 @@ export class OpenAIDescriber implements Describer {
 export function createOpenAIDescriber(config: Config, logger?: Logger): OpenAIDescriber {
   // One definition of "leaves this machine", shared with the privacy page.
   const where = imageDestination(config);
-  const destination = { offMachine: where.offMachine, host: where.offMachine ? where.label : 'this server' };
+  const destination: Destination = where.offMachine
+    ? { offMachine: true, host: where.label, providerRetention: where.providerRetention }
+    : { offMachine: false, host: 'this server' };
   return new OpenAIDescriber({ ...config.openai, logger, destination });
 }
 

@@ -79,6 +79,16 @@ export interface Destination {
   offMachine: boolean;
   /** "this server" or the provider's host name. */
   host: string;
+  /** What that provider keeps on its side; only for a provider off this machine. */
+  providerRetention?: ProviderRetention;
+}
+
+/** What a provider off this machine keeps of what it is sent, as far as Sightline can say. */
+export interface ProviderRetention {
+  /** The provider's published policy, for a provider Sightline knows (api.openai.com); otherwise null. */
+  known: string | null;
+  /** What the admin states about this provider (OPENAI_PROVIDER_RETENTION), shown verbatim; null when unset. */
+  stated: string | null;
 }
 
 export interface Describer {

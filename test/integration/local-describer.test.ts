@@ -4,6 +4,7 @@ import net from 'node:net';
 import http from 'node:http';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { expect } from 'chai';
 import { createLocalDescriber, type LocalDescriber } from '../../server/describers/local';
 import type { Description } from '../../server/describers/types';
@@ -127,9 +128,10 @@ describe('local describer: the network guard in its worker', () => {
   });
 
   it('refuses fetch of http://, http.get and sockets inside the worker, and no connection reaches a listening server', async () => {
-    let connections = 0;
+    /** Client ports of the connections the server accepted, in the order they arrived. */
+    const accepted: (number | undefined)[] = [];
     const server = net.createServer((socket) => {
-      connections++;
+      accepted.push(socket.remotePort);
       socket.destroy();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -137,8 +139,14 @@ describe('local describer: the network guard in its worker', () => {
     try {
       const refused = await describer.checkNetworkRefused(`http://127.0.0.1:${port}/model.json`);
       expect(refused).to.deep.equal(['fetch', 'http.get', 'net.connect', 'net.Socket.connect']);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(connections).to.equal(0);
+      // A connection of our own after the worker's attempts: the server accepts in arrival order,
+      // so once it has accepted ours, anything the worker had opened would have come first.
+      const marker = net.connect(port, '127.0.0.1').on('error', () => {});
+      await once(marker, 'connect');
+      const ours = marker.localPort;
+      while (!accepted.includes(ours)) await once(server, 'connection');
+      marker.destroy();
+      expect(accepted).to.deep.equal([ours]);
     } finally {
       server.close();
     }

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../../config';
+import type { ProviderRetention } from '../../describers/types';
 
 /** Where images go to be described, in words a user can check. */
 export interface ImageDestination {
@@ -8,9 +9,17 @@ export interface ImageDestination {
   /** "on this server", or the provider's host name */
   label: string;
   host: string | null;
+  /** What the provider keeps on its side; only when images leave this machine. */
+  providerRetention?: ProviderRetention;
 }
 
 const DEFAULT_OPENAI_HOST = 'api.openai.com';
+/**
+ * OpenAI's API data policy (platform.openai.com/docs/guides/your-data): inputs and outputs are kept
+ * up to 30 days for abuse monitoring unless the organisation has zero data retention. Other hosts
+ * publish nothing Sightline can read, so only the admin can say what they keep.
+ */
+const OPENAI_RETENTION = 'OpenAI keeps API inputs up to 30 days for abuse monitoring unless zero data retention is arranged with them.';
 const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost']);
 
 /**
@@ -22,7 +31,8 @@ export function imageDestination(config: Config): ImageDestination {
   if (config.describer === 'local') return { offMachine: false, label: 'on this server', host: null };
   const host = config.openai.baseUrl ? new URL(config.openai.baseUrl).hostname.replace(/^\[|\]$/g, '') : DEFAULT_OPENAI_HOST;
   if (isLocalHost(host)) return { offMachine: false, label: 'on this server', host };
-  return { offMachine: true, label: host, host };
+  const known = host.toLowerCase().replace(/\.$/, '') === DEFAULT_OPENAI_HOST ? OPENAI_RETENTION : null;
+  return { offMachine: true, label: host, host, providerRetention: { known, stated: config.openai.providerRetention ?? null } };
 }
 
 function isLocalHost(host: string): boolean {
