@@ -8,6 +8,14 @@ import { FIXTURES } from '../helpers/signal-fixtures';
 const read = async (ocr: OcrEngine, name: string, smallPrint = false) =>
   ocr.read(await decodeImage(fs.readFileSync(path.join(FIXTURES, 'images', name))), { smallPrint });
 
+interface Slide {
+  file: string;
+  font: string;
+  lines: [number, string][];
+}
+const SLIDES = (JSON.parse(fs.readFileSync(path.join(FIXTURES, 'slides', 'slides.json'), 'utf8')) as { slides: Slide[] }).slides;
+const words = (text: string) => text.toLowerCase().split(/\s+/).filter(Boolean);
+
 describe('local describer: PaddleOCR on onnxruntime', function () {
   this.timeout(30_000);
   let ocr: OcrEngine;
@@ -35,6 +43,21 @@ describe('local describer: PaddleOCR on onnxruntime', function () {
       expect(text.lines, name).to.deep.equal([]);
     }
   });
+
+  // Slides are flat graphics (read as small print); a photo of one is searched at the photo size.
+  for (const smallPrint of [true, false]) {
+    it(`keeps the word breaks of slide text from 24 to 140 px in four fonts (${smallPrint ? 'as a flat graphic' : 'as a photo'})`, async () => {
+      const misread: string[] = [];
+      for (const slide of SLIDES) {
+        const text = await ocr.read(await decodeImage(fs.readFileSync(path.join(FIXTURES, 'slides', slide.file))), { smallPrint });
+        const read = text.lines.map((l) => words(l.text).join(' '));
+        for (const [size, line] of slide.lines) {
+          if (!read.includes(words(line).join(' '))) misread.push(`${slide.font} ${size} px: "${line}" (read: ${JSON.stringify(read)})`);
+        }
+      }
+      expect(misread, misread.join('\n')).to.deep.equal([]);
+    });
+  }
 
   it('reads a street sign line by line in reading order', async () => {
     const text = await read(ocr, 'sign-street.jpg');

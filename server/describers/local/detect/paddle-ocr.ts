@@ -5,6 +5,7 @@ import type { RelativeBox, TextLine, TextSignals } from '../signals';
 import { isReadable, readableWeight, readingOrder } from './text-filter';
 import { fromDecoded, type DecodedImage } from './decode';
 import { textBoxes, type Quad } from './paddle/text-boxes';
+import { lineHeight, preferSmallerCopy, tooTall, withMargin, type FoundBox } from './paddle/line-size';
 import { DETECTION_NORMALISATION, RECOGNITION_NORMALISATION, cropLine, toPlanarBgr, type RgbImage } from './paddle/model-input';
 import { decodeLine, joinRows, type ReadLine } from './paddle/text-lines';
 
@@ -31,6 +32,8 @@ const LINE_HEIGHT = 48;
 const MAX_LINE_WIDTH = LINE_HEIGHT * 40;
 /** The detector needs sides that are multiples of 32 (five stride-2 stages). */
 const STRIDE = 32;
+/** Large type is looked for again on copies of half, then a quarter of the detection size. */
+const SMALLER_COPIES = 2;
 
 /**
  * PP-OCRv4 (text detection + recognition) on onnxruntime-node, with the ONNX models that ship in
@@ -60,7 +63,16 @@ export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }
   const dictionary = [...fs.readFileSync(path.join(assets, 'ppocr_keys_v1.txt'), 'utf8').split('\n'), ' '];
 
   async function findBoxes(image: RgbImage, maxSide: number): Promise<Quad[]> {
-    const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+    let scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+    let boxes = await detect(image, scale);
+    for (let copy = 0; copy < SMALLER_COPIES && boxes.some(tooTall); copy++) {
+      scale /= 2;
+      boxes = preferSmallerCopy(boxes, await detect(image, scale));
+    }
+    return boxes.map((b) => b.quad);
+  }
+
+  async function detect(image: RgbImage, scale: number): Promise<FoundBox[]> {
     const width = Math.max(STRIDE, Math.ceil((image.width * scale) / STRIDE) * STRIDE);
     const height = Math.max(STRIDE, Math.ceil((image.height * scale) / STRIDE) * STRIDE);
     const { data } = await fromDecoded(image).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
@@ -69,12 +81,12 @@ export async function createPaddleOcr(opts: { threads: number } = { threads: 2 }
     const map = output[detector.outputNames[0]].data as Float32Array;
     const rx = image.width / width;
     const ry = image.height / height;
-    return textBoxes(map, width, height).map((q) => q.map(([x, y]) => [x * rx, y * ry]) as Quad);
+    return textBoxes(map, width, height).map((q) => ({ quad: q.map(([x, y]) => [x * rx, y * ry]) as Quad, detectorHeight: lineHeight(q) }));
   }
 
   async function readLine(image: RgbImage, box: Quad): Promise<ReadLine> {
     // One line per run at its own width: padding lines to a common width changes what is read.
-    const crop = cropLine(image, box);
+    const crop = cropLine(image, withMargin(box));
     // Lanczos scaling to the model's line height keeps the gaps between words that spaces are read from.
     const width = Math.max(LINE_HEIGHT / 4, Math.min(MAX_LINE_WIDTH, Math.round((crop.width * LINE_HEIGHT) / crop.height)));
     const { data } = await fromDecoded(crop).resize(width, LINE_HEIGHT, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
