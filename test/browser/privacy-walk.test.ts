@@ -7,19 +7,11 @@ import { startFakeOpenAI, FakeOpenAI } from '../helpers/fake-openai';
 import { signUp, DEFAULT_PASSWORD } from '../helpers/session';
 import { dataDirListing, databaseBytes } from '../helpers/file-scan';
 import { unzipEntries } from '../helpers/unzip';
+import { waitFor } from '../helpers/queue-fixtures';
 import * as fx from '../helpers/image-fixtures';
 import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 const SHOTS = '/tmp/shots-privacy-walk';
-
-/** Polls until `check` holds, failing with `what` at the deadline. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * One person walks every privacy promise they can trigger from the UI, in Chromium with JavaScript on:
@@ -84,10 +76,10 @@ describe('every privacy promise, walked in a real browser', function () {
       await page.setInputFiles('#images', [{ name: 'dog.jpg', mimeType: 'image/jpeg', buffer: fx.fixture('dog.jpg') }]);
       await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
       const kept = await t.deps.db('images').where({ user_id: user.id, original_name: 'dog.jpg' }).first('id', 'sha256');
-      await eventually('the described image has lost its working copy', async () => {
+      await waitFor(async () => {
         const row = await t.deps.db('images').where({ id: kept.id }).first('status', 'blob_key');
         return row.status === 'done' && row.blob_key === null;
-      });
+      }, 15_000, 'the described image to lose its working copy');
       expect(dataDirListing(t.dataDir).filter((line) => line.startsWith(path.join(t.dataDir, 'blobs') + '/') && !line.endsWith('/')), 'no working copy left on disk').to.deep.equal([]);
       await page.goto(`${rig.url}/account/privacy`);
       expect(await page.locator('#receipts-heading + table code.hash').allTextContents()).to.include(kept.sha256);
@@ -121,7 +113,7 @@ describe('every privacy promise, walked in a real browser', function () {
       await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       expect(await page.getByRole('alert').textContent()).to.contain('do not match an account');
-      await eventually('the deleted email has left the database file', async () => !(await databaseBytes(t)).includes(Buffer.from(email)));
+      await waitFor(async () => !(await databaseBytes(t)).includes(Buffer.from(email)), 15_000, 'the deleted email to leave the database file');
       expect((await databaseBytes(t)).includes(Buffer.from(altText)), 'the generated text is gone from the file').to.equal(false);
       await context.close();
     });
