@@ -3,6 +3,7 @@ import { benchIngest } from './ingest';
 import { runQueueThroughputBench } from './queue-throughput';
 import { benchLocalDescriber } from './local-describer';
 import { benchApiOverhead } from './api-overhead';
+import { benchQueueClaim } from './queue-claim';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -11,6 +12,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'queue throughput: 200 images, 500 ms model latency, concurrency 8', run: runQueueThroughputBench },
   { name: 'offline describer', run: benchLocalDescriber },
   { name: 'api: POST /images?wait overhead, webhook delivery latency', run: benchApiOverhead },
+  { name: 'queue claim on PostgreSQL: 200,000 queued jobs', run: benchQueueClaim },
 ];
 
 async function main(): Promise<void> {
