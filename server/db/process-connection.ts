@@ -7,6 +7,11 @@ const RETRY_MAX_MS = 5_000;
 
 type Handler = (payload: string) => void;
 
+/** The first key of this connection's advisory locks (1 and 2 are takeTurn's, in db/knex.ts). */
+export const LOCKS = { scheduledJob: 3, zeroRetentionBatch: 4 } as const;
+
+type LockClass = (typeof LOCKS)[keyof typeof LOCKS];
+
 /**
  * This process's own PostgreSQL connection, outside knex's pool: it LISTENs for notifications
  * (a pooled connection would be handed to other queries and lose them) and holds the session-level
@@ -61,6 +66,23 @@ export class ProcessConnection {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Takes an exclusive session lock on (lockClass, name) if nobody holds it; true when taken. */
+  async tryLock(lockClass: LockClass, name: string): Promise<boolean> {
+    const [row] = await this.query<{ got: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as got', [lockClass, name]);
+    return row?.got === true;
+  }
+
+  /** Holds a shared session lock on (lockClass, name): others' shared holds do not conflict, tryLock does. */
+  async holdShared(lockClass: LockClass, name: string): Promise<void> {
+    await this.query('select pg_advisory_lock_shared($1, hashtext($2))', [lockClass, name]);
+  }
+
+  /** Releases a lock this connection took (a no-op when a reconnection already lost it). */
+  async unlock(lockClass: LockClass, name: string, mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
+    const fn = mode === 'shared' ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock';
+    await this.query(`select ${fn}($1, hashtext($2))`, [lockClass, name]);
   }
 
   async close(): Promise<void> {
