@@ -110,6 +110,10 @@ export class ProcessConnection {
       this.retryTimer = setTimeout(() => (this.connecting = this.connect(Math.min(delayMs * 2, RETRY_MAX_MS), false)), delayMs);
       return;
     }
+    if (this.closed) {
+      await client.end().catch(() => undefined); // closed while connecting
+      return;
+    }
     this.client = client;
     if (!first) {
       this.logger.info('process connection to PostgreSQL restored');
