@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import cron, { ScheduledTask } from 'node-cron';
 import type { Deps } from '../server/deps';
 import { runsEveryRole } from '../server/roles/names';
+import { LOCKS } from '../server/db/process-connection';
 
 export type JobCounts = Record<string, number>;
 
@@ -40,9 +41,9 @@ export class JobRunner {
       return current;
     }
     const started = performance.now();
-    const run = job
-      .run(this.deps, context)
+    const run = this.alone(job, () => job.run(this.deps, context))
       .then((counts) => {
+        if (!counts) return undefined;
         this.deps.logger.info({ job: job.name, counts, ms: Math.round(performance.now() - started) }, 'job finished');
         return counts;
       })
@@ -53,6 +54,25 @@ export class JobRunner {
       .finally(() => this.running.delete(job.name));
     this.running.set(job.name, run);
     return run;
+  }
+
+  /**
+   * On PostgreSQL a job runs in one scheduler process at a time: a session advisory lock on this
+   * process's own connection (a pooled connection could be handed back, lock and all, to other
+   * queries); a process that does not get it skips this run. Resolves undefined when skipped.
+   */
+  private async alone(job: Job, run: () => Promise<JobCounts>): Promise<JobCounts | undefined> {
+    const connection = this.deps.connection;
+    if (!connection) return run();
+    if (!(await connection.tryLock(LOCKS.scheduledJob, job.name))) {
+      this.deps.logger.info({ job: job.name }, 'job running in another process; this run skipped');
+      return undefined;
+    }
+    try {
+      return await run();
+    } finally {
+      await connection.unlock(LOCKS.scheduledJob, job.name);
+    }
   }
 
   /** Runs every job once, in table order, so whatever fell due while the server was down is done. */

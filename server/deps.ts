@@ -7,6 +7,8 @@ import type { SightlineEvents } from './events';
 import type { WebhookDispatcher } from './webhooks/dispatcher';
 import type { Describer } from './describers/types';
 import type { Queue } from './queue';
+import type { ProcessConnection } from './db/process-connection';
+import type { BatchChangeSource } from './services/describe/batch-changes';
 
 /**
  * Everything a service needs, passed explicitly so tests can build the app
@@ -25,4 +27,8 @@ export interface Deps {
   describer: Describer;
   /** The describe queue's worker; started by server/index.ts, by tests only when they need results. */
   queue: Queue;
+  /** On PostgreSQL, this process's own connection: notifications from other processes, advisory locks. */
+  connection?: ProcessConnection;
+  /** Where live progress hears that a batch changed; this process's own events when unset. */
+  batchChanges?: BatchChangeSource;
 }

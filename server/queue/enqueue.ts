@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions } from '../describers/types';
 import type { Queue } from './worker';
+import { CHANNELS, notify } from '../db/notifications';
 
 export interface EnqueueDescribeArgs {
   imageId: string;
@@ -34,6 +35,8 @@ export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: Enqueu
       updated_at: now,
     })
     .returning('id');
+  // Workers in other processes hear of it when (and only if) this transaction commits.
+  await notify(trx, CHANNELS.jobs);
   return typeof row === 'object' ? Number(row.id) : Number(row);
 }
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DescribeOptions, EmbeddedText } from '../describers/types';
 import { isPostgres } from '../db/knex';
+import { CHANNELS, notify } from '../db/notifications';
 import { pickFairJob } from './fair-pick';
 
 /** A claimed describe job with what the worker needs to run it. */
@@ -119,6 +120,7 @@ export async function recoverExpiredLeases(db: Knex, now: number): Promise<numbe
       .whereIn('id', expired.map((j) => j.image_id as string))
       .andWhere('status', 'processing')
       .update({ status: 'queued', updated_at: now });
+    await notify(trx, CHANNELS.jobs);
     return ids.length;
   });
 }
@@ -130,6 +132,8 @@ export async function releaseJob(db: Knex, jobId: number, imageId: string, now: 
       .where({ id: jobId, status: 'running' })
       .update({ status: 'queued', attempts: trx.raw(isPostgres(trx) ? 'greatest(attempts - 1, 0)' : 'max(attempts - 1, 0)'), lease_owner: null, lease_until: null, updated_at: now });
     if (n) await trx('images').where({ id: imageId, status: 'processing' }).update({ status: 'queued', updated_at: now });
+    // Another worker can take it now, without waiting for its poll.
+    if (n) await notify(trx, CHANNELS.jobs);
   });
 }
 

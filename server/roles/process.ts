@@ -9,6 +9,8 @@ import { createQueue } from '../queue';
 import { createBlobStore } from '../storage';
 import { WebhookDispatcher } from '../webhooks';
 import { runsEveryRole } from './names';
+import { ProcessConnection } from '../db/process-connection';
+import { publishBatchChanges, sharedBatchChanges } from '../services/describe/shared-batch-changes';
 
 /** How long a booting process waits for another one to finish migrating the same database. */
 const MIGRATION_WAIT_MS = 120_000;
@@ -37,11 +39,19 @@ export async function openProcess(config: Config, logger: Logger): Promise<Deps>
   };
   // Built in every role: the web role sends "test" deliveries through it; the worker role starts it.
   deps.webhooks = new WebhookDispatcher(deps);
+  if (config.database.client === 'postgres') {
+    deps.connection = new ProcessConnection(config.database.url, logger);
+    await deps.connection.open();
+    // Live progress shown by any web process hears the workers of every process.
+    publishBatchChanges(deps.events, db, logger);
+    deps.batchChanges = sharedBatchChanges(deps.connection, logger);
+  }
   return deps;
 }
 
 /** After every role has stopped: the describer and the database go last. */
 export async function closeProcess(deps: Deps): Promise<void> {
+  await deps.connection?.close();
   await deps.describer.close();
   await deps.db.destroy();
 }

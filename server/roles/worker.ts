@@ -2,6 +2,7 @@ import type { Deps } from '../deps';
 import { subscribeWebhooks } from '../webhooks';
 import { watchImageExpiry } from '../services/retention/watch';
 import type { RunningRole } from './running';
+import { CHANNELS } from '../db/notifications';
 
 /**
  * Describes queued images and sends webhook deliveries. Serves no HTTP: a worker is watched
@@ -15,17 +16,35 @@ export async function startWorker(deps: Deps): Promise<RunningRole> {
   // Retention follows the queue's completions, so it runs where they happen.
   const stopRetentionWatch = watchImageExpiry(deps);
   // Jobs whose lease ran out while their worker was down go back to the queue before claiming starts.
+  // Listening before the first look, so nothing enqueued in between goes unheard until the poll.
+  const stopWaking = await wakeOnNotify(deps);
   await deps.queue.start();
   // Models load in the background now rather than when the first image arrives.
   deps.describer.warm?.();
   return {
     async stop() {
       // Running describe jobs finish or go back to the queue before the database closes.
+      stopWaking();
       await deps.queue.stop();
       // After the queue: its last completions still become deliveries, sent now or at the next start.
       unsubscribe();
       await webhooks.stop();
       await stopRetentionWatch();
     },
+  };
+}
+
+/**
+ * On PostgreSQL, a job enqueued by any process wakes this worker at once; polling stays as the
+ * fallback. After a reconnection the worker looks at once, for what was notified while it was away.
+ */
+async function wakeOnNotify(deps: Deps): Promise<() => void> {
+  if (!deps.connection) return () => undefined;
+  const nudge = () => deps.queue.nudge();
+  const offNotify = await deps.connection.listen(CHANNELS.jobs, nudge);
+  const offReconnect = deps.connection.onReconnect(nudge);
+  return () => {
+    offNotify();
+    offReconnect();
   };
 }

@@ -2,15 +2,16 @@ import type { SightlineEventName, SightlineEvents } from '../../events';
 
 /**
  * Where the news "batch X may have changed" comes from; the watchers read the new state themselves.
- * One process hears the queue's own events. Several processes would plug in a source fed by
- * PostgreSQL LISTEN/NOTIFY here, and nothing else would change.
+ * One process hears the queue's own events (SQLite); on PostgreSQL the source is fed by LISTEN/NOTIFY,
+ * so a page served by one process hears a worker in another (shared-batch-changes.ts).
  */
 export interface BatchChangeSource {
   /** Calls `onChange` whenever the batch may have changed, until the returned function is called. */
   subscribe(batchId: string, onChange: () => void): () => void;
 }
 
-const BATCH_EVENTS: SightlineEventName[] = ['image.started', 'image.queued', 'image.completed', 'image.failed', 'batch.completed', 'batch.cancelled'];
+/** The events that change what a batch's progress shows. */
+export const BATCH_EVENTS: SightlineEventName[] = ['image.started', 'image.queued', 'image.completed', 'image.failed', 'batch.completed', 'batch.cancelled'];
 
 /**
  * Changes announced in this process: the queue worker's events as jobs start and finish, plus a

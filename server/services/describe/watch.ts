@@ -129,7 +129,7 @@ const appWatchers = new WeakMap<Deps, BatchWatchers>();
 function watchersOf(deps: Deps): BatchWatchers {
   let watchers = appWatchers.get(deps);
   if (!watchers) {
-    watchers = new BatchWatchers(deps, inProcessBatchChanges(deps.events));
+    watchers = new BatchWatchers(deps, deps.batchChanges ?? inProcessBatchChanges(deps.events));
     appWatchers.set(deps, watchers);
   }
   return watchers;

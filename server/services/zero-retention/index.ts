@@ -12,6 +12,7 @@ import { assertWithinQuota } from '../usage';
 import { HttpError } from '../../middleware/errors';
 import { describeDefaults } from '../ingest/submit';
 import { MemoryQueue, ZERO_RETENTION_CAPACITY } from './memory-queue';
+import { zeroRetentionHolds } from './holds';
 import { recordFinishDeliveries } from '../../webhooks/outbox';
 
 export { BusyError, ZERO_RETENTION_CAPACITY } from './memory-queue';
@@ -42,6 +43,7 @@ export interface MemoryUpload {
 export async function describeWithoutStoring(deps: Deps, userId: number, files: MemoryUpload[], form: Record<string, unknown>): Promise<{ batchId: string }> {
   if (files.length === 0) throw new HttpError(400, 'Choose at least one image to upload.', 'no_files');
   const queue = zeroRetentionQueue(deps);
+  const holds = zeroRetentionHolds(deps);
   queue.reserve(files.length);
   const now = deps.clock.now().getTime();
   const batchId = randomId();
@@ -58,6 +60,7 @@ export async function describeWithoutStoring(deps: Deps, userId: number, files: 
         work.push({ id: randomId(), name, error: err.message });
       }
     }
+    await holds.hold(batchId);
     await deps.db.transaction(async (trx) => {
       // The same monthly quota as stored uploads, counted where the images are added (see createBatch).
       const accepted = work.filter((item) => item.prepared).length;
@@ -68,11 +71,13 @@ export async function describeWithoutStoring(deps: Deps, userId: number, files: 
     });
   } catch (err) {
     queue.release(files.length);
+    if (holds.has(batchId)) await holds.release(batchId).catch(() => undefined);
     throw err;
   }
-  for (const item of work) {
-    void queue.run(async () => (item.prepared ? describeOne(deps, userId, batchId, item.id, item.name, item.prepared, options) : undefined));
-  }
+  const runs = work.map((item) => queue.run(async () => (item.prepared ? describeOne(deps, userId, batchId, item.id, item.name, item.prepared, options) : undefined)));
+  void Promise.allSettled(runs)
+    .then(() => holds.release(batchId))
+    .catch((err: unknown) => deps.logger.warn({ err, batchId }, 'could not release a zero-retention batch'));
   return { batchId };
 }
 
