@@ -3,8 +3,9 @@ import express from 'express';
 import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
-import { createAuth } from './auth';
+import { createAuth, type Auth } from './auth';
 import { givePassportMethods } from './auth/session-user';
+import type { LimitRules } from './rate-limits';
 import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
@@ -15,8 +16,13 @@ import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
+export interface AppOptions {
+  /** Replaces single rate-limit rules; tests shorten windows, since the limits run on real time. */
+  limitRules?: Partial<LimitRules>;
+}
+
 /** Builds the Express app around its dependencies; listening is the caller's business. */
-export function createApp(deps: Deps): express.Express {
+export function createApp(deps: Deps, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Pages are no-store and API answers are not cached either, so hashing every body for an ETag
@@ -37,7 +43,7 @@ export function createApp(deps: Deps): express.Express {
   app.locals.formatTime = formatTime;
   app.locals.stopRetentionWatch = watchImageExpiry(deps);
 
-  const auth = createAuth(deps);
+  const auth = createAuth(deps, options.limitRules);
   app.locals.auth = auth;
   givePassportMethods(app, auth.passport);
   app.use(requestLogger(deps.logger));
@@ -56,4 +62,10 @@ export function createApp(deps: Deps): express.Express {
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;
+}
+
+/** Stops what the app runs besides answering requests, and closes the rate limits' store. */
+export async function closeApp(app: express.Express): Promise<void> {
+  await (app.locals.stopRetentionWatch as () => Promise<void>)();
+  await (app.locals.auth as Auth).limits.close();
 }

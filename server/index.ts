@@ -3,7 +3,7 @@ import { loadConfig, loadDotEnv, ConfigError } from './config';
 import { createDb, migrateLatest } from './db/knex';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
-import { createApp } from './app';
+import { closeApp, createApp } from './app';
 import type { Deps } from './deps';
 import { createEvents } from './events';
 import { createDescriber } from './describers';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     await deps.queue.stop();
     // After the queue: its last completions still become deliveries, sent now or at the next boot.
     await deps.webhooks?.stop();
-    await (app.locals.stopRetentionWatch as () => Promise<void>)();
+    await closeApp(app);
     await deps.describer.close();
     await db.destroy();
     logger.info('stopped');

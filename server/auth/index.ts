@@ -4,16 +4,16 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
 import { findActiveSessionUser, type SessionUser } from '../db/users';
 import { findSessionWithUser } from '../db/sessions';
-import { AuthLimits, createAuthLimits } from './attempt-limiter';
+import { createRateLimits, type LimitRules, type RateLimits } from '../rate-limits';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
 import { dummyHash } from './passwords';
 import { sessionUser } from './session-user';
 
-/** Per-app authentication state: passport, the in-memory limits, the session store and the signed-in user. */
+/** Per-app authentication state: passport, the rate limits (kept in the database), the session store and the signed-in user. */
 export interface Auth {
   passport: InstanceType<typeof Passport>;
-  limits: AuthLimits;
+  limits: RateLimits;
   sessionStore: DbSessionStore;
   /** Sets `req.user` from the session's login, as passport.session() would. */
   sessionUser: express.RequestHandler;
@@ -21,8 +21,8 @@ export interface Auth {
 
 export type LoginFailure = Exclude<LoginResult, { ok: true }>;
 
-export function createAuth(deps: Deps): Auth {
-  const limits = createAuthLimits(deps.clock);
+export function createAuth(deps: Deps, limitRules: Partial<LimitRules> = {}): Auth {
+  const limits = createRateLimits(deps.config, deps.db, limitRules);
   // Made now, off the main thread, so the first unknown email does not take two hashes' time.
   dummyHash(deps.config).catch((err: unknown) => deps.logger.warn({ err }, 'could not prepare the dummy password hash'));
   const sessionStore = new DbSessionStore(deps.db, deps.clock, {
