@@ -4,7 +4,6 @@ import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
 import { createAuth, type Auth } from './auth';
-import { givePassportMethods } from './auth/session-user';
 import type { LimitRules } from './rate-limits';
 import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
@@ -45,7 +44,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
 
   const auth = createAuth(deps, options.limitRules);
   app.locals.auth = auth;
-  givePassportMethods(app, auth.passport);
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.config));
   // Static files come before sessions: no database work for a stylesheet.

@@ -1,22 +1,17 @@
-import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
-import { findActiveSessionUser, type SessionUser } from '../db/users';
-import { findSessionWithUser } from '../db/sessions';
+import { findActiveSessionUser } from '../db/users';
 import { createRateLimits, type LimitRules, type RateLimits } from '../rate-limits';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
 import { dummyHash } from './passwords';
-import { sessionUser } from './session-user';
 
-/** Per-app authentication state: passport, the rate limits (kept in the database), the session store and the signed-in user. */
+/** Per-app authentication state: passport, the rate limits (kept in the database) and the session store. */
 export interface Auth {
   passport: InstanceType<typeof Passport>;
   limits: RateLimits;
   sessionStore: DbSessionStore;
-  /** Sets `req.user` from the session's login, as passport.session() would. */
-  sessionUser: express.RequestHandler;
 }
 
 export type LoginFailure = Exclude<LoginResult, { ok: true }>;
@@ -41,11 +36,10 @@ export function createAuth(deps: Deps, limitRules: Partial<LimitRules> = {}): Au
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // The account comes with the session row (one query for both), so a disabled user is signed out
-  // on their next request.
-  const activeUser = async (sid: string, id: number): Promise<SessionUser | null | undefined> => {
-    const row = await findSessionWithUser(deps.db, sid);
-    return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);
-  };
-  return { passport, limits, sessionStore, sessionUser: sessionUser(activeUser) };
+  // Read on every request, so a disabled or deleted account is signed out on its next one: passport
+  // then takes the login out of the session.
+  passport.deserializeUser<number>((id, done) => {
+    findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
+  });
+  return { passport, limits, sessionStore };
 }

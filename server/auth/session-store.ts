@@ -69,7 +69,14 @@ export class DbSessionStore extends session.Store {
     if (Number(row.expires_at) < Math.min(now + this.lifetimes.idleMs, absoluteEnd)) {
       await extendSession(this.db, sid, Math.min(this.idleExpiry(now), absoluteEnd));
     }
-    return JSON.parse(row.data) as SessionData;
+    const data = JSON.parse(row.data) as Partial<SessionData>;
+    // Written before express-session kept its cookie settings in the session: it cannot be loaded
+    // without them, so its owner signs in again.
+    if (typeof data.cookie !== 'object' || data.cookie === null) {
+      await deleteSession(this.db, sid);
+      return null;
+    }
+    return data as SessionData;
   }
 
   private async save(sid: string, data: SessionData): Promise<void> {
