@@ -10,7 +10,6 @@ import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime } from './view-helpers';
-import { createViewEngine } from './view-engine';
 import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -28,11 +27,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   // would buy nothing. Static files get their own validators from express.static.
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
-  app.engine('ejs', createViewEngine());
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
-  // Template lookups are kept whatever NODE_ENV says (Express only caches in production), as are
-  // the compiled templates; edits need a restart.
+  // Template lookups and EJS's compiled templates are kept whatever NODE_ENV says (Express only
+  // caches in production); edits need a restart.
   app.set('view cache', true);
   app.locals.deps = deps;
   app.locals.user = null;
