@@ -1,3 +1,4 @@
+import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
@@ -36,9 +37,12 @@ export function createAuth(deps: Deps, limitRules: Partial<LimitRules> = {}): Au
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // Read on every request, so a disabled or deleted account is signed out on its next one: passport
-  // then takes the login out of the session.
-  passport.deserializeUser<number>((id, done) => {
+  // Every request checks that the account is still active, so a disabled or deleted one is signed
+  // out on its next request (passport then takes the login out of the session). The store loads the
+  // active account with the session row; only when it did not is the account looked up again.
+  passport.deserializeUser<number, express.Request>((req, id, done) => {
+    const account = req.session?.account;
+    if (account?.id === id) return done(null, account);
     findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
   });
   return { passport, limits, sessionStore };

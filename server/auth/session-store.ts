@@ -76,6 +76,9 @@ export class DbSessionStore extends session.Store {
       await deleteSession(this.db, sid);
       return null;
     }
+    // The account comes with the row (one query for both), for passport's deserializeUser.
+    if (row.user) data.account = row.user;
+    else delete data.account;
     return data as SessionData;
   }
 
@@ -85,7 +88,7 @@ export class DbSessionStore extends session.Store {
     await saveSession(this.db, {
       sid,
       user_id: typeof userId === 'number' ? userId : null,
-      data: JSON.stringify(data),
+      data: JSON.stringify({ ...data, account: undefined }),
       created_at: now,
       expires_at: this.idleExpiry(now),
     });
