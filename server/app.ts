@@ -3,30 +3,33 @@ import express from 'express';
 import type { Deps } from './deps';
 import { mountRoutes } from './routes';
 import { notFound, errorHandler } from './middleware/errors';
-import { createAuth } from './auth';
-import { givePassportMethods } from './auth/session-user';
+import { createAuth, type Auth } from './auth';
+import type { LimitRules } from './rate-limits';
 import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime } from './view-helpers';
-import { createViewEngine } from './view-engine';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
+export interface AppOptions {
+  /** Replaces single rate-limit rules; tests shorten windows, since the limits run on real time. */
+  limitRules?: Partial<LimitRules>;
+}
+
 /** Builds the Express app around its dependencies; listening is the caller's business. */
-export function createApp(deps: Deps): express.Express {
+export function createApp(deps: Deps, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Pages are no-store and API answers are not cached either, so hashing every body for an ETag
   // would buy nothing. Static files get their own validators from express.static.
   app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
-  app.engine('ejs', createViewEngine());
   app.set('view engine', 'ejs');
   app.set('views', path.join(PROJECT_ROOT, 'views'));
-  // Template lookups are kept whatever NODE_ENV says (Express only caches in production), as are
-  // the compiled templates; edits need a restart.
+  // Template lookups and EJS's compiled templates are kept whatever NODE_ENV says (Express only
+  // caches in production); edits need a restart.
   app.set('view cache', true);
   app.locals.deps = deps;
   app.locals.user = null;
@@ -35,9 +38,8 @@ export function createApp(deps: Deps): express.Express {
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
 
-  const auth = createAuth(deps);
+  const auth = createAuth(deps, options.limitRules);
   app.locals.auth = auth;
-  givePassportMethods(app, auth.passport);
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.config));
   // Static files come before sessions: no database work for a stylesheet.
@@ -54,4 +56,9 @@ export function createApp(deps: Deps): express.Express {
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;
+}
+
+/** Closes what the app holds besides answering requests: the rate limits' store. */
+export async function closeApp(app: express.Express): Promise<void> {
+  await (app.locals.auth as Auth).limits.close();
 }

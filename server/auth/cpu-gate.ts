@@ -25,6 +25,11 @@ export class CpuGate {
     return this.running >= this.concurrency && this.waiting.length >= this.maxQueue;
   }
 
+  /** Refuses at once (503) when one more task would be refused, before any other work is done for it. */
+  refuseWhenFull(): void {
+    if (this.isFull()) throw busy();
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxQueue) throw busy();

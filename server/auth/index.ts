@@ -2,27 +2,23 @@ import type express from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Deps } from '../deps';
-import { findActiveSessionUser, type SessionUser } from '../db/users';
-import { findSessionWithUser } from '../db/sessions';
-import { AuthLimits, createAuthLimits } from './attempt-limiter';
+import { findActiveSessionUser } from '../db/users';
+import { createRateLimits, type LimitRules, type RateLimits } from '../rate-limits';
 import { DbSessionStore } from './session-store';
 import { logIn, LoginResult } from '../services/accounts/login';
 import { dummyHash } from './passwords';
-import { sessionUser } from './session-user';
 
-/** Per-app authentication state: passport, the in-memory limits, the session store and the signed-in user. */
+/** Per-app authentication state: passport, the rate limits (kept in the database) and the session store. */
 export interface Auth {
   passport: InstanceType<typeof Passport>;
-  limits: AuthLimits;
+  limits: RateLimits;
   sessionStore: DbSessionStore;
-  /** Sets `req.user` from the session's login, as passport.session() would. */
-  sessionUser: express.RequestHandler;
 }
 
 export type LoginFailure = Exclude<LoginResult, { ok: true }>;
 
-export function createAuth(deps: Deps): Auth {
-  const limits = createAuthLimits(deps.clock);
+export function createAuth(deps: Deps, limitRules: Partial<LimitRules> = {}): Auth {
+  const limits = createRateLimits(deps.config, deps.db, limitRules);
   // Made now, off the main thread, so the first unknown email does not take two hashes' time.
   dummyHash(deps.config).catch((err: unknown) => deps.logger.warn({ err }, 'could not prepare the dummy password hash'));
   const sessionStore = new DbSessionStore(deps.db, deps.clock, {
@@ -41,11 +37,13 @@ export function createAuth(deps: Deps): Auth {
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, user.id));
-  // The account comes with the session row (one query for both), so a disabled user is signed out
-  // on their next request.
-  const activeUser = async (sid: string, id: number): Promise<SessionUser | null | undefined> => {
-    const row = await findSessionWithUser(deps.db, sid);
-    return row?.user_id === id ? row.user : findActiveSessionUser(deps.db, id);
-  };
-  return { passport, limits, sessionStore, sessionUser: sessionUser(activeUser) };
+  // Every request checks that the account is still active, so a disabled or deleted one is signed
+  // out on its next request (passport then takes the login out of the session). The store loads the
+  // active account with the session row; only when it did not is the account looked up again.
+  passport.deserializeUser<number, express.Request>((req, id, done) => {
+    const account = req.session?.account;
+    if (account?.id === id) return done(null, account);
+    findActiveSessionUser(deps.db, id).then((user) => done(null, user ?? false), done);
+  });
+  return { passport, limits, sessionStore };
 }

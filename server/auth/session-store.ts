@@ -69,7 +69,17 @@ export class DbSessionStore extends session.Store {
     if (Number(row.expires_at) < Math.min(now + this.lifetimes.idleMs, absoluteEnd)) {
       await extendSession(this.db, sid, Math.min(this.idleExpiry(now), absoluteEnd));
     }
-    return JSON.parse(row.data) as SessionData;
+    const data = JSON.parse(row.data) as Partial<SessionData>;
+    // Written before express-session kept its cookie settings in the session: it cannot be loaded
+    // without them, so its owner signs in again.
+    if (typeof data.cookie !== 'object' || data.cookie === null) {
+      await deleteSession(this.db, sid);
+      return null;
+    }
+    // The account comes with the row (one query for both), for passport's deserializeUser.
+    if (row.user) data.account = row.user;
+    else delete data.account;
+    return data as SessionData;
   }
 
   private async save(sid: string, data: SessionData): Promise<void> {
@@ -78,7 +88,7 @@ export class DbSessionStore extends session.Store {
     await saveSession(this.db, {
       sid,
       user_id: typeof userId === 'number' ? userId : null,
-      data: JSON.stringify(data),
+      data: JSON.stringify({ ...data, account: undefined }),
       created_at: now,
       expires_at: this.idleExpiry(now),
     });

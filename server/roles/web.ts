@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Deps } from '../deps';
-import { createApp } from '../app';
+import { closeApp, createApp } from '../app';
 import { closeServer } from '../shutdown';
 import { endProgressStreams } from '../services/describe/progress-streams';
 import type { RunningRole } from './running';
@@ -26,6 +26,8 @@ export async function startWeb(deps: Deps): Promise<RunningRole> {
       // Live-progress streams never finish on their own: end them first, or they hold the grace period.
       endProgressStreams(deps);
       await closeServer(server, SHUTDOWN_GRACE_MS);
+      // The rate-limit store's own connection (a file of its own on SQLite).
+      await closeApp(app);
     },
   };
 }

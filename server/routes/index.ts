@@ -27,13 +27,13 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
     const database = await databaseState(deps.db);
     res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', database });
   });
-  app.use('/api/v1', createApiV1Router(deps));
+  app.use('/api/v1', createApiV1Router(deps, auth.limits));
   app.use(authRoutes(deps, auth));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));
   app.use(zeroRetentionRoutes(deps));
-  app.use(tryRoutes(deps));
+  app.use(tryRoutes(deps, auth.limits));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(imageRoutes(deps));

@@ -22,6 +22,8 @@ declare module 'express-session' {
   interface SessionData {
     csrfToken?: string;
     flash?: FlashMessage[];
+    /** The session's account while active, loaded with the row by the store; never stored. */
+    account?: Express.User;
   }
 }
 

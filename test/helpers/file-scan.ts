@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Every file and folder under a data directory, each file with its size, except the SQLite files
- * (their pages change with any write): what "nothing of the image was kept on disk" is checked against.
+ * Every file and folder under a data directory, each file with its size, except the SQLite files of
+ * the database and the rate limits (their pages change with any write): what "nothing of the image
+ * was kept on disk" is checked against.
  */
 export function dataDirListing(dataDir: string): string[] {
   const walk = (dir: string): string[] =>
@@ -11,7 +12,7 @@ export function dataDirListing(dataDir: string): string[] {
       const full = path.join(dir, e.name);
       return e.isDirectory() ? [`${full}/`, ...walk(full)] : [`${full} ${fs.statSync(full).size}`];
     });
-  return walk(dataDir).filter((line) => !line.includes('sightline.sqlite'));
+  return walk(dataDir).filter((line) => !/\/(sightline|rate-limits)\.sqlite(-wal|-shm)? \d+$/.test(line));
 }
 import type { Config } from '../../server/config';
 import { isPostgres, type Db } from '../../server/db/knex';

@@ -7,7 +7,7 @@ import { loadConfig, Config } from '../../server/config';
 import { createDb, migrateLatest } from '../../server/db/knex';
 import { createLogger } from '../../server/logger';
 import { ManualClock } from '../../server/clock';
-import { createApp } from '../../server/app';
+import { closeApp, createApp, type AppOptions } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
 import { createBlobStore } from '../../server/storage';
@@ -31,7 +31,7 @@ export interface TestApp {
  * migrated, with a manual clock. A test that restarts an app on the same data passes the same
  * DATA_DIR, and the `env` of one createTestDatabase (DATABASE_URL on PostgreSQL), to each.
  */
-export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable; queue?: Partial<QueueOptions> } = {}): Promise<TestApp> {
+export async function buildTestApp(env: Record<string, string> = {}, opts: { logStream?: Writable; queue?: Partial<QueueOptions> } & AppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
   const database = env.DATABASE_URL ? undefined : await createTestDatabase(dataDir);
   // bcrypt cost 4 keeps sign-ups fast in tests; production refuses anything below 12.
@@ -53,7 +53,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
   };
   // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
   deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
-  const app = createApp(deps);
+  const app = createApp(deps, { limitRules: opts.limitRules });
   // The worker role's retention watch: finished images get their expiry at once.
   const stopRetentionWatch = watchImageExpiry(deps);
   return {
@@ -66,6 +66,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
       await deps.webhooks?.stop();
       await deps.queue.stop(2_000);
       await stopRetentionWatch();
+      await closeApp(app);
       await deps.describer.close();
       await db.destroy();
       await database?.drop();

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, TestApp } from '../helpers/test-app';
-import { createApp } from '../../server/app';
+import { closeApp, createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import { csrfFrom } from '../helpers/session';
 
@@ -20,7 +20,10 @@ describe('request logging', () => {
     });
     app = createApp({ ...t.deps, logger: createLogger('info', sink) });
   });
-  after(async () => t.close());
+  after(async () => {
+    await closeApp(app);
+    await t.close();
+  });
 
   it('writes one structured line per request with the id sent back as X-Request-Id', async () => {
     const res = await request(app).get('/login').expect(200);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { csrfFrom, DEFAULT_PASSWORD, signUp } from '../helpers/session';
-import { createAuthLimits } from '../../server/auth/attempt-limiter';
+import type { Auth } from '../../server/auth';
 import { passwordGate } from '../../server/auth/cpu-gate';
 import { logIn } from '../../server/services/accounts/login';
 
@@ -30,7 +30,7 @@ describe('logIn (service)', () => {
 
   it('refuses the 11th attempt for an account without running bcrypt', async () => {
     await signUp(t.app, { email: 'acct@example.test' });
-    const limits = createAuthLimits(t.clock);
+    const limits = (t.app.locals.auth as Auth).limits;
     const meta = { ip: '203.0.113.9', userAgent: 'test' };
     for (let i = 0; i < 10; i += 1) {
       const { result, runs } = await countBcrypt(() => logIn(t.deps, limits, meta, 'acct@example.test', `wrong ${i} password`));
@@ -44,7 +44,7 @@ describe('logIn (service)', () => {
   });
 
   it('runs bcrypt for an unknown email too, so it takes as long as a wrong password', async () => {
-    const limits = createAuthLimits(t.clock);
+    const limits = (t.app.locals.auth as Auth).limits;
     const { result, runs } = await countBcrypt(() => logIn(t.deps, limits, { ip: '1.2.3.4', userAgent: '' }, 'ghost@example.test', 'some password here'));
     expect(result).to.deep.equal({ ok: false, reason: 'invalid' });
     expect(runs).to.equal(1);
@@ -62,7 +62,7 @@ describe('logIn (service)', () => {
 
   it('records a failed sign-in in the audit log with IP and browser', async () => {
     const me = await signUp(t.app, { email: 'audited@example.test' });
-    const limits = createAuthLimits(t.clock);
+    const limits = (t.app.locals.auth as Auth).limits;
     await logIn(t.deps, limits, { ip: '192.0.2.7', userAgent: 'Firefox/140' }, 'audited@example.test', 'not the password');
     const row = await t.deps.db('audit_events').where({ user_id: me.user.id, event: 'login.failure' }).first();
     expect(row).to.include({ ip: '192.0.2.7', user_agent: 'Firefox/140' });
@@ -77,7 +77,7 @@ describe('logIn (service)', () => {
     const count = () => (queries += 1);
     t.deps.db.on('query', count);
     try {
-      const refused = await logIn(t.deps, createAuthLimits(t.clock), { ip: '203.0.113.7', userAgent: 'test' }, 'queued@example.test', DEFAULT_PASSWORD).catch(
+      const refused = await logIn(t.deps, (t.app.locals.auth as Auth).limits, { ip: '203.0.113.7', userAgent: 'test' }, 'queued@example.test', DEFAULT_PASSWORD).catch(
         (err: { status?: number }) => err,
       );
       expect(refused).to.have.property('status', 503);

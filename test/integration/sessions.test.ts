@@ -37,6 +37,17 @@ describe('sessions', () => {
     await agent.get('/').expect(303);
   });
 
+  it('show the account as it is now on every request, without storing it in the session', async () => {
+    const { agent, user } = await signUp(t.app, { email: 'renamed@example.test', name: 'Old Name' });
+    await agent.get('/account').expect(200);
+    await t.deps.db('users').where({ id: user.id }).update({ name: 'New Name' });
+    expect((await agent.get('/account').expect(200)).text).to.contain('New Name');
+    const rows: Array<{ data: string }> = await t.deps.db('sessions').where({ user_id: user.id }).select('data');
+    expect(rows).to.have.length(1);
+    expect(rows[0]!.data).to.not.contain('renamed@example.test');
+    expect(JSON.parse(rows[0]!.data).passport).to.deep.equal({ user: user.id });
+  });
+
   it('stop working at once when an admin disables the user', async () => {
     const admin = await signUp(t.app);
     const victim = await signUp(t.app);

@@ -2,7 +2,7 @@ import { Router, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../deps';
 import type { Description } from '../../describers/types';
-import { AttemptLimiter } from '../../auth/attempt-limiter';
+import type { RateLimits } from '../../rate-limits';
 import { csrfTokenFor } from '../../middleware/csrf';
 import { HttpError } from '../../middleware/errors';
 import { multipart } from '../../middleware/upload';
@@ -11,14 +11,9 @@ import { describeAnonymously, AnonymousDescribeError } from '../../services/zero
 import { RefusedImageError } from '../../services/ingest/prepare';
 import { instancePrivacy } from '../../services/privacy/instance';
 
-/** Describes per address per window on the public page: enough to try it, too few to run a service on. */
-export const TRY_LIMIT = 10;
-export const TRY_WINDOW_MS = 60 * 60 * 1000;
-
 /** The public "describe one image" page: no account, held in memory only, nothing stored. */
-export function tryRoutes(deps: Deps): Router {
+export function tryRoutes(deps: Deps, limits: RateLimits): Router {
   const router = Router();
-  const perIp = new AttemptLimiter(deps.clock, TRY_LIMIT, TRY_WINDOW_MS);
   const parse = multipart({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
   const mb = deps.config.maxUploadBytes / 1024 / 1024;
   const page = (req: Request, res: Response, locals: { error?: string; result?: Description }): void => {
@@ -30,15 +25,14 @@ export function tryRoutes(deps: Deps): Router {
   const enabled: RequestHandler = async (_req, _res, next) => {
     next((await instancePrivacy(deps)).publicDescribePage ? undefined : new HttpError(404, 'We could not find that page.', 'not_found'));
   };
-  const limited: RequestHandler = (req, res, next) => {
-    const key = req.ip ?? 'unknown';
-    const waitMs = perIp.retryAfterMs(key);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
+  // Describes per address per window: enough to try it, too few to run a service on.
+  const limited: RequestHandler = async (req, res, next) => {
+    const verdict = await limits.tryPerIp.take(req.ip ?? 'unknown');
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.resetMs / 1000));
       res.status(429).set('Retry-After', String(seconds));
-      return page(req, res, { error: `You have described ${TRY_LIMIT} images in the last hour from this address. Try again in ${Math.ceil(seconds / 60)} minutes.` });
+      return page(req, res, { error: `You have described ${verdict.limit} images in the last hour from this address. Try again in ${Math.ceil(seconds / 60)} minutes.` });
     }
-    perIp.record(key);
     next();
   };
   const parseOne: RequestHandler = (req, res, next) =>

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { AuthLimits } from '../../auth/attempt-limiter';
+import type { RateLimits } from '../../rate-limits';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { passwordProblem } from '../../auth/password-policy';
 import { findUserByEmail, findUserById, updateUser } from '../../db/users';
@@ -16,24 +16,23 @@ export async function changeName(deps: Deps, userId: number, nameInput: unknown)
 }
 
 /** Re-checks the current password, under the same per-account limit as logging in. */
-async function confirmPassword(deps: Deps, limits: AuthLimits, userId: number, password: unknown): Promise<boolean> {
+async function confirmPassword(deps: Deps, limits: RateLimits, userId: number, password: unknown): Promise<boolean> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new HttpError(404, 'Not found', 'not_found');
-  const retryMs = limits.loginFailuresPerAccount.retryAfterMs(user.email);
-  if (retryMs > 0) {
-    throw new HttpError(429, 'Too many wrong passwords. Try again later.', 'rate_limited', { retryAfterSeconds: Math.ceil(retryMs / 1000) });
-  }
   // Counted before the check, as at sign-in, so checks in flight together cannot pass the limit.
-  const attempt = limits.loginFailuresPerAccount.record(user.email);
-  const ok = await verifyPassword(deps.config, typeof password === 'string' ? password : '', user.password_hash).catch((err: unknown) => {
-    limits.loginFailuresPerAccount.release(user.email, attempt);
+  const verdict = await limits.loginPerAccount.take(user.email);
+  if (!verdict.allowed) {
+    throw new HttpError(429, 'Too many wrong passwords. Try again later.', 'rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(verdict.resetMs / 1000)) });
+  }
+  const ok = await verifyPassword(deps.config, typeof password === 'string' ? password : '', user.password_hash).catch(async (err: unknown) => {
+    await limits.loginPerAccount.giveBack(user.email);
     throw err;
   });
-  if (ok) limits.loginFailuresPerAccount.release(user.email, attempt);
+  if (ok) await limits.loginPerAccount.giveBack(user.email);
   return ok;
 }
 
-export async function changeEmail(deps: Deps, limits: AuthLimits, meta: RequestMeta, userId: number, input: { email: unknown; currentPassword: unknown }): Promise<ChangeResult> {
+export async function changeEmail(deps: Deps, limits: RateLimits, meta: RequestMeta, userId: number, input: { email: unknown; currentPassword: unknown }): Promise<ChangeResult> {
   const email = normalizeEmail(input.email);
   if (!isValidEmail(email)) return { ok: false, errors: { email: 'Enter an email address such as name@example.com.' } };
   if (!(await confirmPassword(deps, limits, userId, input.currentPassword))) {
@@ -47,7 +46,7 @@ export async function changeEmail(deps: Deps, limits: AuthLimits, meta: RequestM
 }
 
 /** Changing the password ends every session of the account, the current one included. */
-export async function changePassword(deps: Deps, limits: AuthLimits, meta: RequestMeta, userId: number, input: { currentPassword: unknown; newPassword: unknown }): Promise<ChangeResult> {
+export async function changePassword(deps: Deps, limits: RateLimits, meta: RequestMeta, userId: number, input: { currentPassword: unknown; newPassword: unknown }): Promise<ChangeResult> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new HttpError(404, 'Not found', 'not_found');
   const newPassword = typeof input.newPassword === 'string' ? input.newPassword : '';

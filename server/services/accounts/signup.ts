@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { AuthLimits } from '../../auth/attempt-limiter';
+import type { RateLimits } from '../../rate-limits';
 import { hashPassword } from '../../auth/passwords';
 import { passwordProblem } from '../../auth/password-policy';
 import { countUsers, findUserByEmail, insertUser } from '../../db/users';
@@ -58,8 +58,8 @@ function refuseWhenThrottled(retryMs: number): void {
  * account is created then, and its owner sees the attempt in their log), so signing up never tells
  * anyone which addresses are registered. The password is hashed either way so timing agrees too.
  */
-export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, input: SignupInput): Promise<SignupResult> {
-  refuseWhenThrottled(limits.signupsPerIp.retryAfterMs(meta.ip));
+export async function signUp(deps: Deps, limits: RateLimits, meta: RequestMeta, input: SignupInput): Promise<SignupResult> {
+  refuseWhenThrottled(await limits.signupPerIp.retryAfterMs(meta.ip));
   const allowed = await signupAllowed(deps, input.invite);
   if (!allowed.allowed) throw new HttpError(403, allowed.reason, 'signup_closed');
 
@@ -73,7 +73,8 @@ export async function signUp(deps: Deps, limits: AuthLimits, meta: RequestMeta, 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   // Checked again and counted in one step: sign-ups in flight together all passed the check above.
-  refuseWhenThrottled(limits.signupsPerIp.take(meta.ip));
+  const verdict = await limits.signupPerIp.take(meta.ip);
+  if (!verdict.allowed) refuseWhenThrottled(Math.max(1, verdict.resetMs));
   const passwordHash = await hashPassword(deps.config, password);
   const now = deps.clock.now().getTime();
   const inviteHash = typeof input.invite === 'string' && input.invite ? hashInviteToken(input.invite) : null;

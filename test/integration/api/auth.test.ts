@@ -75,20 +75,36 @@ describe('API keys on /api/v1', () => {
   });
 
   it('counts requests per key with RateLimit headers, then answers 429 with Retry-After', async () => {
-    const a = await userWithKey(t.deps, 'read');
-    const b = await userWithKey(t.deps, 'read');
-    for (let i = 1; i <= 5; i++) {
-      const res = await request(server.url).get('/api/v1/usage').set('Authorization', a.auth).expect(200);
-      expect(res.headers['ratelimit-limit']).to.equal('5');
-      expect(res.headers['ratelimit-remaining']).to.equal(String(5 - i));
-      expect(Number(res.headers['ratelimit-reset'])).to.be.within(1, 60);
+    // The limits count on real time: this app's window is 3 s rather than a minute.
+    const windowMs = 3000;
+    const own = await buildTestApp({ API_RATE_LIMIT_PER_MINUTE: '5' }, { limitRules: { apiPerKey: { points: 5, windowMs } } });
+    const ownServer = await listen(own.app);
+    try {
+      const a = await userWithKey(own.deps, 'read');
+      const b = await userWithKey(own.deps, 'read');
+      const started = Date.now();
+      for (let i = 1; i <= 5; i++) {
+        const res = await request(ownServer.url).get('/api/v1/usage').set('Authorization', a.auth).expect(200);
+        expect(res.headers['ratelimit-limit']).to.equal('5');
+        expect(res.headers['ratelimit-remaining']).to.equal(String(5 - i));
+        expect(Number(res.headers['ratelimit-reset'])).to.be.within(1, windowMs / 1000);
+      }
+      const limited = await request(ownServer.url).get('/api/v1/usage').set('Authorization', a.auth).expect(429);
+      expectErrorShape(limited.body, 'rate_limited');
+      expect(Number(limited.headers['retry-after'])).to.be.within(1, windowMs / 1000);
+      await request(ownServer.url).get('/api/v1/usage').set('Authorization', b.auth).expect(200);
+      // Once the window has passed, and not before, the key is served again.
+      let status = 429;
+      while (status === 429 && Date.now() - started < windowMs + 5000) {
+        status = (await request(ownServer.url).get('/api/v1/usage').set('Authorization', a.auth)).status;
+        if (status === 429) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).to.equal(200);
+      expect(Date.now() - started).to.be.at.least(windowMs - 100);
+    } finally {
+      await ownServer.close();
+      await own.close();
     }
-    const limited = await request(server.url).get('/api/v1/usage').set('Authorization', a.auth).expect(429);
-    expectErrorShape(limited.body, 'rate_limited');
-    expect(Number(limited.headers['retry-after'])).to.be.within(1, 60);
-    await request(server.url).get('/api/v1/usage').set('Authorization', b.auth).expect(200);
-    t.clock.advance(60_000);
-    await request(server.url).get('/api/v1/usage').set('Authorization', a.auth).expect(200);
   });
 
   it('answers unknown API paths with 404 in the error shape', async () => {

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { listen, userWithKey } from '../../helpers/api-client';
 import { createApiV1Router } from '../../../server/routes/api/v1';
 import { HTTP_METHODS, operationsOf } from '../../../server/api-docs/operations';
+import type { Auth } from '../../../server/auth';
 
 /** The parts of the OpenAPI 3.1 structure we rely on, as a JSON Schema (2020-12). */
 const openApiShape = {
@@ -105,7 +106,7 @@ describe('the OpenAPI document', () => {
 
   it('lists every /api/v1 route, and every route it lists exists', async () => {
     const documented = operationsOf(document).map((op) => `${op.method} ${op.path}`).sort();
-    const mounted = mountedRoutes(createApiV1Router(t.deps)).filter((r) => r !== 'GET /openapi.json').sort();
+    const mounted = mountedRoutes(createApiV1Router(t.deps, (t.app.locals.auth as Auth).limits)).filter((r) => r !== 'GET /openapi.json').sort();
     expect(documented).to.deep.equal(mounted);
     const { auth } = await userWithKey(t.deps, 'write');
     for (const op of operationsOf(document)) {

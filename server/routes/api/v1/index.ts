@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps';
 import { apiErrorHandler, apiNotFound, assignRequestId } from '../../../middleware/api-errors';
 import { enforceScope, requireApiKey } from '../../../middleware/api-key-auth';
 import { perKeyRateLimit } from '../../../middleware/api-rate-limit';
+import type { RateLimits } from '../../../rate-limits';
 import { usageRoutes } from './usage';
 import { imageRoutes } from './images';
 import { batchRoutes } from './batches';
@@ -12,7 +13,7 @@ import { openApiDocument } from '../../../api-docs/openapi';
  * `/api/v1`: Bearer keys, no cookies (so no CSRF), one error shape. The order matters: the request
  * id first so every error carries it, then the key, its rate limit, its scope, then the routes.
  */
-export function createApiV1Router(deps: Deps): express.Router {
+export function createApiV1Router(deps: Deps, limits: RateLimits): express.Router {
   const router = express.Router();
   router.use(assignRequestId);
   // The document is public, like the docs page rendered from it.
@@ -20,7 +21,7 @@ export function createApiV1Router(deps: Deps): express.Router {
     res.json(openApiDocument(deps.config.baseUrl ?? ''));
   });
   router.use(requireApiKey(deps));
-  router.use(perKeyRateLimit(deps.config.apiRateLimitPerMinute, deps.clock));
+  router.use(perKeyRateLimit(limits.apiPerKey));
   router.use(enforceScope);
   // Large enough for image_base64 of a maximum-size upload (base64 is 4/3 of the bytes).
   router.use(express.json({ limit: Math.ceil(deps.config.maxUploadBytes * 1.4) + 64 * 1024 }));
