@@ -68,6 +68,10 @@ export interface NewBatch {
   uploads: PreparedUpload[];
   options: DescribeOptions;
   name?: string;
+  /** The upload is still arriving: the batch is not finished before this time or its close. */
+  receivingUntil?: number;
+  /** The batch's own image retention, set before any of its images can finish. */
+  imageRetention?: string;
 }
 
 /**
@@ -90,6 +94,8 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
         name: (batch.name ?? '').slice(0, 200),
         options_json: JSON.stringify(batch.options),
         status: 'open',
+        receiving_until: batch.receivingUntil ?? null,
+        ...(batch.imageRetention ? { image_retention: batch.imageRetention } : {}),
         created_at: now,
         updated_at: now,
       });
@@ -113,7 +119,7 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
  */
 export async function addToBatch(
   deps: Deps,
-  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions> },
+  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions>; receivingUntil?: number },
 ): Promise<string | undefined> {
   const now = deps.clock.now().getTime();
   const id = randomId();
@@ -124,6 +130,7 @@ export async function addToBatch(
       if (args.upload.status === 'ready') await assertWithinQuota(deps, args.userId, 1, trx);
       await insertImage(trx, imageRow(deps, id, args.batchId, args.userId, args.upload, now));
       if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
+      if (args.receivingUntil) await trx('batches').where({ id: args.batchId }).update({ receiving_until: args.receivingUntil });
       return true;
     });
     if (added) return id;
