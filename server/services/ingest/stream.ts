@@ -3,7 +3,7 @@ import type { DescribeOptions } from '../../describers/types';
 import { HttpError } from '../../middleware/errors';
 import { saveDescribeDefaults } from '../../db/describe-defaults';
 import { endReceiving } from '../../queue/results';
-import { addToBatch, createBatch, discardUploads, type PreparedUpload } from '.';
+import { addUploadsToBatch, createBatch, discardUploads, type PreparedUpload } from '.';
 import { parseDescribeOptions } from './options';
 import { describeDefaults, submitUpload, type Submitted } from './submit';
 import { assertWithinQuota, quotaFor, QuotaExceededError } from '../usage';
@@ -31,12 +31,22 @@ export type Fate = 'committed' | 'discarded' | 'held';
  * there. A refusal (limit, quota, bad option) takes back what was committed, so "nothing was
  * uploaded" stays true; a client that goes away keeps the images already stored, and they are described.
  */
+interface Slot {
+  arrived: boolean;
+  upload?: PreparedUpload;
+  settle: (fate: Fate | undefined) => void;
+}
+
 export class UploadIntake {
-  private tail: Promise<void> = Promise.resolve();
+  /** Files in the order their parts began; each waits there until it and those before it are prepared. */
+  private readonly slots: Slot[] = [];
+  private readonly fates: Promise<unknown>[] = [];
+  private committing = false;
   private fields: Record<string, unknown> | undefined;
   private mode: 'stream' | 'held' | undefined;
   private options: DescribeOptions | undefined;
   private batchId: string | undefined;
+  private receivingUntil = 0;
   private failure: unknown;
   private readonly held: PreparedUpload[] = [];
   private readonly counts = { ready: 0, refused: 0 };
@@ -46,25 +56,48 @@ export class UploadIntake {
   /**
    * Called as a file part begins, in the order parts arrive, with the fields received so far. The
    * returned function takes the prepared file (undefined when it never arrived whole) once it is
-   * ready; files are committed in arrival order whatever order their preparation finishes in.
+   * ready, and resolves with what became of it. Files are committed in arrival order whatever order
+   * their preparation finishes in; those ready while a commit runs go together in the next one.
    */
   turn(fieldsSoFar: Record<string, unknown>): (upload: PreparedUpload | undefined) => Promise<Fate | undefined> {
     this.fields ??= { ...fieldsSoFar };
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    return async (upload) => {
-      try {
-        await previous;
-        return upload ? await this.take(upload) : undefined;
-      } finally {
-        release();
-      }
+    let settle!: (fate: Fate | undefined) => void;
+    const fate = new Promise<Fate | undefined>((resolve) => (settle = resolve));
+    const slot: Slot = { arrived: false, settle };
+    this.slots.push(slot);
+    this.fates.push(fate);
+    return (upload) => {
+      slot.arrived = true;
+      slot.upload = upload;
+      void this.pump();
+      return fate;
     };
   }
 
-  private async take(upload: PreparedUpload): Promise<Fate> {
-    this.counts[upload.status] += 1;
+  /** Everything handed in so far has been committed, held or discarded. */
+  private async settled(): Promise<void> {
+    await Promise.all(this.fates);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.committing) return;
+    this.committing = true;
+    try {
+      for (;;) {
+        const waiting = this.slots.findIndex((slot) => !slot.arrived);
+        const group = this.slots.splice(0, waiting === -1 ? this.slots.length : waiting);
+        if (group.length === 0) return;
+        const uploads = group.flatMap((slot) => (slot.upload ? [slot.upload] : []));
+        const fate = uploads.length ? await this.take(uploads) : undefined;
+        for (const slot of group) slot.settle(slot.upload ? fate : undefined);
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async take(uploads: PreparedUpload[]): Promise<Fate> {
+    for (const upload of uploads) this.counts[upload.status] += 1;
     if (this.mode === undefined) {
       try {
         this.mode = await this.chooseMode();
@@ -74,19 +107,17 @@ export class UploadIntake {
       }
     }
     if (this.mode === 'held') {
-      this.held.push(upload);
+      this.held.push(...uploads);
       return 'held';
     }
-    if (this.failure) {
-      await discardUploads(this.deps, [upload]);
-      return 'discarded';
-    }
     try {
-      await this.commit(upload);
+      if (this.failure) throw this.failure;
+      await this.commit(uploads);
       return 'committed';
     } catch (err) {
-      // createBatch and addToBatch remove the working copy of a file they could not take.
-      this.failure = err;
+      this.failure ??= err;
+      // Harmless when createBatch or addUploadsToBatch already removed them.
+      await discardUploads(this.deps, uploads);
       return 'discarded';
     }
   }
@@ -102,16 +133,19 @@ export class UploadIntake {
     return 'stream';
   }
 
-  private async commit(upload: PreparedUpload): Promise<void> {
-    const receivingUntil = this.deps.clock.now().getTime() + RECEIVING_LEASE_MS;
+  private async commit(uploads: PreparedUpload[]): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    // The deadline moves only when half of it has passed: one batch-row write per few minutes, not per image.
+    const receivingUntil = now > this.receivingUntil - RECEIVING_LEASE_MS / 2 ? now + RECEIVING_LEASE_MS : undefined;
     if (this.batchId) {
-      const added = await addToBatch(this.deps, { userId: this.userId, batchId: this.batchId, upload, receivingUntil });
+      const added = await addUploadsToBatch(this.deps, { userId: this.userId, batchId: this.batchId, uploads, receivingUntil });
       if (!added) throw new HttpError(409, 'The batch was deleted while its images were arriving. Nothing more was uploaded.', 'batch_gone');
-      return;
+    } else {
+      const name = typeof this.fields?.name === 'string' ? this.fields.name.trim() : '';
+      const imageRetention = batchRetentionChoice(this.deps, this.fields?.image_retention);
+      this.batchId = (await createBatch(this.deps, { userId: this.userId, uploads, options: this.options!, name, receivingUntil, imageRetention })).batchId;
     }
-    const name = typeof this.fields?.name === 'string' ? this.fields.name.trim() : '';
-    const imageRetention = batchRetentionChoice(this.deps, this.fields?.image_retention);
-    this.batchId = (await createBatch(this.deps, { userId: this.userId, uploads: [upload], options: this.options!, name, receivingUntil, imageRetention })).batchId;
+    if (receivingUntil) this.receivingUntil = receivingUntil;
   }
 
   /**
@@ -119,7 +153,7 @@ export class UploadIntake {
    * Held files become a batch now. Throws the refusal, after taking back what was committed.
    */
   async finish(form: Record<string, unknown>): Promise<Submitted> {
-    await this.tail;
+    await this.settled();
     if (this.mode !== 'stream') return submitUpload(this.deps, this.userId, this.held, form);
     if (this.failure) {
       await this.takeBack();
@@ -132,14 +166,14 @@ export class UploadIntake {
 
   /** The request was refused before its end (a limit, a malformed body): nothing of it stays. */
   async refuse(): Promise<void> {
-    await this.tail;
+    await this.settled();
     await discardUploads(this.deps, this.held.splice(0));
     await this.takeBack();
   }
 
   /** The client went away mid-body: what was committed stays and is described; held files go. */
   async abandon(): Promise<void> {
-    await this.tail;
+    await this.settled();
     await discardUploads(this.deps, this.held.splice(0));
     await this.endReceiving();
   }
