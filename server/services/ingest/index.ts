@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { DescribeOptions } from '../../describers/types';
@@ -72,6 +73,8 @@ export interface NewBatch {
   receivingUntil?: number;
   /** The batch's own image retention, set before any of its images can finish. */
   imageRetention?: string;
+  /** Runs in the transaction that adds the images, after them (an idempotency claim records the image). */
+  inTransaction?: (trx: Knex.Transaction, imageIds: string[]) => Promise<void>;
 }
 
 /**
@@ -105,6 +108,7 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
         await insertImage(trx, imageRow(deps, id, batchId, batch.userId, upload, now));
         if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: batch.userId, now });
       }
+      await batch.inTransaction?.(trx, imageIds);
     });
   } catch (err) {
     await discardUploads(deps, batch.uploads);
@@ -119,7 +123,7 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
  */
 export async function addToBatch(
   deps: Deps,
-  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions> },
+  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions>; inTransaction?: NewBatch['inTransaction'] },
 ): Promise<string | undefined> {
   return (await addUploadsToBatch(deps, { ...args, uploads: [args.upload] }))?.[0];
 }
@@ -131,7 +135,7 @@ export async function addToBatch(
  */
 export async function addUploadsToBatch(
   deps: Deps,
-  args: { userId: number; batchId: string; uploads: PreparedUpload[]; options?: Partial<DescribeOptions>; receivingUntil?: number },
+  args: { userId: number; batchId: string; uploads: PreparedUpload[]; options?: Partial<DescribeOptions>; receivingUntil?: number; inTransaction?: NewBatch['inTransaction'] },
 ): Promise<string[] | undefined> {
   const now = deps.clock.now().getTime();
   const ids = args.uploads.map(() => randomId());
@@ -146,6 +150,7 @@ export async function addUploadsToBatch(
         if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: ids[i], userId: args.userId, options: args.options, now });
       }
       if (args.receivingUntil) await trx('batches').where({ id: args.batchId }).update({ receiving_until: args.receivingUntil });
+      await args.inTransaction?.(trx, ids);
       return true;
     });
     if (added) return ids;
