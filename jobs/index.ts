@@ -1,6 +1,7 @@
 import { JobRunner, Job } from './runner';
 import type { Deps } from '../server/deps';
 import { failInterruptedZeroRetention } from '../server/db/zero-retention';
+import { runsEveryRole } from '../server/roles/names';
 import { expireImageBlobsJob } from './expire-image-blobs';
 import { purgeExpiredTextJob } from './purge-expired-text';
 import { finishAccountDeletionsJob } from './finish-account-deletions';
@@ -24,8 +25,11 @@ export const SCHEDULE: readonly Job[] = [
 /** Catches up on everything due, then starts the ticks. Stop it on shutdown. */
 export async function startJobs(deps: Deps, jobs: readonly Job[] = SCHEDULE): Promise<JobRunner> {
   const runner = new JobRunner(deps, jobs);
-  // Zero-retention images lived only in the memory of the process that stopped.
-  await failInterruptedZeroRetention(deps.db, 'The server restarted before this image was described; it was never stored, so upload it again.', deps.clock.now().getTime());
+  // Zero-retention images lived only in the memory of the process that stopped. Only a process that
+  // runs every role knows no other process holds any: beside a web process they are not ours to fail.
+  if (runsEveryRole(deps.config.roles)) {
+    await failInterruptedZeroRetention(deps.db, 'The server restarted before this image was described; it was never stored, so upload it again.', deps.clock.now().getTime());
+  }
   await runner.catchUp();
   runner.start();
   return runner;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import cron, { ScheduledTask } from 'node-cron';
 import type { Deps } from '../server/deps';
+import { runsEveryRole } from '../server/roles/names';
 
 export type JobCounts = Record<string, number>;
 
@@ -56,7 +57,10 @@ export class JobRunner {
 
   /** Runs every job once, in table order, so whatever fell due while the server was down is done. */
   async catchUp(): Promise<void> {
-    for (const job of this.jobs) await this.runJob(job, { atBoot: true });
+    // "Nothing else is running yet" holds only for the one process of the embedded mode (SQLite):
+    // on PostgreSQL a web process may be writing a blob whose row is not committed yet.
+    const atBoot = runsEveryRole(this.deps.config.roles) && this.deps.config.database.client === 'sqlite';
+    for (const job of this.jobs) await this.runJob(job, { atBoot });
   }
 
   start(): void {

@@ -11,7 +11,6 @@ import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime } from './view-helpers';
 import { createViewEngine } from './view-engine';
-import { watchImageExpiry } from './services/retention/watch';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -35,7 +34,6 @@ export function createApp(deps: Deps): express.Express {
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
-  app.locals.stopRetentionWatch = watchImageExpiry(deps);
 
   const auth = createAuth(deps);
   app.locals.auth = auth;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseDuration } from './durations';
 import { parseAllowedHosts, type AllowedHost } from './net/address-policy';
 import type { DatabaseTarget } from './db/knex';
+import { parseRoles, runsEveryRole, type Role } from './roles/names';
 
 /** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
 const duration = z.string().trim().transform((value, ctx) => {
@@ -70,6 +71,15 @@ const envSchema = z.object({
   ALLOWED_INTERNAL_HOSTS: hostList.default([]),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(120),
   ZERO_RETENTION_ONLY: z.enum(['true', 'false', '']).default('false'),
+  SIGHTLINE_ROLE: z.string().optional().transform((value, ctx) => {
+    const roles = parseRoles(value);
+    if (typeof roles === 'string') {
+      ctx.addIssue({ code: 'custom', message: roles });
+      return z.NEVER;
+    }
+    return roles;
+  }),
+  QUEUE_POLL_MS: positiveInt(250),
 });
 
 export type Config = Readonly<{
@@ -96,6 +106,8 @@ export type Config = Readonly<{
   /** `providerRetention`: what the admin states the provider keeps, shown on /privacy and the consent step. */
   openai: Readonly<{ apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; providerRetention?: string }>;
   queueConcurrency: number;
+  /** How often an idle worker looks for due jobs; on PostgreSQL a notification wakes it sooner. */
+  queuePollMs: number;
   maxUploadBytes: number;
   maxImagePixels: number;
   /** seconds; null means forever */
@@ -108,6 +120,8 @@ export type Config = Readonly<{
   apiRateLimitPerMinute: number;
   /** Every upload is described from memory and never written to disk. */
   zeroRetentionOnly: boolean;
+  /** What this process runs (SIGHTLINE_ROLE); every role unless told otherwise. */
+  roles: readonly Role[];
 }>;
 
 export class ConfigError extends Error {}
@@ -129,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Below 12 only to keep the test suite fast; production never runs a cheaper hash.
   if (e.BCRYPT_COST < 12 && e.NODE_ENV !== 'test') {
     throw new ConfigError('Invalid configuration:\n  BCRYPT_COST: must be at least 12');
+  }
+  // Separate processes need what only PostgreSQL gives them: notifications and advisory locks.
+  if (!runsEveryRole(e.SIGHTLINE_ROLE) && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SIGHTLINE_ROLE: running roles in separate processes needs PostgreSQL (set DATABASE_URL); with SQLite leave it unset',
+    );
   }
   const https = e.BASE_URL?.startsWith('https://') ?? false;
   if (https && parseTrustProxy(e.TRUST_PROXY) === false) {
@@ -167,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       providerRetention: e.OPENAI_PROVIDER_RETENTION,
     }),
     queueConcurrency: e.QUEUE_CONCURRENCY,
+    queuePollMs: e.QUEUE_POLL_MS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     imageRetention: e.IMAGE_RETENTION,
@@ -176,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedInternalHosts: Object.freeze(e.ALLOWED_INTERNAL_HOSTS),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     zeroRetentionOnly: e.ZERO_RETENTION_ONLY === 'true',
+    roles: Object.freeze([...e.SIGHTLINE_ROLE]),
   });
 }
 

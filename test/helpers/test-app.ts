@@ -14,6 +14,7 @@ import { createBlobStore } from '../../server/storage';
 import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { createDescriber } from '../../server/describers';
 import { createQueue, type QueueOptions } from '../../server/queue';
+import { watchImageExpiry } from '../../server/services/retention/watch';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -53,6 +54,8 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
   // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
   deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
   const app = createApp(deps);
+  // The worker role's retention watch: finished images get their expiry at once.
+  const stopRetentionWatch = watchImageExpiry(deps);
   return {
     app,
     deps,
@@ -62,7 +65,7 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
     async close() {
       await deps.webhooks?.stop();
       await deps.queue.stop(2_000);
-      await (app.locals.stopRetentionWatch as () => Promise<void>)();
+      await stopRetentionWatch();
       await deps.describer.close();
       await db.destroy();
       await database?.drop();

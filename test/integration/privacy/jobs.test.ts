@@ -11,6 +11,7 @@ import { createBlobStore } from '../../../server/storage';
 import { createEvents } from '../../../server/events';
 import { ManualClock } from '../../../server/clock';
 import type { Deps } from '../../../server/deps';
+import { testDatabaseKind } from '../../helpers/test-database';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -54,12 +55,15 @@ describe('scheduled jobs', () => {
     const db = createDb(t.config.database);
     const deps: Deps = { config: t.config, db, logger: capturingLogger(lines), clock, blobs: createBlobStore(t.config), events: createEvents(), describer: t.deps.describer, queue: t.deps.queue };
     const runner = await startJobs(deps);
+    // Alone on SQLite, a file without a row at boot is an aborted upload. On PostgreSQL another
+    // process may be writing it now, so it waits for the sweep's grace period like any other.
+    const alone = testDatabaseKind() === 'sqlite';
     try {
-      expect(blobFilesOnDisk(t)).to.deep.equal([]);
+      expect(blobFilesOnDisk(t)).to.have.length(alone ? 0 : 1);
       expect(await db('deletion_receipts').count({ n: '*' }).first()).to.deep.equal({ n: 3 });
       const finished = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'job finished');
       expect(finished.find((l) => l.job === 'expire-image-blobs').counts.deleted).to.equal(3);
-      expect(finished.find((l) => l.job === 'sweep-blob-files').counts.orphans).to.equal(1);
+      expect(finished.find((l) => l.job === 'sweep-blob-files').counts.orphans).to.equal(alone ? 1 : 0);
     } finally {
       await runner.stop();
       await db.destroy();

@@ -1,0 +1,64 @@
+import type { Config } from '../config';
+import { createDb, migrateLatest, type Db } from '../db/knex';
+import type { Logger } from '../logger';
+import { systemClock } from '../clock';
+import type { Deps } from '../deps';
+import { createEvents } from '../events';
+import { createDescriber } from '../describers';
+import { createQueue } from '../queue';
+import { createBlobStore } from '../storage';
+import { WebhookDispatcher } from '../webhooks';
+import { runsEveryRole } from './names';
+
+/** How long a booting process waits for another one to finish migrating the same database. */
+const MIGRATION_WAIT_MS = 120_000;
+
+/**
+ * What every role shares: config, database (migrated), blobs, events, describer, and the queue and
+ * webhook dispatcher objects, which only the worker role starts.
+ */
+export async function openProcess(config: Config, logger: Logger): Promise<Deps> {
+  const db = createDb(config.database);
+  await migrateWhenFree(db, logger);
+  const blobs = createBlobStore(config);
+  // Alone on the machine (every role, SQLite), any temp file left at boot belongs to a write a crash
+  // interrupted. Beside other processes it may be one being written now: the hourly sweep's grace covers it.
+  if (runsEveryRole(config.roles) && config.database.client === 'sqlite') await blobs.sweepTempFiles(0);
+  const deps: Deps = {
+    config,
+    db,
+    logger,
+    clock: systemClock,
+    blobs,
+    events: createEvents(),
+    // The web role describes zero-retention uploads itself: their bytes never leave its memory.
+    describer: createDescriber(config, logger),
+    queue: createQueue(config, () => deps),
+  };
+  // Built in every role: the web role sends "test" deliveries through it; the worker role starts it.
+  deps.webhooks = new WebhookDispatcher(deps);
+  return deps;
+}
+
+/** After every role has stopped: the describer and the database go last. */
+export async function closeProcess(deps: Deps): Promise<void> {
+  await deps.describer.close();
+  await deps.db.destroy();
+}
+
+/**
+ * Processes booting together race for knex's migration lock; the losers wait for the winner and
+ * then find nothing left to do, rather than failing to start.
+ */
+async function migrateWhenFree(db: Db, logger: Logger): Promise<void> {
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await migrateLatest(db);
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'MigrationLocked') || Date.now() > deadline) throw err;
+      logger.info('another process is migrating the database; waiting');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
