@@ -101,7 +101,7 @@ export class Cluster {
     const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`${role} ${index} exited (${code ?? signal}) while starting`))));
     exited.catch(() => undefined);
     const ready = member.url
-      ? until(async () => (await fetch(`${member.url}/healthz`)).ok, 30_000, `${role} ${index} to serve`)
+      ? until(async () => (await fetch(`${member.url}/healthz`)).ok, 90_000, `${role} ${index} to serve`)
       : new Promise<void>((resolve) => setTimeout(resolve, 1500));
     // Listed before it is ready, so stop() ends it even when it never gets there.
     this.members.push(member);
