@@ -8,6 +8,7 @@ import { parseDescribeOptions } from './options';
 import { describeDefaults, submitUpload, type Submitted } from './submit';
 import { assertWithinQuota, quotaFor, QuotaExceededError } from '../usage';
 import { deleteBatchForUser } from '../data-rights/delete-content';
+import { cancelBatch } from '../describe/control';
 import { batchRetentionChoice } from '../retention/settings';
 
 /**
@@ -186,7 +187,11 @@ export class UploadIntake {
   }
 
   private async takeBack(): Promise<void> {
-    if (this.batchId) await deleteBatchForUser(this.deps, this.userId, this.batchId);
+    if (!this.batchId) return;
+    // Jobs first, as a worker finishing one locks them (job, then image): deleting the image rows
+    // under a running job's result would take those locks the other way round (a deadlock on PostgreSQL).
+    await cancelBatch(this.deps, this.userId, this.batchId);
+    await deleteBatchForUser(this.deps, this.userId, this.batchId);
     this.batchId = undefined;
   }
 

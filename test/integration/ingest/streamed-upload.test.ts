@@ -171,6 +171,26 @@ describe('an upload taken in as it arrives', function () {
     await waitFor(() => blobFilesOnDisk(t).length === blobsBefore.length, 5_000, 'no working copy left');
   });
 
+  it('refuses a corrupt file alone, with its reason, while the others are described', async () => {
+    const upload = await open('application/json');
+    const corrupt = fx.corruptJpeg();
+    const answer = await upload.finish(
+      Buffer.concat([field('image_count', '3'), fileHead('good-1.jpg'), dog, fileTail, fileHead('broken.jpg'), corrupt, fileTail, fileHead('good-2.jpg'), dog, fileTail, end]),
+    );
+    expect(answer.status).to.equal(200);
+    const rows = await waitFor(async () => {
+      const found = await imagesOf(alice.user.id);
+      return found.length === 3 && found.every((r) => r.status !== 'queued' && r.status !== 'processing') ? found : undefined;
+    }, 10_000, 'every image finished');
+    const byName = Object.fromEntries(rows.map((r) => [r.original_name, r]));
+    expect(byName['good-1.jpg'].status).to.equal('done');
+    expect(byName['good-2.jpg'].status).to.equal('done');
+    expect(byName['broken.jpg'].status).to.equal('refused');
+    expect(byName['broken.jpg'].error).to.be.a('string').and.not.equal('');
+    expect(new Set(rows.map((r) => r.batch_id)).size).to.equal(1);
+    expect(JSON.parse(answer.body).location).to.equal(`/batches/${rows[0].batch_id}`);
+  });
+
   it('refuses an upload that says it holds more images than the quota has left before storing any', async () => {
     await setQuota(t.deps, alice.user.id, 1);
     const modelCalls = fake.requests.length;
