@@ -58,13 +58,14 @@ export async function runQueueThroughputBench(): Promise<void> {
   }
 }
 
-interface ModelServer {
+export interface ModelServer {
   baseUrl: string;
   child: ChildProcess;
   ask(message: string): Promise<unknown>;
 }
 
-function startModelServer(latencyMs: number): Promise<ModelServer> {
+/** bench/fake-openai-process.ts in a child process: a model server of fixed latency. */
+export function startModelServer(latencyMs: number): Promise<ModelServer> {
   const child = fork(path.join(__dirname, 'fake-openai-process.js'), [String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (message: string) =>
     new Promise<unknown>((resolve) => {

@@ -4,6 +4,8 @@ import { runQueueThroughputBench } from './queue-throughput';
 import { benchLocalDescriber } from './local-describer';
 import { benchApiOverhead } from './api-overhead';
 import { benchQueueClaim } from './queue-claim';
+import { benchUploadThroughput } from './upload-throughput';
+import { benchCrash } from './crash';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -13,6 +15,8 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'offline describer', run: benchLocalDescriber },
   { name: 'api: POST /images?wait overhead, webhook delivery latency', run: benchApiOverhead },
   { name: 'queue claim on PostgreSQL: 200,000 queued jobs', run: benchQueueClaim },
+  { name: 'upload throughput end to end: 64 images, 1, 2 and 4 worker processes on PostgreSQL', run: benchUploadThroughput },
+  { name: 'crash: 500 images, kill -9 twenty times, two web and three worker processes on PostgreSQL', run: benchCrash },
 ];
 
 async function main(): Promise<void> {

@@ -82,8 +82,17 @@
     if (!window.FormData || !window.XMLHttpRequest || send.method !== 'post' || send.enctype !== 'multipart/form-data' || (send.target && send.target !== '_self')) return;
     event.preventDefault();
 
-    var data = new FormData(form);
+    // The fields first, then how many files follow, then the files: the server describes the first
+    // image while the rest are still uploading, with the options it has already read.
+    var data = new FormData();
+    var files = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === 'string') data.append(name, value);
+      else files.push([name, value]);
+    });
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    data.append('image_count', String(input.files.length));
+    files.forEach(function (entry) { data.append(entry[0], entry[1], entry[1].name); });
     var xhr = new XMLHttpRequest();
     xhr.open('POST', send.action);
     // The server answers JSON: where to go next, or the refusal to show here (a redirect would lose it).

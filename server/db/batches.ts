@@ -6,6 +6,9 @@ export interface BatchRow {
   name: string;
   options_json: string;
   status: string;
+  /** Epoch ms; set while the batch's upload is still arriving (see services/ingest/stream.ts). */
+  receiving_until?: number | null;
+  image_retention?: string | null;
   created_at: number;
   updated_at: number;
 }

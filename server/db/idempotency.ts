@@ -9,6 +9,10 @@ export interface IdempotencyRow {
   response_json: string | null;
   created_at: number;
   expires_at: number;
+  /** The request holding a running claim. */
+  owner?: string | null;
+  /** The resource the claim's work committed, written in the work's own transaction. */
+  resource_id?: string | null;
 }
 
 export function findIdempotencyRow(db: Db, userId: number, key: string): Promise<IdempotencyRow | undefined> {
@@ -22,12 +26,27 @@ export async function claimIdempotencyKey(db: Db, row: IdempotencyRow, now: numb
   return inserted.length === 1;
 }
 
-export async function storeIdempotentAnswer(db: Db, userId: number, key: string, status: number, body: unknown): Promise<void> {
-  await db('idempotency_keys').where({ user_id: userId, key }).update({ state: 'done', status_code: status, response_json: JSON.stringify(body) });
+export async function storeIdempotentAnswer(db: Db, userId: number, key: string, owner: string, status: number, body: unknown): Promise<void> {
+  await db('idempotency_keys').where({ user_id: userId, key, owner }).update({ state: 'done', status_code: status, response_json: JSON.stringify(body) });
 }
 
-export async function releaseIdempotencyKey(db: Db, userId: number, key: string): Promise<void> {
-  await db('idempotency_keys').where({ user_id: userId, key, state: 'running' }).delete();
+export async function releaseIdempotencyKey(db: Db, userId: number, key: string, owner: string): Promise<void> {
+  await db('idempotency_keys').where({ user_id: userId, key, owner, state: 'running' }).delete();
+}
+
+/** Takes a running claim nothing was committed under since `staleBefore`; false when another request got it first. */
+export async function takeOverIdempotencyClaim(db: Db, userId: number, key: string, owner: string, staleBefore: number, now: number): Promise<boolean> {
+  const taken = await db('idempotency_keys')
+    .where({ user_id: userId, key, state: 'running' })
+    .whereNull('resource_id')
+    .where('created_at', '<', staleBefore)
+    .update({ owner, created_at: now });
+  return taken === 1;
+}
+
+/** In the work's transaction: records what it created; false when the claim is no longer this request's. */
+export async function markIdempotentResource(db: Db, userId: number, key: string, owner: string, resourceId: string): Promise<boolean> {
+  return (await db('idempotency_keys').where({ user_id: userId, key, owner, state: 'running' }).update({ resource_id: resourceId })) === 1;
 }
 
 export async function deleteExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {

@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { HttpError } from './errors';
 import { prepareUpload, discardUploads, PreparedUpload } from '../services/ingest';
 import { Semaphore } from '../services/ingest/semaphore';
+import { UploadIntake, type Fate } from '../services/ingest/stream';
 
 /** Files per request, and the multipart bookkeeping limits multer leaves at Infinity by default. */
 export const MAX_FILES_PER_UPLOAD = 100;
@@ -17,7 +18,10 @@ const FIELD_LIMITS = { fields: 40, fieldSize: 16 * 1024, fieldNameSize: 100, par
  */
 const originalsInMemory = new Semaphore(4);
 
-type IngestedFile = Express.Multer.File & { prepared?: PreparedUpload };
+type IngestedFile = Express.Multer.File & { prepared?: PreparedUpload; fate?: Fate };
+
+/** The intake of a request that streams its files into a batch as they arrive (the upload form). */
+const intakes = new WeakMap<Request, UploadIntake>();
 
 /**
  * A multer storage engine that never touches the disk: it buffers the file in memory, makes the
@@ -27,12 +31,22 @@ type IngestedFile = Express.Multer.File & { prepared?: PreparedUpload };
 class WorkingCopyStorage implements multer.StorageEngine {
   constructor(private readonly deps: Deps) {}
 
-  _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<IngestedFile>) => void): void {
-    this.ingest(file).then((prepared) => callback(null, { prepared }), callback);
+  _handleFile(req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<IngestedFile>) => void): void {
+    // Taken when the part begins, so the intake commits files in the order they were sent.
+    const settle = intakes.get(req)?.turn({ ...(req.body as Record<string, unknown>) });
+    this.ingest(file).then(
+      async (prepared) => callback(null, { prepared, fate: await settle?.(prepared) }),
+      async (err: unknown) => {
+        await settle?.(undefined);
+        callback(err);
+      },
+    );
   }
 
+  /** Multer's clean-up after a failed or aborted request; files the intake took are the intake's to keep or take back. */
   _removeFile(_req: Request, file: IngestedFile, callback: (error: Error | null) => void): void {
-    discardUploads(this.deps, file.prepared ? [file.prepared] : []).then(() => callback(null), callback);
+    const own = file.prepared && file.fate === undefined ? [file.prepared] : [];
+    discardUploads(this.deps, own).then(() => callback(null), callback);
   }
 
   private async ingest(file: Express.Multer.File): Promise<PreparedUpload | undefined> {
@@ -116,6 +130,37 @@ export function uploadImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_
     limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
   }).array(field, maxFiles);
   return (req, res, next) => parse(req, res, (err?: unknown) => next(err ? uploadRefusal(err, deps, { field, maxFiles }) : undefined));
+}
+
+/**
+ * The upload form's parser: like uploadImages, but each file goes into a batch as soon as it is
+ * prepared (see UploadIntake). On a refusal what was committed is taken back; when the client goes
+ * away, it stays. The route finishes the intake with `uploadIntake(req).finish(body)`.
+ */
+export function streamImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_PER_UPLOAD): RequestHandler {
+  const parse = multipart({
+    storage: new WorkingCopyStorage(deps),
+    limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
+  }).array(field, maxFiles);
+  return (req, res, next) => {
+    const intake = new UploadIntake(deps, req.user!.id, maxFiles);
+    intakes.set(req, intake);
+    parse(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const gone = req.destroyed && !req.readableEnded;
+      (gone ? intake.abandon() : intake.refuse()).then(
+        () => next(uploadRefusal(err, deps, { field, maxFiles })),
+        (cleanup: unknown) => next(cleanup),
+      );
+    });
+  };
+}
+
+/** The intake streamImages made for this request. */
+export function uploadIntake(req: Request): UploadIntake {
+  const intake = intakes.get(req);
+  if (!intake) throw new Error('uploadIntake: the route has no streamImages before it');
+  return intake;
 }
 
 /** The prepared uploads of a request that went through uploadImages, in the order they were sent. */

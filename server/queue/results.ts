@@ -4,7 +4,7 @@ import { claimWithin, type ClaimedJob } from './store';
 import { descriptionColumns } from '../db/descriptions';
 import { optionsForHistory, storeGeneratedResult } from '../db/description-versions';
 import { describeOptionsFor } from './job-input';
-import { recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
+import { recordBatchCompletedDeliveries, recordFinishDeliveries, type FinishedImage } from '../webhooks/outbox';
 import { refreshImageExpiry } from '../services/retention/expiry';
 import type { Config } from '../config';
 import { isPostgres } from '../db/knex';
@@ -79,7 +79,7 @@ async function storeResult(config: Config, trx: Knex.Transaction, job: ClaimedJo
  */
 async function finish(config: Config, trx: Knex.Transaction, job: ClaimedJob, type: FinishedImage['type'], now: number): Promise<Outcome> {
   await refreshImageExpiry({ config, db: trx }, job.imageId, trx);
-  const finished = await batchFinished(trx, job.batchId);
+  const finished = await batchFinished(trx, job.batchId, now);
   await recordFinishDeliveries(trx, { userId: job.userId, imageId: job.imageId, batchId: job.batchId, type, batchFinished: finished }, now);
   return { stored: true, batchFinished: finished };
 }
@@ -108,13 +108,40 @@ export async function retryJob(db: Knex, job: ClaimedJob, runAt: number, reason:
   });
 }
 
-async function batchFinished(trx: Knex.Transaction, batchId: string): Promise<boolean> {
+async function batchFinished(trx: Knex.Transaction, batchId: string, now: number): Promise<boolean> {
   // Two results of one batch can commit at once on PostgreSQL, each counting the other's image as
   // unfinished. Holding the batch row makes the later one count after the earlier commits, so one of
   // them sees the batch finished. NO KEY UPDATE: each already holds the KEY SHARE lock its image
   // update's foreign key check took, which FOR UPDATE would wait on (a deadlock). SQLite runs one
   // write transaction at a time.
-  if (isPostgres(trx)) await trx('batches').where({ id: batchId }).forNoKeyUpdate().first('id');
+  const batches = trx('batches').where({ id: batchId });
+  const batch = await (isPostgres(trx) ? batches.forNoKeyUpdate() : batches).first('receiving_until');
+  // Its upload is still arriving: the end of the upload (endReceiving) finishes the batch instead.
+  if (stillReceiving(batch?.receiving_until, now)) return false;
   const row = await trx('images').where({ batch_id: batchId }).whereIn('status', ['queued', 'processing']).count({ n: '*' }).first();
   return Number(row?.n ?? 0) === 0;
+}
+
+/** A deadline, so a batch whose web process died mid-upload still finishes once it has passed. */
+function stillReceiving(receivingUntil: number | string | null | undefined, now: number): boolean {
+  return receivingUntil !== null && receivingUntil !== undefined && Number(receivingUntil) > now;
+}
+
+/**
+ * The upload of a batch has ended (completed, refused or abandoned by the client). When every image
+ * it brought has already finished, the batch finishes here: its `batch.completed` deliveries are
+ * written in the same transaction and the last finished image is returned for the event.
+ */
+export async function endReceiving(db: Knex, batchId: string, now: number): Promise<{ imageId: string; userId: number } | null> {
+  return db.transaction(async (trx) => {
+    // The update holds the batch row, so a result committing at the same time counts before or after this.
+    const ended = await trx('batches').where({ id: batchId }).whereNotNull('receiving_until').update({ receiving_until: null });
+    if (ended !== 1) return null;
+    const unfinished = await trx('images').where({ batch_id: batchId }).whereIn('status', ['queued', 'processing']).count({ n: '*' }).first();
+    if (Number(unfinished?.n ?? 0) > 0) return null;
+    const last = await trx('images').where({ batch_id: batchId }).orderBy('updated_at', 'desc').first('id', 'user_id');
+    if (!last) return null;
+    await recordBatchCompletedDeliveries(trx, Number(last.user_id), batchId, now);
+    return { imageId: last.id as string, userId: Number(last.user_id) };
+  });
 }

@@ -38,14 +38,23 @@ export async function recordFinishDeliveries(trx: Knex.Transaction, image: Finis
     const resource = await loadImageResource({ db: trx }, image.userId, image.imageId);
     if (resource) rows.push(...deliveryRows(forImage, image.userId, image.type, resource, now));
   }
-  const forBatch = image.batchFinished ? subscribed('batch.completed') : [];
-  if (forBatch.length) {
-    const batch = await loadBatchResource({ db: trx }, image.userId, image.batchId);
-    if (batch) {
-      const { images, ...summary } = batch;
-      rows.push(...deliveryRows(forBatch, image.userId, 'batch.completed', { ...summary, image_ids: images.map((i) => i.id) }, now));
-    }
-  }
+  if (image.batchFinished) rows.push(...(await batchCompletedRows(trx, subscribed('batch.completed'), image.userId, image.batchId, now)));
+  await insertDeliveries(trx, rows);
+  return rows.length;
+}
+
+async function batchCompletedRows(trx: Knex.Transaction, endpoints: EndpointRow[], userId: number, batchId: string, now: number): Promise<DeliveryRow[]> {
+  if (endpoints.length === 0) return [];
+  const batch = await loadBatchResource({ db: trx }, userId, batchId);
+  if (!batch) return [];
+  const { images, ...summary } = batch;
+  return deliveryRows(endpoints, userId, 'batch.completed', { ...summary, image_ids: images.map((i) => i.id) }, now);
+}
+
+/** `batch.completed` alone: for a batch whose images all finished before its upload ended. */
+export async function recordBatchCompletedDeliveries(trx: Knex.Transaction, userId: number, batchId: string, now: number): Promise<number> {
+  const endpoints = (await listEndpointRows(trx, userId)).filter((e) => (endpointEvents(e) as string[]).includes('batch.completed'));
+  const rows = await batchCompletedRows(trx, endpoints, userId, batchId, now);
   await insertDeliveries(trx, rows);
   return rows.length;
 }

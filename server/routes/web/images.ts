@@ -3,8 +3,8 @@ import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
-import { uploadImages, preparedUploads, MAX_FILES_PER_UPLOAD } from '../../middleware/upload';
-import { describeDefaults, submitUpload } from '../../services/ingest/submit';
+import { streamImages, uploadIntake, MAX_FILES_PER_UPLOAD } from '../../middleware/upload';
+import { describeDefaults } from '../../services/ingest/submit';
 import { LANGUAGES } from '../../services/ingest/languages';
 import { OPTION_LIMITS } from '../../services/ingest/options';
 import { libraryPage, markReviewed, workingCopy, editDescription } from '../../services/results';
@@ -40,8 +40,8 @@ export function imageRoutes(deps: Deps): Router {
     });
   });
 
-  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), uploadImages(deps), async (req: Request, res: Response) => {
-    const result = await submitUpload(deps, req.user!.id, preparedUploads(req), req.body as Record<string, unknown>);
+  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), streamImages(deps), async (req: Request, res: Response) => {
+    const result = await uploadIntake(req).finish(req.body as Record<string, unknown>);
     await applyBatchRetention(deps, req.user!.id, result.batchId, (req.body as Record<string, unknown>).image_retention);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
     flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Deps } from '../../deps';
+import type { MarkResource } from '../idempotency';
 import type { DescribeOptions } from '../../describers/types';
 import { HttpError } from '../../middleware/errors';
 import type { Resolver } from '../../net';
@@ -52,7 +54,8 @@ async function readSource(deps: Deps, input: ApiImageInput, resolve?: Resolver):
  * one transaction of image and job rows (which wakes the worker). A refused file creates nothing and
  * answers 422 with the reason.
  */
-async function acceptApiImage(deps: Deps, userId: number, input: ApiImageInput, resolve?: Resolver): Promise<{ imageId: string; batchId: string }> {
+async function acceptApiImage(deps: Deps, userId: number, input: ApiImageInput, resolve?: Resolver, mark?: MarkResource): Promise<{ imageId: string; batchId: string }> {
+  const inTransaction = mark ? (trx: Knex.Transaction, [imageId]: string[]) => mark(trx, imageId!) : undefined;
   let upload: PreparedUpload | undefined = input.upload;
   try {
     await assertWithinQuota(deps, userId);
@@ -65,11 +68,11 @@ async function acceptApiImage(deps: Deps, userId: number, input: ApiImageInput, 
     const ready = upload;
     upload = undefined; // from here the ingest service owns the working copy
     if (batch) {
-      const imageId = await addToBatch(deps, { userId, batchId: batch.id, upload: ready, options });
+      const imageId = await addToBatch(deps, { userId, batchId: batch.id, upload: ready, options, inTransaction });
       if (!imageId) throw new HttpError(404, 'No such batch.', 'not_found');
       return { imageId, batchId: batch.id };
     }
-    const created = await createBatch(deps, { userId, uploads: [ready], options, name: fields.name ?? '' });
+    const created = await createBatch(deps, { userId, uploads: [ready], options, name: fields.name ?? '', inTransaction });
     return { imageId: created.imageIds[0], batchId: created.batchId };
   } finally {
     if (upload) await discardUploads(deps, [upload]);
@@ -87,11 +90,11 @@ export function isFinished(image: ImageResource): boolean {
  * before the enqueue, so the wait ends on the completion event itself; the answer is then read from
  * the database once. A finished result handed over counts as retrieved.
  */
-export async function submitApiImage(deps: Deps, userId: number, input: ApiImageInput, waitSeconds = 0, resolve?: Resolver): Promise<ImageResource> {
+export async function submitApiImage(deps: Deps, userId: number, input: ApiImageInput, waitSeconds = 0, resolve?: Resolver, mark?: MarkResource): Promise<ImageResource> {
   const finishes = waitSeconds > 0 ? watchFinishes(deps, userId) : undefined;
   let imageId: string;
   try {
-    const accepted = await acceptApiImage(deps, userId, input, resolve);
+    const accepted = await acceptApiImage(deps, userId, input, resolve, mark);
     imageId = accepted.imageId;
     await finishes?.until(accepted.imageId, accepted.batchId, waitSeconds);
   } finally {

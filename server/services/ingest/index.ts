@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { DescribeOptions } from '../../describers/types';
@@ -68,6 +69,12 @@ export interface NewBatch {
   uploads: PreparedUpload[];
   options: DescribeOptions;
   name?: string;
+  /** The upload is still arriving: the batch is not finished before this time or its close. */
+  receivingUntil?: number;
+  /** The batch's own image retention, set before any of its images can finish. */
+  imageRetention?: string;
+  /** Runs in the transaction that adds the images, after them (an idempotency claim records the image). */
+  inTransaction?: (trx: Knex.Transaction, imageIds: string[]) => Promise<void>;
 }
 
 /**
@@ -90,6 +97,8 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
         name: (batch.name ?? '').slice(0, 200),
         options_json: JSON.stringify(batch.options),
         status: 'open',
+        receiving_until: batch.receivingUntil ?? null,
+        ...(batch.imageRetention ? { image_retention: batch.imageRetention } : {}),
         created_at: now,
         updated_at: now,
       });
@@ -99,6 +108,7 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
         await insertImage(trx, imageRow(deps, id, batchId, batch.userId, upload, now));
         if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: batch.userId, now });
       }
+      await batch.inTransaction?.(trx, imageIds);
     });
   } catch (err) {
     await discardUploads(deps, batch.uploads);
@@ -113,25 +123,42 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
  */
 export async function addToBatch(
   deps: Deps,
-  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions> },
+  args: { userId: number; batchId: string; upload: PreparedUpload; options?: Partial<DescribeOptions>; inTransaction?: NewBatch['inTransaction'] },
 ): Promise<string | undefined> {
+  return (await addUploadsToBatch(deps, { ...args, uploads: [args.upload] }))?.[0];
+}
+
+/**
+ * Adds prepared uploads to an existing batch of the user in one transaction with their jobs (quota
+ * counted there); `receivingUntil` moves the batch's still-arriving deadline. Undefined when the
+ * batch is not theirs. The working copies are removed again when nothing was added.
+ */
+export async function addUploadsToBatch(
+  deps: Deps,
+  args: { userId: number; batchId: string; uploads: PreparedUpload[]; options?: Partial<DescribeOptions>; receivingUntil?: number; inTransaction?: NewBatch['inTransaction'] },
+): Promise<string[] | undefined> {
   const now = deps.clock.now().getTime();
-  const id = randomId();
+  const ids = args.uploads.map(() => randomId());
   try {
     const added = await commitAndWake(deps, async (trx) => {
       const batch = await trx('batches').where({ id: args.batchId, user_id: args.userId }).first();
       if (!batch) return false;
-      if (args.upload.status === 'ready') await assertWithinQuota(deps, args.userId, 1, trx);
-      await insertImage(trx, imageRow(deps, id, args.batchId, args.userId, args.upload, now));
-      if (args.upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: args.userId, options: args.options, now });
+      const ready = args.uploads.filter((upload) => upload.status === 'ready').length;
+      if (ready > 0) await assertWithinQuota(deps, args.userId, ready, trx);
+      for (const [i, upload] of args.uploads.entries()) {
+        await insertImage(trx, imageRow(deps, ids[i], args.batchId, args.userId, upload, now));
+        if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: ids[i], userId: args.userId, options: args.options, now });
+      }
+      if (args.receivingUntil) await trx('batches').where({ id: args.batchId }).update({ receiving_until: args.receivingUntil });
+      await args.inTransaction?.(trx, ids);
       return true;
     });
-    if (added) return id;
+    if (added) return ids;
   } catch (err) {
-    await discardUploads(deps, [args.upload]);
+    await discardUploads(deps, args.uploads);
     throw err;
   }
-  await discardUploads(deps, [args.upload]);
+  await discardUploads(deps, args.uploads);
   return undefined;
 }
 

@@ -97,8 +97,14 @@ export async function uploadRetentionChoices(deps: Deps, userId: number): Promis
  * shorter of batch and account anyway, so an override can never lengthen retention.
  */
 export async function applyBatchRetention(deps: Deps, userId: number, batchId: string, value: unknown): Promise<void> {
-  if (typeof value !== 'string' || value === '' || value === 'account') return;
-  if (!(allowedImageRetentions(deps.config) as string[]).includes(value)) return;
+  const choice = batchRetentionChoice(deps, value);
+  if (!choice) return;
   if (!(await batchBelongsTo(deps.db, userId, batchId))) return;
-  await setBatchPrivacy(deps.db, batchId, { image_retention: value });
+  await setBatchPrivacy(deps.db, batchId, { image_retention: choice });
+}
+
+/** The upload form's "Keep these images" value when it names a retention of its own; undefined for the account's. */
+export function batchRetentionChoice(deps: Pick<Deps, 'config'>, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || value === 'account') return undefined;
+  return (allowedImageRetentions(deps.config) as string[]).includes(value) ? value : undefined;
 }

@@ -7,6 +7,7 @@ import { discardUploads } from '../../../services/ingest';
 import { isFinished, submitApiImage } from '../../../services/api-images';
 import { deleteApiImage, listApiImages, patchApiImage, regenerateApiImage, retrieveApiImage, type ListQuery } from '../../../services/api-images/manage';
 import { listApiImageVersions } from '../../../services/api-images/versions';
+import type { ImageResource } from '../../../services/api-resources';
 import { sendIdempotent } from './idempotent';
 
 /** The longest `?wait=` honoured, in seconds. */
@@ -33,10 +34,10 @@ export function imageRoutes(deps: Deps): express.Router {
     const uploads = preparedUploads(req);
     const wait = waitSeconds(req);
     const fileHash = uploads[0]?.status === 'ready' ? uploads[0].facts.sha256 : null;
-    await sendIdempotent(deps, req, res, async () => {
-      const image = await submitApiImage(deps, userId, { upload: uploads[0], fields: (req.body ?? {}) as Record<string, unknown> }, wait);
-      return { status: isFinished(image) ? 200 : 202, body: image };
-    }, fileHash, () => discardUploads(deps, uploads));
+    const answer = (image: ImageResource) => ({ status: isFinished(image) ? 200 : 202, body: image });
+    await sendIdempotent(deps, req, res, async (mark) => {
+      return answer(await submitApiImage(deps, userId, { upload: uploads[0], fields: (req.body ?? {}) as Record<string, unknown> }, wait, undefined, mark));
+    }, fileHash, () => discardUploads(deps, uploads), { resume: async (imageId) => answer(await retrieveApiImage(deps, userId, imageId)) });
   });
 
   router.get('/images', async (req, res) => {
