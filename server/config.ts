@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseDuration } from './durations';
 import { parseAllowedHosts, type AllowedHost } from './net/address-policy';
 import type { DatabaseTarget } from './db/knex';
+import { blobStoreEnv, blobStoreTarget, type BlobStoreTarget } from './storage/settings';
 
 /** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
 const duration = z.string().trim().transform((value, ctx) => {
@@ -70,6 +71,7 @@ const envSchema = z.object({
   ALLOWED_INTERNAL_HOSTS: hostList.default([]),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(120),
   ZERO_RETENTION_ONLY: z.enum(['true', 'false', '']).default('false'),
+  ...blobStoreEnv,
 });
 
 export type Config = Readonly<{
@@ -108,6 +110,8 @@ export type Config = Readonly<{
   apiRateLimitPerMinute: number;
   /** Every upload is described from memory and never written to disk. */
   zeroRetentionOnly: boolean;
+  /** DATA_DIR/blobs unless BLOB_STORE=s3 names a bucket. */
+  blobStore: BlobStoreTarget;
 }>;
 
 export class ConfigError extends Error {}
@@ -130,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.BCRYPT_COST < 12 && e.NODE_ENV !== 'test') {
     throw new ConfigError('Invalid configuration:\n  BCRYPT_COST: must be at least 12');
   }
+  const blobs = blobStoreTarget(e);
+  if ('problems' in blobs) throw new ConfigError(`Invalid configuration:\n${blobs.problems.map((p) => `  ${p}`).join('\n')}`);
   const https = e.BASE_URL?.startsWith('https://') ?? false;
   if (https && parseTrustProxy(e.TRUST_PROXY) === false) {
     throw new ConfigError(
@@ -176,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedInternalHosts: Object.freeze(e.ALLOWED_INTERNAL_HOSTS),
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     zeroRetentionOnly: e.ZERO_RETENTION_ONLY === 'true',
+    blobStore: blobs.target,
   });
 }
 

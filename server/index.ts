@@ -25,8 +25,6 @@ async function main(): Promise<void> {
   const db = createDb(config.database);
   await migrateLatest(db);
   const blobs = createBlobStore(config);
-  // Any temp file left at boot belongs to a write a crash interrupted.
-  await blobs.sweepTempFiles(0);
   const deps: Deps = {
     config,
     db,

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import cron from 'node-cron';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { seedImageWithBlob, blobFilesOnDisk, fakeJpegBytes } from '../../helpers/privacy-seed';
 import { SCHEDULE, startJobs } from '../../../jobs';
 import { JobRunner, Job } from '../../../jobs/runner';
@@ -46,7 +48,11 @@ describe('scheduled jobs', () => {
     await seedImageWithBlob(t, { status: 'done' });
     await seedImageWithBlob(t, { status: 'failed', userRetention: '24h' });
     await seedImageWithBlob(t, { status: 'queued', processedAgoMs: null, userRetention: 'forever' });
-    await t.deps.blobs.put(fakeJpegBytes()); // an upload aborted before its row was written
+    const aborted = await t.deps.blobs.put(fakeJpegBytes()); // an upload aborted before its row was written, an hour ago
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    fs.utimesSync(path.join(localBlobs(t).dir, aborted), hourAgo, hourAgo);
+    // Another process sharing the store is mid-upload: its row commits after this boot's sweep.
+    const inFlight = await t.deps.blobs.put(fakeJpegBytes());
     await t.deps.db.destroy(); // the server goes down
 
     const clock = new ManualClock(new Date(t.clock.now().getTime() + 8 * DAY));
@@ -55,7 +61,7 @@ describe('scheduled jobs', () => {
     const deps: Deps = { config: t.config, db, logger: capturingLogger(lines), clock, blobs: createBlobStore(t.config), events: createEvents(), describer: t.deps.describer, queue: t.deps.queue };
     const runner = await startJobs(deps);
     try {
-      expect(blobFilesOnDisk(t)).to.deep.equal([]);
+      expect(blobFilesOnDisk(t)).to.deep.equal([path.join(localBlobs(t).dir, inFlight)]);
       expect(await db('deletion_receipts').count({ n: '*' }).first()).to.deep.equal({ n: 3 });
       const finished = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'job finished');
       expect(finished.find((l) => l.job === 'expire-image-blobs').counts.deleted).to.equal(3);
