@@ -93,4 +93,15 @@ describe('images kept in an S3-compatible store (BLOB_STORE=s3)', () => {
     expect(await t.deps.blobs.exists(kept.blobKey)).to.equal(true);
     expect(await t.deps.blobs.exists(young)).to.equal(true);
   });
+
+  it('puts nothing in the bucket for a zero-retention upload', async () => {
+    const before = s3.objectFiles();
+    const res = await alice.agent
+      .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
+      .attach('images', fixture('dog.jpg'), 'dog.jpg')
+      .expect(303);
+    const batchId = res.headers.location.split('/').pop();
+    await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.status === 'done'), 10_000, 'described');
+    expect(s3.objectFiles()).to.deep.equal(before);
+  });
 });
