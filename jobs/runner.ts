@@ -12,7 +12,7 @@ export interface Job {
   run(deps: Deps, context: JobContext): Promise<JobCounts>;
 }
 
-/** atBoot: nothing else is running yet in this process (another process sharing the database or blob store may be busy). */
+/** atBoot: nothing else is running yet (no uploads in flight, queue not started). */
 export interface JobContext {
   atBoot: boolean;
 }
