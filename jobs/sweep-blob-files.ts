@@ -1,8 +1,9 @@
 import type { Job } from './runner';
 import { sweepBlobFiles } from '../server/services/retention/sweep-files';
 
+/** The same grace at boot: another process sharing the store may be mid-upload while this one starts. */
 export const sweepBlobFilesJob: Job = {
   name: 'sweep-blob-files',
   schedule: '23 * * * *',
-  run: async (deps, { atBoot }) => ({ ...(await sweepBlobFiles(deps, atBoot ? 0 : undefined)) }),
+  run: async (deps) => ({ ...(await sweepBlobFiles(deps)) }),
 };

@@ -6,6 +6,7 @@ import { parseDuration } from './durations';
 import { parseAllowedHosts, type AllowedHost } from './net/address-policy';
 import type { DatabaseTarget } from './db/knex';
 import { parseRoles, runsEveryRole, type Role } from './roles/names';
+import { blobStoreEnv, blobStoreTarget, type BlobStoreTarget } from './storage/settings';
 
 /** Retention durations accept 0, "30m", "24h", "7d" or "forever"; stored as seconds (null = forever). */
 const duration = z.string().trim().transform((value, ctx) => {
@@ -80,6 +81,7 @@ const envSchema = z.object({
     return roles;
   }),
   QUEUE_POLL_MS: positiveInt(250),
+  ...blobStoreEnv,
 });
 
 export type Config = Readonly<{
@@ -122,6 +124,8 @@ export type Config = Readonly<{
   zeroRetentionOnly: boolean;
   /** What this process runs (SIGHTLINE_ROLE); every role unless told otherwise. */
   roles: readonly Role[];
+  /** DATA_DIR/blobs unless BLOB_STORE=s3 names a bucket. */
+  blobStore: BlobStoreTarget;
 }>;
 
 export class ConfigError extends Error {}
@@ -150,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  SIGHTLINE_ROLE: running roles in separate processes needs PostgreSQL (set DATABASE_URL); with SQLite leave it unset',
     );
   }
+  const blobs = blobStoreTarget(e);
+  if ('problems' in blobs) throw new ConfigError(`Invalid configuration:\n${blobs.problems.map((p) => `  ${p}`).join('\n')}`);
   const https = e.BASE_URL?.startsWith('https://') ?? false;
   if (https && parseTrustProxy(e.TRUST_PROXY) === false) {
     throw new ConfigError(
@@ -198,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     zeroRetentionOnly: e.ZERO_RETENTION_ONLY === 'true',
     roles: Object.freeze([...e.SIGHTLINE_ROLE]),
+    blobStore: blobs.target,
   });
 }
 

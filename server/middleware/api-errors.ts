@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
-import { HttpError } from './errors';
+import { HttpError, storageUnavailable } from './errors';
+import { BlobStoreUnavailableError } from '../storage';
 
 /** Every API answer carries an id the client can quote; errors repeat it in the body. */
 export const assignRequestId: RequestHandler = (_req, res, next) => {
@@ -20,8 +21,9 @@ export const apiNotFound: RequestHandler = (_req, _res, next) => {
 };
 
 /** Body-parser and multer errors carry a type or code; turn the common ones into plain API errors. */
-function classify(err: unknown): HttpError | undefined {
+function classify(err: unknown, deps: Deps): HttpError | undefined {
   if (err instanceof HttpError) return err;
+  if (err instanceof BlobStoreUnavailableError) return storageUnavailable(deps, err, 'Nothing was changed.');
   const e = err as { type?: string; code?: string; status?: number; message?: string; name?: string };
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') return new HttpError(413, 'The request body is too large.', 'payload_too_large');
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'The body is not valid JSON.', 'invalid_json');
@@ -33,14 +35,17 @@ function classify(err: unknown): HttpError | undefined {
 /** The one error shape of the API: `{ error: { code, message, request_id } }`. */
 export function apiErrorHandler(deps: Deps): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = classify(err);
+    const known = classify(err, deps);
     const status = known?.status ?? 500;
-    if (status >= 500) deps.logger.error({ err, url: req.originalUrl, requestId: requestIdOf(res) }, 'api request failed');
+    if (!known) deps.logger.error({ err, url: req.originalUrl, requestId: requestIdOf(res) }, 'api request failed');
     if (res.headersSent) return;
+    // Ours, written for the client: a 503 "storage unreachable" or "busy" says what to do next.
+    const retryAfter = known?.options.retryAfterSeconds;
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(status).json({
       error: {
         code: known?.code ?? 'internal_error',
-        message: known && status < 500 ? known.message : 'Something went wrong on our side.',
+        message: known ? known.message : 'Something went wrong on our side.',
         request_id: requestIdOf(res),
       },
     });

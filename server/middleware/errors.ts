@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
+import { BlobStoreUnavailableError } from '../storage';
 
 export interface HttpErrorOptions {
   /** Sent as Retry-After (seconds) with 429 and 503 answers. */
@@ -50,9 +51,16 @@ function renderPage(res: Response, status: number, message: string, deps: Deps):
   });
 }
 
+/** Said when the blob store is down; the store's own reason (bucket, S3 error code) goes to the log. */
+export function storageUnavailable(deps: Deps, err: BlobStoreUnavailableError, nothingDone: string): HttpError {
+  deps.logger.error({ err }, 'blob store unavailable');
+  return new HttpError(503, `Image storage cannot be reached right now. ${nothingDone} Please try again in a few minutes.`, 'storage_unavailable', { retryAfterSeconds: 60 });
+}
+
 /** One place that turns errors into answers; nothing internal (no stack, no SQL) ever reaches the client. */
 export function errorHandler(deps: Deps): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (caught, req, res, _next) => {
+    const err = caught instanceof BlobStoreUnavailableError ? storageUnavailable(deps, caught, 'Nothing was changed.') : caught;
     const status = err instanceof HttpError ? err.status : Number(err?.status ?? err?.statusCode) || 500;
     // Our own HttpErrors carry messages written for the user (a 503 "busy" included); anything else
     // at 500 and above is unexpected, so it is logged and its message kept back.

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer, { MulterError } from 'multer';
 import type { Deps } from '../deps';
-import { HttpError } from './errors';
+import { HttpError, storageUnavailable } from './errors';
+import { BlobStoreUnavailableError } from '../storage';
 import { prepareUpload, discardUploads, PreparedUpload } from '../services/ingest';
 import { Semaphore } from '../services/ingest/semaphore';
 import { UploadIntake, type Fate } from '../services/ingest/stream';
@@ -113,6 +114,7 @@ export function uploadRefusal(err: unknown, deps: Deps, shape: UploadShape): unk
     const [status, message] = describe ? describe(err, deps, shape) : [400, 'The upload was malformed. Nothing was uploaded.'];
     return new HttpError(status, message, err.code.toLowerCase());
   }
+  if (err instanceof BlobStoreUnavailableError) return storageUnavailable(deps, err, 'Nothing was uploaded.');
   // busboy's parse errors ("Unexpected end of form", "Malformed part header") are the client's.
   if (err instanceof Error && !(err instanceof HttpError) && /form|part|multipart|boundary/i.test(err.message)) {
     return new HttpError(400, 'The upload was incomplete or malformed. Nothing was uploaded.', 'malformed_upload');

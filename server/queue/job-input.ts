@@ -1,4 +1,4 @@
-import { BlobIntegrityError, BlobNotFoundError } from '../storage';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreUnavailableError } from '../storage';
 import type { Logger } from '../logger';
 import { DEFAULT_DESCRIBE_OPTIONS, DescriberError, type DescribeOptions, type DescribeStyle } from '../describers/types';
 import type { ClaimedJob } from './store';
@@ -29,6 +29,10 @@ export function toFailure(err: unknown, logger?: Logger): Failure {
   if (err instanceof DescriberError) return { message: err.message, retryable: err.retryable, retryAfterMs: err.retryAfterMs };
   if (err instanceof BlobNotFoundError) return { message: 'The stored image is gone, so it cannot be described.', retryable: false };
   if (err instanceof BlobIntegrityError) return { message: 'The stored image could not be read back intact.', retryable: false };
+  if (err instanceof BlobStoreUnavailableError) {
+    logger?.error({ err }, 'blob store unavailable');
+    return { message: 'Image storage could not be reached, so this image could not be read yet.', retryable: true };
+  }
   if (err instanceof Error && err.name === 'JobGone') return { message: err.message, retryable: false };
   logger?.error({ err }, 'describe job failed unexpectedly');
   return { message: 'Something went wrong while describing this image.', retryable: true };

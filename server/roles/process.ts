@@ -8,7 +8,6 @@ import { createDescriber } from '../describers';
 import { createQueue } from '../queue';
 import { createBlobStore } from '../storage';
 import { WebhookDispatcher } from '../webhooks';
-import { runsEveryRole } from './names';
 import { ProcessConnection } from '../db/process-connection';
 import { publishBatchChanges, sharedBatchChanges } from '../services/describe/shared-batch-changes';
 
@@ -23,9 +22,6 @@ export async function openProcess(config: Config, logger: Logger): Promise<Deps>
   const db = createDb(config.database);
   await migrateWhenFree(db, logger);
   const blobs = createBlobStore(config);
-  // Alone on the machine (every role, SQLite), any temp file left at boot belongs to a write a crash
-  // interrupted. Beside other processes it may be one being written now: the hourly sweep's grace covers it.
-  if (runsEveryRole(config.roles) && config.database.client === 'sqlite') await blobs.sweepTempFiles(0);
   const deps: Deps = {
     config,
     db,

@@ -24,8 +24,9 @@ import { apiDocsRoutes } from './web/api-docs';
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
   app.get('/healthz', async (_req, res) => {
-    const database = await databaseState(deps.db);
-    res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'degraded', database });
+    const [database, blobs] = await Promise.all([databaseState(deps.db), deps.blobs.available().then((up) => (up ? 'ok' : 'error'))]);
+    const ok = database === 'ok' && blobs === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, blobs });
   });
   app.use('/api/v1', createApiV1Router(deps, auth.limits));
   app.use(authRoutes(deps, auth));

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { TestApp } from './test-app';
+import { localBlobs, type TestApp } from './test-app';
 import { insertUser, insertBatch, insertImage } from './rows';
 
 /** A tiny real JPEG header plus noise: enough for byte-signature scans to find it. */
@@ -47,7 +47,7 @@ export function blobFilesOnDisk(t: TestApp): string[] {
     fs.existsSync(dir)
       ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]))
       : [];
-  return walk(t.deps.blobs.dir);
+  return walk(localBlobs(t).dir);
 }
 
 /**

@@ -10,7 +10,7 @@ import { ManualClock } from '../../server/clock';
 import { closeApp, createApp, type AppOptions } from '../../server/app';
 import type { Deps } from '../../server/deps';
 import { createEvents } from '../../server/events';
-import { createBlobStore } from '../../server/storage';
+import { createBlobStore, LocalBlobStore } from '../../server/storage';
 import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { createDescriber } from '../../server/describers';
 import { createQueue, type QueueOptions } from '../../server/queue';
@@ -73,4 +73,10 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The app's blob store as the local directory it is by default, for tests that look at the files. */
+export function localBlobs(t: { deps: Pick<Deps, 'blobs'> }): LocalBlobStore {
+  if (!(t.deps.blobs instanceof LocalBlobStore)) throw new Error('this test needs the local blob store');
+  return t.deps.blobs;
 }

@@ -52,6 +52,46 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: '' }).database.client).to.equal('sqlite');
   });
 
+  it('keeps blobs in DATA_DIR by default, and in an S3 bucket with BLOB_STORE=s3', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).blobStore).to.deep.equal({ kind: 'local' });
+    const s3 = loadConfig({
+      DATA_DIR: tempDir(),
+      BLOB_STORE: 's3',
+      S3_ENDPOINT: 'https://s3.example.net:9000',
+      S3_BUCKET: 'images',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: 'sightline/',
+    }).blobStore;
+    expect(s3).to.deep.equal({
+      kind: 's3',
+      endpoint: 'https://s3.example.net:9000',
+      region: 'us-east-1',
+      bucket: 'images',
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+      forcePathStyle: true,
+      prefix: 'sightline/',
+      where: 's3.example.net:9000',
+    });
+    const aws = loadConfig({ DATA_DIR: tempDir(), BLOB_STORE: 's3', S3_REGION: 'eu-west-1', S3_BUCKET: 'images' }).blobStore;
+    expect(aws).to.include({ kind: 's3', region: 'eu-west-1', forcePathStyle: false, prefix: '', where: 'AWS eu-west-1' });
+    expect(aws).to.have.property('credentials', undefined);
+  });
+
+  it('names what is missing or wrong in the S3 settings', () => {
+    const s3 = (env: Record<string, string>) => () => loadConfig({ DATA_DIR: tempDir(), BLOB_STORE: 's3', S3_ENDPOINT: 'http://127.0.0.1:9000', ...env });
+    expect(s3({})).to.throw(/S3_BUCKET: required when BLOB_STORE=s3/);
+    expect(s3({ S3_BUCKET: 'images', S3_ACCESS_KEY_ID: 'id' })).to.throw(/S3_SECRET_ACCESS_KEY: required when S3_ACCESS_KEY_ID is set/);
+    expect(s3({ S3_BUCKET: 'images', S3_SECRET_ACCESS_KEY: 'secret' })).to.throw(/S3_ACCESS_KEY_ID: required/);
+    expect(s3({ S3_BUCKET: 'images', S3_ENDPOINT: 'minio:9000' })).to.throw(/S3_ENDPOINT: expected an http/);
+    expect(s3({ S3_BUCKET: 'images', S3_PREFIX: '/images/' })).to.throw(/S3_PREFIX: expected a key prefix/);
+    expect(s3({ S3_BUCKET: 'images', S3_FORCE_PATH_STYLE: 'yes' })).to.throw(/S3_FORCE_PATH_STYLE/);
+    expect(s3({ S3_BUCKET: 'my bucket' })).to.throw(/S3_BUCKET: expected a bucket name/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), BLOB_STORE: 's3', S3_BUCKET: 'images' })).to.throw(/S3_REGION: required/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), BLOB_STORE: 'ftp' })).to.throw(/BLOB_STORE/);
+  });
+
   it('refuses a default retention longer than the cap', () => {
     expect(() => loadConfig({ DATA_DIR: tempDir(), IMAGE_RETENTION: '7d', MAX_IMAGE_RETENTION: '24h' })).to.throw(/IMAGE_RETENTION/);
   });

@@ -17,6 +17,8 @@ export interface PrivacyFacts {
   deletionGrace: string;
   /** SQLite overwrites deleted rows (secure_delete); PostgreSQL leaves old row versions in its files and WAL. */
   deletedTextOverwritten: boolean;
+  /** Where working copies are kept: this server's disk, or an S3-compatible store (its host). */
+  imageStore: { kind: 'local' } | { kind: 's3'; where: string };
   destination: Destination;
   describerName: string;
   zeroRetentionOnly: boolean;
@@ -37,6 +39,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
     deletedTextOverwritten: config.database.client === 'sqlite',
+    imageStore: config.blobStore.kind === 's3' ? { kind: 's3', where: config.blobStore.where } : { kind: 'local' },
     destination: deps.describer.destination,
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,

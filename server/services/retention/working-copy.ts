@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { clearBlobKey, ImageForRetention } from '../../db/retention';
 import { insertReceipt, DeletionReason } from '../../db/receipts';
@@ -44,16 +43,9 @@ export async function deleteWorkingCopy(
 }
 
 /**
- * Fail safe (PhotoPrism #2299): when the blob directory is missing or unreadable, storage is probably
- * unmounted, so nothing may be deleted or marked deleted until it is back.
+ * Fail safe (PhotoPrism #2299): when the blob directory is missing or unreadable (probably unmounted),
+ * or the S3 bucket cannot be reached, nothing may be deleted or marked deleted until it is back.
  */
 export async function blobStorageAvailable(deps: Deps): Promise<boolean> {
-  try {
-    const stat = await fs.stat(deps.blobs.dir);
-    if (!stat.isDirectory()) return false;
-    await fs.access(deps.blobs.dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return deps.blobs.available();
 }

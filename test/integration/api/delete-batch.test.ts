@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { listen, userWithKey } from '../../helpers/api-client';
 import { seedDescribedBatch } from '../../helpers/ingest-seed';
 import { receiptsForUser } from '../../../server/db/receipts';
@@ -30,7 +30,7 @@ describe('DELETE /api/v1/batches/{id}', () => {
 
     const res = await request(server.url).delete(`/api/v1/batches/${batchId}`).set('Authorization', auth).expect(204);
     expect(res.text).to.equal('');
-    for (const { blob_key } of blobs) expect(fs.existsSync(path.join(t.deps.blobs.dir, blob_key))).to.equal(false);
+    for (const { blob_key } of blobs) expect(fs.existsSync(path.join(localBlobs(t).dir, blob_key))).to.equal(false);
     expect(await t.deps.db('images').whereIn('id', imageIds)).to.deep.equal([]);
     expect(await t.deps.db('descriptions').whereIn('image_id', imageIds)).to.deep.equal([]);
     expect((await receiptsForUser(t.deps.db, userId)).map((r) => r.image_sha256).sort()).to.deep.equal(blobs.map((b) => b.sha256).sort());
@@ -46,7 +46,7 @@ describe('DELETE /api/v1/batches/{id}', () => {
     expect(theirs.body.error).to.include({ code: 'not_found', message: 'No such batch.' });
     const unknown = await request(server.url).delete('/api/v1/batches/no-such-batch').set('Authorization', owner.auth).expect(404);
     expect(unknown.body.error.message).to.equal(theirs.body.error.message);
-    for (const { blob_key } of await blobsOf(batchId)) expect(fs.existsSync(path.join(t.deps.blobs.dir, blob_key))).to.equal(true);
+    for (const { blob_key } of await blobsOf(batchId)) expect(fs.existsSync(path.join(localBlobs(t).dir, blob_key))).to.equal(true);
     expect(await t.deps.db('images').where({ batch_id: batchId })).to.have.length(3);
   });
 

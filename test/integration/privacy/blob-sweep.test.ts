@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { seedImageWithBlob, blobFilesOnDisk, fakeJpegBytes } from '../../helpers/privacy-seed';
 import { sweepBlobFiles } from '../../../server/services/retention/sweep-files';
 
@@ -15,10 +15,10 @@ describe('orphan and temp file sweep', () => {
   it('deletes blobs no image points to (an aborted upload) and stale temp files, and keeps referenced ones', async () => {
     const kept = await seedImageWithBlob(t);
     const orphan = await t.deps.blobs.put(fakeJpegBytes());
-    fs.writeFileSync(path.join(t.deps.blobs.tempDir, 'interrupted.part'), fakeJpegBytes());
+    fs.writeFileSync(path.join(localBlobs(t).tempDir, 'interrupted.part'), fakeJpegBytes());
     const counts = await sweepBlobFiles(t.deps, 0);
     expect(counts).to.include({ orphans: 1, tempFiles: 1 });
-    expect(blobFilesOnDisk(t)).to.deep.equal([path.join(t.deps.blobs.dir, kept.blobKey)]);
+    expect(blobFilesOnDisk(t)).to.deep.equal([path.join(localBlobs(t).dir, kept.blobKey)]);
     expect(await t.deps.blobs.exists(orphan)).to.equal(false);
   });
 
@@ -33,15 +33,15 @@ describe('orphan and temp file sweep', () => {
     await seedImageWithBlob(t);
     await t.deps.blobs.put(fakeJpegBytes());
     // Tests run as root, where permission bits do not stop reads; a file in the directory's place does.
-    const aside = `${t.deps.blobs.dir}-aside`;
-    fs.renameSync(t.deps.blobs.dir, aside);
-    fs.writeFileSync(t.deps.blobs.dir, 'not a directory');
+    const aside = `${localBlobs(t).dir}-aside`;
+    fs.renameSync(localBlobs(t).dir, aside);
+    fs.writeFileSync(localBlobs(t).dir, 'not a directory');
     try {
       const counts = await sweepBlobFiles(t.deps, 0);
       expect(counts).to.include({ orphans: 0, skipped: 1 });
     } finally {
-      fs.rmSync(t.deps.blobs.dir);
-      fs.renameSync(aside, t.deps.blobs.dir);
+      fs.rmSync(localBlobs(t).dir);
+      fs.renameSync(aside, localBlobs(t).dir);
     }
     expect(blobFilesOnDisk(t)).to.have.length(2);
     expect((await t.deps.db('images').whereNotNull('blob_key')).length).to.equal(1);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { seedImageWithBlob, blobFilesOnDisk, pinInPlace } from '../../helpers/privacy-seed';
 import { insertDescriptionFor } from '../../helpers/privacy-text';
 import { deleteBatchForUser, deleteImageForUser } from '../../../server/services/data-rights/delete-content';
@@ -44,7 +44,7 @@ describe('deleting an image or a batch', () => {
   it('keeps the image, its text and its blob_key, and writes no receipt, when the file cannot be deleted', async () => {
     const { userId, imageId, blobKey } = await seedImageWithBlob(t, { userRetention: 'forever' });
     await insertDescriptionFor(t, imageId, userId, 'kept until the file is gone');
-    pinInPlace(path.join(t.deps.blobs.dir, blobKey));
+    pinInPlace(path.join(localBlobs(t).dir, blobKey));
     const err = await deleteImageForUser(t.deps, userId, imageId).then(() => undefined, (e: unknown) => e);
     expect((err as NodeJS.ErrnoException | undefined)?.code).to.be.oneOf(['EISDIR', 'EPERM']);
     expect(await t.deps.db('deletion_receipts')).to.deep.equal([]);

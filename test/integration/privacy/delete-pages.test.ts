@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { signUp, SignedUp } from '../../helpers/session';
 import { seedDescribedBatch } from '../../helpers/ingest-seed';
 
@@ -10,7 +10,7 @@ async function imagesOf(t: TestApp, batchId: string): Promise<{ id: string; orig
   return t.deps.db('images').where({ batch_id: batchId }).orderBy('rowid').select('id', 'original_name', 'blob_key', 'sha256');
 }
 
-const onDisk = (t: TestApp, blobKey: string) => fs.existsSync(path.join(t.deps.blobs.dir, blobKey));
+const onDisk = (t: TestApp, blobKey: string) => fs.existsSync(path.join(localBlobs(t).dir, blobKey));
 
 /** The flash message shown on the page a redirect leads to. */
 async function flashAfter(user: SignedUp, location: string): Promise<string> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { seedImageWithBlob, blobFilesOnDisk, pinInPlace } from '../../helpers/privacy-seed';
 import { expireImageBlobs } from '../../../server/services/retention/expire-blobs';
 import { refreshImageExpiry } from '../../../server/services/retention/expiry';
@@ -99,7 +99,7 @@ describe('image expiry', () => {
 
   it('writes no receipt and keeps blob_key when the file cannot be deleted, and finishes on a later run', async () => {
     const { userId, imageId, blobKey } = await seedImageWithBlob(t, { userRetention: '0' });
-    const file = path.join(t.deps.blobs.dir, blobKey);
+    const file = path.join(localBlobs(t).dir, blobKey);
     pinInPlace(file);
     const counts = await expireImageBlobs(t.deps);
     expect(counts).to.include({ deleted: 0, errors: 1 });
@@ -114,13 +114,13 @@ describe('image expiry', () => {
 
   it('deletes nothing and writes no receipt while the blob directory is missing', async () => {
     const { userId } = await seedImageWithBlob(t, { userRetention: '0' });
-    const moved = `${t.deps.blobs.dir}-unmounted`;
-    fs.renameSync(t.deps.blobs.dir, moved);
+    const moved = `${localBlobs(t).dir}-unmounted`;
+    fs.renameSync(localBlobs(t).dir, moved);
     const counts = await expireImageBlobs(t.deps);
     expect(counts).to.include({ deleted: 0, skipped: 1 });
     expect(await receiptsForUser(t.deps.db, userId)).to.deep.equal([]);
     expect((await t.deps.db('images').whereNotNull('blob_key')).length).to.equal(1);
-    fs.renameSync(moved, t.deps.blobs.dir);
+    fs.renameSync(moved, localBlobs(t).dir);
     await expireImageBlobs(t.deps);
     expect(blobFilesOnDisk(t)).to.deep.equal([]);
   });

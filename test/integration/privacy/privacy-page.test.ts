@@ -29,6 +29,15 @@ describe('GET /privacy', () => {
     expect(textOf(res.text, 'destination')).to.contain('on this server');
   });
 
+  it('says images are encrypted on disk, or names the S3-compatible store and what its versions may keep', async () => {
+    const local = textOf((await request((await build()).app).get('/privacy').expect(200)).text, 'image-retention');
+    expect(local).to.contain('Encrypted on disk (AES-256-GCM) and deleted 30 minutes after processing').and.not.contain('S3');
+    const s3 = await build({ BLOB_STORE: 's3', S3_ENDPOINT: 'https://objects.example.net', S3_BUCKET: 'images' });
+    const text = textOf((await request(s3.app).get('/privacy').expect(200)).text, 'image-retention');
+    expect(text).to.contain('Encrypted on this server (AES-256-GCM), kept in an S3-compatible object store at objects.example.net (which receives only the encrypted bytes) and deleted 30 minutes after processing');
+    expect(text).to.contain('If that store keeps versions or backups of deleted objects, those encrypted copies stay there');
+  });
+
   it('shows 24 hours when IMAGE_RETENTION=24h, and the cap when MAX_IMAGE_RETENTION is set', async () => {
     const t = await build({ IMAGE_RETENTION: '24h', MAX_IMAGE_RETENTION: '7d' });
     const res = await request(t.app).get('/privacy').expect(200);

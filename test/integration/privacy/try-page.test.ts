@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import request from 'supertest';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { fixture } from '../../helpers/image-fixtures';
@@ -58,7 +58,7 @@ describe('public describe page /try', () => {
     const alt = /id="try-alt">([^<]*)</.exec(res.text)?.[1] ?? '';
     expect(alt.trim()).to.not.equal('');
     expect(dataDirListing(t.dataDir)).to.deep.equal(before);
-    expect(fs.existsSync(t.deps.blobs.dir) ? fs.readdirSync(t.deps.blobs.dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
+    expect(fs.existsSync(localBlobs(t).dir) ? fs.readdirSync(localBlobs(t).dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
     expect(await t.deps.db('images')).to.deep.equal([]);
     expect(await t.deps.db('descriptions')).to.deep.equal([]);
     expect(await t.deps.db('batches')).to.deep.equal([]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../../helpers/test-app';
+import { buildTestApp, localBlobs, TestApp } from '../../helpers/test-app';
 import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { waitFor } from '../../helpers/queue-fixtures';
@@ -34,7 +34,7 @@ describe('zero-retention batches', () => {
     await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.status === 'done'), 10_000, 'described');
     expect(fake.requests).to.have.length(2);
     expect(dataDirListing(t.dataDir)).to.deep.equal(before);
-    expect(fs.existsSync(t.deps.blobs.dir) ? fs.readdirSync(t.deps.blobs.dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
+    expect(fs.existsSync(localBlobs(t).dir) ? fs.readdirSync(localBlobs(t).dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
     const rows = await t.deps.db('images').where({ batch_id: batchId });
     expect(rows.every((r) => r.blob_key === null)).to.equal(true);
     expect(await t.deps.db('descriptions').whereIn('image_id', rows.map((r) => r.id))).to.have.length(2);
