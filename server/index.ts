@@ -13,6 +13,7 @@ import { WebhookDispatcher, subscribeWebhooks } from './webhooks';
 import { startJobs } from '../jobs';
 import { closeServer } from './shutdown';
 import { endProgressStreams } from './services/describe/progress-streams';
+import { startTextKeys } from './db/text-shredding';
 
 /** How long in-flight requests get to finish once SIGTERM arrives. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const db = createDb(config.database);
   await migrateLatest(db);
   const blobs = createBlobStore(config);
+  await startTextKeys(db, blobs);
   // Any temp file left at boot belongs to a write a crash interrupted.
   await blobs.sweepTempFiles(0);
   const deps: Deps = {

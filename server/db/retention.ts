@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { textKeyBlobNames } from './text-shredding';
 
 /** An image row with what the retention rules need from its batch and owner. */
 export interface ImageForRetention {
@@ -109,10 +110,10 @@ export async function clearBlobKey(db: Knex, imageId: string, blobKey: string, n
   return changed > 0;
 }
 
-/** All blob keys the database still points at (for the orphan sweep). */
+/** All blob keys the database still points at (for the orphan sweep): working copies and accounts' text keys. */
 export async function referencedBlobKeys(db: Knex): Promise<Set<string>> {
   const rows = (await db('images').whereNotNull('blob_key').select('blob_key')) as { blob_key: string }[];
-  return new Set(rows.map((r) => r.blob_key));
+  return new Set([...rows.map((r) => r.blob_key), ...(await textKeyBlobNames(db))]);
 }
 
 export async function deleteBatchRow(db: Knex, userId: number, batchId: string): Promise<number> {
