@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { textKeyBlobNames } from './text-shredding';
+import { markTextDeleted } from './text-key-rotation';
 
 /** An image row with what the retention rules need from its batch and owner. */
 export interface ImageForRetention {
@@ -81,6 +82,8 @@ export async function deleteImageRows(db: Knex, imageIds: string[]): Promise<num
   let deleted = 0;
   // SQLite caps bound variables per statement; 500 stays far below it.
   for (let i = 0; i < imageIds.length; i += 500) {
+    // The real time: only whether the mark is set matters (the owners' text keys rotate).
+    await markTextDeleted(db, imageIds.slice(i, i + 500), Date.now());
     deleted += await db('images').whereIn('id', imageIds.slice(i, i + 500)).delete();
   }
   return deleted;

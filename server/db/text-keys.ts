@@ -93,6 +93,11 @@ export class KeyRing {
     return undefined;
   }
 
+  /** Keeps a key just made in this process's cache. */
+  remember(userId: number, generation: number, key: Buffer): void {
+    this.cache.set(`${userId}:${generation}`, key);
+  }
+
   /** Forgets a generation's key in this process (it was destroyed). */
   forget(userId: number, generation?: number): void {
     for (const id of [...this.cache.keys()]) {

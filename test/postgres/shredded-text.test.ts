@@ -16,6 +16,9 @@ import { openWith } from '../../server/db/text-codec';
 import { anonymiseAccount, finishAccountDeletions } from '../../server/services/data-rights/account-deletion';
 import type { BlobStore } from '../../server/storage';
 import { sweepBlobFiles } from '../../server/services/retention/sweep-files';
+import { removeImages } from '../../server/services/retention/remove-images';
+import { findImages } from '../../server/db/retention';
+import { rotateKeysAfterDeletions } from '../../server/services/maintenance/database';
 
 const EDIT = { caption: 'c', title: 't', description: 'd', tags_json: '["bike"]', filename: 'red-bicycle.jpg', text: '', decorative: false };
 
@@ -31,11 +34,16 @@ async function seedAccount(t: TestApp, generated: string, edited: string): Promi
 }
 
 /** Opens a sealed value found in raw bytes; a trailing byte of the next column may have been read with it. */
-function opensWith(key: Buffer, found: string): boolean {
+function openFound(key: Buffer, found: string): string | undefined {
   for (let cut = 0; cut < 4; cut++) {
-    if (openWith(key, found.slice(0, found.length - cut)) !== undefined) return true;
+    const plain = openWith(key, found.slice(0, found.length - cut));
+    if (plain !== undefined) return plain;
   }
-  return false;
+  return undefined;
+}
+
+function opensWith(key: Buffer, found: string): boolean {
+  return openFound(key, found) !== undefined;
 }
 
 async function keysInStore(blobs: BlobStore): Promise<Buffer[]> {
@@ -125,5 +133,37 @@ describe('deleted text on PostgreSQL', () => {
     expect(await finishAccountDeletions(t.deps)).to.deep.equal({ anonymised: 0, keysDestroyed: 1 });
     expect(await keyName(t, userId)).to.equal(null);
     expect(await t.deps.blobs.exists(name)).to.equal(false);
+  });
+
+  it('cannot be read once an image is deleted and the key rotated, while the account\'s other text stays readable and searchable', async () => {
+    const kept = await seedAccount(t, 'Benevolent narwhal generated', 'Benevolent narwhal edited');
+    const { imageId: deletedId } = await (async () => {
+      const { batchId } = await seedBatch(t, {}, kept.userId);
+      const [imageId] = await addImages(t, kept.userId, batchId, 1);
+      const now = t.clock.now().getTime();
+      const job = await claimNext(t.deps.db, 'worker-rotation', now, 60_000);
+      await completeJob(t.deps, job!, description('Gargantuan okapi generated'), now);
+      await saveEdit(t.deps.db, kept.userId, imageId!, { ...EDIT, alt_text: 'Gargantuan okapi edited' }, now + 1);
+      return { imageId: imageId! };
+    })();
+    const oldName = (await keyName(t, kept.userId))!;
+    const oldKey = await t.deps.blobs.get(oldName);
+    await removeImages(t.deps, await findImages(t.deps.db, { imageId: deletedId }), 'user');
+
+    expect(await rotateKeysAfterDeletions(t.deps)).to.deep.include({ rotated: 1 });
+    expect(await t.deps.blobs.exists(oldName), 'old key blob').to.equal(false);
+    expect(await keyName(t, kept.userId)).to.not.equal(oldName);
+    const files = await postgresFileBytes(t.deps.db);
+    const sealed = [...sealedValuesIn(files.tables), ...sealedValuesIn(files.wal)].filter((v) => v.startsWith(`tk1:${kept.userId}:`));
+    const underOldKey = sealed.filter((v) => opensWith(oldKey, v));
+    expect(underOldKey.map((v) => openFound(oldKey, v)).join(' ')).to.match(/Gargantuan okapi edited/);
+    const left = await keysInStore(t.deps.blobs);
+    expect(underOldKey.filter((v) => left.some((k) => opensWith(k, v)))).to.deep.equal([]);
+
+    expect((await descriptionsFor(t.deps.db, kept.userId, [kept.imageId])).get(kept.imageId)?.alt_text).to.equal('Benevolent narwhal edited');
+    expect((await versionsFor(t.deps.db, kept.userId, [kept.imageId])).get(kept.imageId)!.map((v) => v.alt_text)).to.deep.equal(['Benevolent narwhal edited', 'Benevolent narwhal generated']);
+    const found = await listImages(t.deps.db, kept.userId, { search: { words: ['narwh'], phrase: 'narwh' } }, { limit: 10, offset: 0 });
+    expect(found.map((i) => i.id)).to.deep.equal([kept.imageId]);
+    expect(await rotateKeysAfterDeletions(t.deps), 'nothing left to rotate').to.deep.equal({ rotated: 0, resealed: 0 });
   });
 });
