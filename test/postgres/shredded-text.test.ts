@@ -13,6 +13,8 @@ import { descriptionsFor } from '../../server/db/descriptions';
 import { exportResults } from '../../server/db/account-export';
 import { listImages } from '../../server/db/images';
 import { openWith } from '../../server/db/text-codec';
+import { sealExistingText } from '../../server/db/text-shredding';
+import { insertDescriptionFor } from '../helpers/privacy-text';
 import { anonymiseAccount, finishAccountDeletions } from '../../server/services/data-rights/account-deletion';
 import type { BlobStore } from '../../server/storage';
 import { sweepBlobFiles } from '../../server/services/retention/sweep-files';
@@ -165,5 +167,21 @@ describe('deleted text on PostgreSQL', () => {
     const found = await listImages(t.deps.db, kept.userId, { search: { words: ['narwh'], phrase: 'narwh' } }, { limit: 10, offset: 0 });
     expect(found.map((i) => i.id)).to.deep.equal([kept.imageId]);
     expect(await rotateKeysAfterDeletions(t.deps), 'nothing left to rotate').to.deep.equal({ rotated: 0, resealed: 0 });
+  });
+
+  it('seals, at boot, text an earlier version stored in plaintext, and loses none of it', async () => {
+    const { userId, batchId } = await seedBatch(t);
+    const [imageId] = await addImages(t, userId, batchId, 1);
+    // As an installation upgrading from plaintext has it: a row written without the codec.
+    await insertDescriptionFor(t, imageId!, userId, 'Vermilion aardvark from before');
+    expect(await t.deps.db('descriptions').where({ image_id: imageId }).first('key_generation')).to.deep.equal({ key_generation: null });
+
+    expect(await sealExistingText(t.deps.db)).to.equal(1);
+    expect((await descriptionsFor(t.deps.db, userId, [imageId!])).get(imageId!)?.alt_text).to.equal('Vermilion aardvark from before');
+    const found = await listImages(t.deps.db, userId, { search: { words: ['aardv'], phrase: 'aardv' } }, { limit: 10, offset: 0 });
+    expect(found.map((i) => i.id)).to.deep.equal([imageId]);
+    await t.deps.db.raw('VACUUM FULL descriptions');
+    const files = await postgresFileBytes(t.deps.db);
+    expect(files.tables.includes('Vermilion'), 'plaintext in the rewritten table file').to.equal(false);
   });
 });
