@@ -110,7 +110,7 @@ export async function sealColumns<T extends Record<string, unknown>>(
   searchable?: Record<string, unknown>,
 ): Promise<T> {
   if (!sealsText(db)) return values;
-  const { generation, key } = await ring(db).current(userId);
+  const { generation, key } = await ring(db).current(userId, db);
   return sealUnder(db, key, userId, generation, values, columns, searchable);
 }
 

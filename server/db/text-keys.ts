@@ -49,10 +49,16 @@ export class KeyRing {
     return key;
   }
 
-  /** The key new text is sealed with, made on first use. Written outside the caller's transaction, so a rollback cannot orphan the blob. */
-  async current(userId: number): Promise<TextKey> {
+  /**
+   * The key new text is sealed with, made on first use, outside the caller's transaction (`within`)
+   * so a rollback cannot orphan the blob. The row is then read again in that transaction FOR SHARE:
+   * a rotation's switch to a new key waits for the transaction to end, so no text is sealed under a
+   * key that a rotation could destroy before re-sealing it.
+   */
+  async current(userId: number, within?: Knex): Promise<TextKey> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const row = await this.columns(userId);
+      let row = await this.columns(userId);
+      if (row?.text_key_name && within && within !== this.db) row = await within('users').where({ id: userId }).forShare().first(KEY_COLUMNS);
       if (!row) throw new Error(`no account ${userId} to seal text for`);
       if (row.text_key_name) {
         const key = await this.load(userId, row.text_key_generation, row.text_key_name);
