@@ -13,7 +13,8 @@ export interface MaintenanceCounts {
  * SQLite refresh its query planner statistics (https://sqlite.org/pragma.html#pragma_optimize).
  *
  * PostgreSQL: nothing. Autovacuum keeps the statistics, and no command short of rewriting the cluster
- * removes old row versions from its files and WAL (the README says so under "Running on PostgreSQL").
+ * removes old row versions from its files and WAL; text there is sealed and shredded by destroying its
+ * key instead (rotateKeysAfterDeletions, and account deletion).
  */
 export async function checkpointAndOptimize(deps: Pick<Deps, 'db'>): Promise<MaintenanceCounts> {
   if (isPostgres(deps.db)) return { walPagesCheckpointed: 0, busy: 0 };

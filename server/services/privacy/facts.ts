@@ -7,6 +7,12 @@ import { parseDuration } from '../../durations';
 import type { Destination } from '../../describers/types';
 import { instancePrivacy } from './instance';
 
+/**
+ * The bound stated for PostgreSQL: the hourly rotate-text-keys job replaces the key of an account that
+ * deleted text; a day leaves room for failed runs and long re-encryptions.
+ */
+const KEY_ROTATION_BOUND_S = 24 * 3600;
+
 /** What the public privacy page states, read from the running configuration, never hard-coded. */
 export interface PrivacyFacts {
   defaultImageRetention: string;
@@ -17,6 +23,8 @@ export interface PrivacyFacts {
   deletionGrace: string;
   /** SQLite overwrites deleted rows (secure_delete); PostgreSQL leaves old row versions in its files and WAL. */
   deletedTextOverwritten: boolean;
+  /** PostgreSQL: how long deleted text stays readable there, sealed under a key that rotate-text-keys replaces. */
+  deletedTextUnreadableWithin: string;
   destination: Destination;
   describerName: string;
   zeroRetentionOnly: boolean;
@@ -37,6 +45,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
     deletedTextOverwritten: config.database.client === 'sqlite',
+    deletedTextUnreadableWithin: formatDuration(KEY_ROTATION_BOUND_S),
     destination: deps.describer.destination,
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,
