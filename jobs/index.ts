@@ -6,6 +6,7 @@ import { purgeExpiredTextJob } from './purge-expired-text';
 import { finishAccountDeletionsJob } from './finish-account-deletions';
 import { sweepBlobFilesJob } from './sweep-blob-files';
 import { maintainDatabaseJob } from './maintain-database';
+import { rotateTextKeysJob } from './rotate-text-keys';
 import { purgeApiRecordsJob } from './purge-api-records';
 
 /**
@@ -20,6 +21,7 @@ export const SCHEDULE: readonly Job[] = [
   finishAccountDeletionsJob,
   sweepBlobFilesJob,
   purgeApiRecordsJob,
+  rotateTextKeysJob,
   maintainDatabaseJob,
 ];
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DescriptionRow, EditableFields } from './descriptions';
 import type { DescribeOptions } from '../describers/types';
+import { DESCRIPTION_TEXT, VERSION_TEXT, sealColumns } from './text-codec';
 
 /** The fields a person can edit, named as the edit form and the API name them. */
 export const EDITABLE_FIELDS = ['alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text', 'decorative'] as const;
@@ -62,7 +63,7 @@ type NewVersion = Omit<VersionRow, 'id' | 'number' | 'restored_from' | 'edited_b
 
 async function addVersion(trx: Knex, version: NewVersion): Promise<number> {
   const number = await nextNumber(trx, version.image_id);
-  await trx(TABLE).insert({ ...version, number });
+  await trx(TABLE).insert(await sealColumns(trx, version.user_id, { ...version, number }, VERSION_TEXT));
   return number;
 }
 
@@ -122,10 +123,11 @@ export async function storeGeneratedResult(trx: Knex.Transaction, r: GeneratedRe
     created_at: r.now,
   });
   if (keepEdits) return { applied: false };
+  const columns = await sealColumns(trx, r.userId, r.columns, DESCRIPTION_TEXT, r.columns);
   await trx('descriptions')
-    .insert({ image_id: r.imageId, ...r.columns, created_at: r.now })
+    .insert({ image_id: r.imageId, ...columns, created_at: r.now })
     .onConflict('image_id')
-    .merge(r.columns);
+    .merge(columns);
   return { applied: true };
 }
 
@@ -151,7 +153,8 @@ export async function saveEdit(db: Knex, userId: number, imageId: string, fields
     if (changed.length === 0) return 'unchanged';
     const current = await currentVersion(trx, imageId);
     const written = new Set([...humanFields(current), ...changed]);
-    await trx('descriptions').where({ image_id: imageId, user_id: userId }).update({ ...fields, edited_at: now, updated_at: now });
+    const changes = await sealColumns(trx, userId, { ...fields, edited_at: now, updated_at: now }, DESCRIPTION_TEXT, { ...row, ...fields });
+    await trx('descriptions').where({ image_id: imageId, user_id: userId }).update(changes);
     await addVersion(trx, {
       ...snapshotOf({ ...row, ...fields, edited_at: now }),
       image_id: imageId,
@@ -175,7 +178,8 @@ export async function restoreVersion(db: Knex, userId: number, imageId: string, 
     if (!version) return 'missing';
     const current = await currentVersion(trx, imageId);
     if (current?.number === number) return 'current';
-    const updated = await trx('descriptions').where({ image_id: imageId, user_id: userId }).update({ ...snapshotOf(version), updated_at: now });
+    const restored = await sealColumns(trx, userId, { ...snapshotOf(version), updated_at: now }, DESCRIPTION_TEXT, { ...version });
+    const updated = await trx('descriptions').where({ image_id: imageId, user_id: userId }).update(restored);
     if (updated === 0) return 'missing';
     await addVersion(trx, {
       ...snapshotOf(version),

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { whereContains, whereTextMatches } from './search';
+import { whereContains, textMatcher } from './search';
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed' | 'cancelled' | 'refused';
 export const IMAGE_STATUSES: readonly ImageStatus[] = ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'];
@@ -53,23 +53,25 @@ export interface ImageFilter {
   search?: LibrarySearch;
 }
 
-function filtered(db: Knex, userId: number, filter: ImageFilter): Knex.QueryBuilder {
+/** Wrapped in an object: a query builder is thenable, so an async function returning it would run it. */
+async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<{ query: Knex.QueryBuilder }> {
   const query = db('images').where('images.user_id', userId);
   if (filter.batchId) query.andWhere('images.batch_id', filter.batchId);
   if (filter.status) query.andWhere('images.status', filter.status);
   const search = filter.search;
   if (search) {
+    const textMatches = search.words.length > 0 ? await textMatcher(db, userId, search.words) : undefined;
     query.where((either) => {
-      if (search.words.length > 0) either.where((text) => whereTextMatches(db, text, userId, search.words));
+      if (textMatches) either.where((text) => textMatches(text));
       either.orWhere((name) => whereContains(db, name, 'images.original_name', search.phrase));
     });
   }
-  return query;
+  return { query };
 }
 
 /** The library: newest first, one page at a time. */
 export async function listImages(db: Knex, userId: number, filter: ImageFilter, page: { limit: number; offset: number }): Promise<ImageRow[]> {
-  return filtered(db, userId, filter)
+  return (await filtered(db, userId, filter)).query
     .orderBy([{ column: 'images.created_at', order: 'desc' }, { column: 'images.rowid', order: 'desc' }])
     .limit(page.limit)
     .offset(page.offset)
@@ -77,7 +79,7 @@ export async function listImages(db: Knex, userId: number, filter: ImageFilter, 
 }
 
 export async function countImages(db: Knex, userId: number, filter: ImageFilter): Promise<number> {
-  const row = await filtered(db, userId, filter).count({ n: '*' }).first();
+  const row = await (await filtered(db, userId, filter)).query.count({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import knex, { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
+import { openSealedText } from './text-codec';
 
 export type Db = Knex;
 
@@ -63,6 +64,8 @@ function postgresConfig(url: string): Knex.Config {
     connection: { connectionString: url, application_name: 'sightline', types: pgResultTypes } as Knex.PgConnectionConfig,
     // min 0: idle connections are closed rather than held open for ever.
     pool: { min: 0, max: 10 },
+    // Every result passes through the text codec, so sealed text reads as plaintext everywhere.
+    postProcessResponse: openSealedText,
   };
 }
 

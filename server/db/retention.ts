@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { textKeyBlobNames } from './text-shredding';
+import { markTextDeleted } from './text-key-rotation';
 
 /** An image row with what the retention rules need from its batch and owner. */
 export interface ImageForRetention {
@@ -80,6 +82,8 @@ export async function deleteImageRows(db: Knex, imageIds: string[]): Promise<num
   let deleted = 0;
   // SQLite caps bound variables per statement; 500 stays far below it.
   for (let i = 0; i < imageIds.length; i += 500) {
+    // The real time: only whether the mark is set matters (the owners' text keys rotate).
+    await markTextDeleted(db, imageIds.slice(i, i + 500), Date.now());
     deleted += await db('images').whereIn('id', imageIds.slice(i, i + 500)).delete();
   }
   return deleted;
@@ -109,10 +113,10 @@ export async function clearBlobKey(db: Knex, imageId: string, blobKey: string, n
   return changed > 0;
 }
 
-/** All blob keys the database still points at (for the orphan sweep). */
+/** All blob keys the database still points at (for the orphan sweep): working copies and accounts' text keys. */
 export async function referencedBlobKeys(db: Knex): Promise<Set<string>> {
   const rows = (await db('images').whereNotNull('blob_key').select('blob_key')) as { blob_key: string }[];
-  return new Set(rows.map((r) => r.blob_key));
+  return new Set([...rows.map((r) => r.blob_key), ...(await textKeyBlobNames(db))]);
 }
 
 export async function deleteBatchRow(db: Knex, userId: number, batchId: string): Promise<number> {

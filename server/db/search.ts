@@ -1,21 +1,30 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './knex';
+import { sealsText, tokenQueries } from './text-codec';
 
 /**
- * Limits `query` (over `images`) to images whose generated or edited text holds every word, each
- * as a prefix: FTS5 on SQLite, the generated tsvector column on PostgreSQL (see the
- * create_descriptions_fts migration). The owner is repeated inside, so a match never crosses owners.
- * Words hold only letters, digits and underscores (services/results/search.ts), so quoting each
- * one keeps FTS syntax typed by a user from reaching either engine.
+ * A condition limiting a query (over `images`) to images whose generated or edited text holds every
+ * word, each as a prefix: FTS5 on SQLite (see the create_descriptions_fts migration); on PostgreSQL,
+ * where the text is sealed, a tsvector of keyed tokens of every word's prefixes (text-codec.ts, the
+ * add_text_keys migration). The owner is repeated inside, so a match never crosses owners. Words
+ * hold only letters, digits and underscores (services/results/search.ts), so quoting each one keeps
+ * FTS syntax typed by a user from reaching SQLite; on PostgreSQL only hex tokens reach the query.
+ * Made before the query is built, because finding the account's keys is asynchronous.
  */
-export function whereTextMatches(db: Knex, query: Knex.QueryBuilder, userId: number, words: readonly string[]): void {
-  if (isPostgres(db)) {
-    const tsquery = words.map((word) => `'${word}':*`).join(' & ');
-    query.whereIn('images.id', db('descriptions').select('image_id').where('user_id', userId).whereRaw(`search @@ to_tsquery('simple', ?)`, [tsquery]));
-  } else {
-    const match = words.map((word) => `"${word}"*`).join(' ');
-    query.whereRaw('images.id IN (SELECT image_id FROM descriptions_fts WHERE descriptions_fts MATCH ? AND user_id = ?)', [match, userId]);
+export async function textMatcher(db: Knex, userId: number, words: readonly string[]): Promise<(query: Knex.QueryBuilder) => void> {
+  if (sealsText(db)) {
+    const tsqueries = await tokenQueries(db, userId, words);
+    return (query) => {
+      const matching = db('descriptions').select('image_id').where('user_id', userId);
+      if (tsqueries.length === 0) matching.whereRaw('false');
+      else matching.where((any) => tsqueries.forEach((q) => any.orWhereRaw('search @@ ?::tsquery', [q])));
+      query.whereIn('images.id', matching);
+    };
   }
+  const match = words.map((word) => `"${word}"*`).join(' ');
+  return (query) => {
+    query.whereRaw('images.id IN (SELECT image_id FROM descriptions_fts WHERE descriptions_fts MATCH ? AND user_id = ?)', [match, userId]);
+  };
 }
 
 /**

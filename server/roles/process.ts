@@ -7,6 +7,7 @@ import { createEvents } from '../events';
 import { createDescriber } from '../describers';
 import { createQueue } from '../queue';
 import { createBlobStore } from '../storage';
+import { startTextKeys } from '../db/text-shredding';
 import { WebhookDispatcher } from '../webhooks';
 import { ProcessConnection } from '../db/process-connection';
 import { publishBatchChanges, sharedBatchChanges } from '../services/describe/shared-batch-changes';
@@ -22,6 +23,8 @@ export async function openProcess(config: Config, logger: Logger): Promise<Deps>
   const db = createDb(config.database);
   await migrateWhenFree(db, logger);
   const blobs = createBlobStore(config);
+  // PostgreSQL: result text is sealed under per-account keys kept in the blob store.
+  await startTextKeys(db, blobs);
   const deps: Deps = {
     config,
     db,

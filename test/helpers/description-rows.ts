@@ -1,9 +1,10 @@
+import { DESCRIPTION_TEXT, sealColumns } from '../../server/db/text-codec';
 import type { Knex } from 'knex';
 
 /** A stored result, written directly, for tests of the results side that do not run the queue. */
 export async function insertDescription(db: Knex, imageId: string, userId: number, fields: Record<string, unknown> = {}): Promise<void> {
   const now = Date.now();
-  await db('descriptions').insert({
+  const row: Record<string, unknown> = {
     image_id: imageId,
     user_id: userId,
     alt_text: 'A bald eagle on a lake shore',
@@ -25,6 +26,8 @@ export async function insertDescription(db: Knex, imageId: string, userId: numbe
     created_at: now,
     updated_at: now,
     ...fields,
-  });
+  };
+  // Through the text codec, as the repositories write it: sealed with search tokens on PostgreSQL.
+  await db('descriptions').insert(await sealColumns(db, userId, row, DESCRIPTION_TEXT, row));
   await db('images').where({ id: imageId }).update({ status: 'done', processed_at: now });
 }

@@ -16,6 +16,7 @@ import { createDescriber } from '../../server/describers';
 import { createQueue, type QueueOptions } from '../../server/queue';
 import { watchImageExpiry } from '../../server/services/retention/watch';
 import { createTestDatabase } from './test-database';
+import { startTextKeys } from '../../server/db/text-shredding';
 
 export interface TestApp {
   app: express.Express;
@@ -40,12 +41,14 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
   await migrateLatest(db);
   const clock = new ManualClock();
   const logger = createLogger(config.logLevel, opts.logStream);
+  const blobs = createBlobStore(config);
+  await startTextKeys(db, blobs);
   const deps: Deps = {
     config,
     db,
     logger,
     clock,
-    blobs: createBlobStore(config),
+    blobs,
     events: createEvents(),
     describer: createDescriber(config, logger),
     // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.

@@ -9,6 +9,7 @@ import { findUserById } from '../../db/users';
 import { recordAudit, RequestMeta } from '../accounts/audit';
 import { removeImages } from '../retention/remove-images';
 import { checkpointAndOptimize } from '../maintenance/database';
+import { accountsWithLeftoverKeys, destroyTextKeys } from '../../db/text-shredding';
 
 /** A deleted account can be restored by signing in for this long. */
 export const DELETION_GRACE_MS = 30 * 24 * 3600 * 1000;
@@ -52,7 +53,10 @@ export async function restorePendingDeletion(deps: Deps, meta: RequestMeta | nul
 /**
  * The final step: working copies deleted (receipts without a link to the person), then results,
  * receipts, batches, keys and sessions removed, the audit log stripped of identity, the email and
- * name replaced. secure_delete zeroes the freed space; the checkpoint moves it out of the WAL.
+ * name replaced. SQLite: secure_delete zeroes the freed space; the checkpoint moves it out of the WAL.
+ * PostgreSQL: the rows' old versions stay in its files, sealed; destroying the account's text keys
+ * (after the rows are gone) leaves them unreadable. A key that cannot be destroyed now is logged and
+ * destroyed by the next run of finishAccountDeletions.
  */
 export async function anonymiseAccount(deps: Deps, userId: number): Promise<void> {
   await removeImages(deps, await findImages(deps.db, { userId }), 'account_deletion');
@@ -61,14 +65,17 @@ export async function anonymiseAccount(deps: Deps, userId: number): Promise<void
   await deps.db.transaction((trx) =>
     scrubAccount(trx, userId, { email: `deleted-${userId}@deleted.invalid`, passwordHash }, now),
   );
+  await destroyTextKeys(deps.db, userId).catch((err: unknown) => deps.logger.error({ err, userId }, 'text key not destroyed yet; the next account-deletion run retries'));
   await checkpointAndOptimize(deps);
 }
 
-/** The hourly job: anonymises every account whose grace period has ended. */
-export async function finishAccountDeletions(deps: Deps): Promise<{ anonymised: number }> {
+/** The hourly job: anonymises every account whose grace period has ended, and destroys text keys an earlier run could not. */
+export async function finishAccountDeletions(deps: Deps): Promise<{ anonymised: number; keysDestroyed: number }> {
   const due = await accountsDueForAnonymising(deps.db, deps.clock.now().getTime());
   for (const userId of due) await anonymiseAccount(deps, userId);
-  return { anonymised: due.length };
+  const leftover = await accountsWithLeftoverKeys(deps.db);
+  for (const userId of leftover) await destroyTextKeys(deps.db, userId);
+  return { anonymised: due.length, keysDestroyed: leftover.length };
 }
 
 export type ConfirmedDeletion = { ok: true } | { ok: false; errors: Record<string, string> };

@@ -7,6 +7,12 @@ import { parseDuration } from '../../durations';
 import type { Destination } from '../../describers/types';
 import { instancePrivacy } from './instance';
 
+/**
+ * The bound stated for PostgreSQL: the hourly rotate-text-keys job replaces the key of an account that
+ * deleted text; a day leaves room for failed runs and long re-encryptions.
+ */
+const KEY_ROTATION_BOUND_S = 24 * 3600;
+
 /** What the public privacy page states, read from the running configuration, never hard-coded. */
 export interface PrivacyFacts {
   defaultImageRetention: string;
@@ -19,6 +25,8 @@ export interface PrivacyFacts {
   deletedTextOverwritten: boolean;
   /** Where working copies are kept: this server's disk, or an S3-compatible store (its host). */
   imageStore: { kind: 'local' } | { kind: 's3'; where: string };
+  /** PostgreSQL: how long deleted text stays readable there, sealed under a key that rotate-text-keys replaces. */
+  deletedTextUnreadableWithin: string;
   destination: Destination;
   describerName: string;
   zeroRetentionOnly: boolean;
@@ -40,6 +48,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),
     deletedTextOverwritten: config.database.client === 'sqlite',
     imageStore: config.blobStore.kind === 's3' ? { kind: 's3', where: config.blobStore.where } : { kind: 'local' },
+    deletedTextUnreadableWithin: formatDuration(KEY_ROTATION_BOUND_S),
     destination: deps.describer.destination,
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,

@@ -111,7 +111,7 @@ describe('API keys follow their account', () => {
 
     t.clock.advance(30 * DAY);
     const job = SCHEDULE.find((j) => j.name === 'finish-account-deletions')!;
-    expect(await job.run(t.deps, { atBoot: false })).to.deep.equal({ anonymised: 1 });
+    expect(await job.run(t.deps, { atBoot: false })).to.deep.equal({ anonymised: 1, keysDestroyed: 0 });
     expect(await keyRows(frank.user.id)).to.deep.equal([]);
     expect((await usage(key)).status).to.equal(401);
     expect(await keyRows(kept.user.id)).to.have.length(1);

@@ -52,7 +52,7 @@ describe('deleting an account', () => {
     const row = await t.deps.db('users').where({ id: bob.user.id }).first();
     expect(row).to.include({ email: bob.user.email, deletion_requested_at: null, deletion_due_at: null, anonymised_at: null });
     t.clock.advance(2 * DAY);
-    expect(await finishAccountDeletions(t.deps)).to.deep.equal({ anonymised: 0 });
+    expect(await finishAccountDeletions(t.deps)).to.deep.equal({ anonymised: 0, keysDestroyed: 0 });
   });
 
   itOnSqlite('anonymises after 30 days: email, name and generated text are nowhere in the database file or its WAL', async () => {
@@ -64,7 +64,7 @@ describe('deleting an account', () => {
 
     await remove(bob.agent, bob.csrf, { password: DEFAULT_PASSWORD }).expect(303);
     t.clock.advance(30 * DAY);
-    expect(await finishAccountDeletions(t.deps)).to.deep.equal({ anonymised: 1 });
+    expect(await finishAccountDeletions(t.deps)).to.deep.equal({ anonymised: 1, keysDestroyed: 0 });
 
     const bytes = await databaseBytes(t);
     expect(bytes.includes(Buffer.from(email)), 'email').to.equal(false);

@@ -47,11 +47,11 @@ describe('GET /privacy', () => {
     expect(textOf(res.text, 'image-retention')).to.not.contain('until deleted');
   });
 
-  it(`says whether deleted text is overwritten on disk, which only SQLite does (${testDatabaseKind()})`, async () => {
+  it(`says how deleted text stops lingering: overwritten on SQLite, its key destroyed on PostgreSQL (${testDatabaseKind()})`, async () => {
     const t = await build();
     const text = textOf((await request(t.app).get('/privacy').expect(200)).text, 'deleted-text');
     if (testDatabaseKind() === 'sqlite') expect(text).to.contain('overwrites deleted rows in its file');
-    else expect(text).to.contain('PostgreSQL').and.contain('can keep old copies').and.not.contain('overwrites');
+    else expect(text).to.contain('PostgreSQL').and.contain('unreadable within 24 hours').and.contain('a key of your account').and.contain('not encrypted this way yet').and.not.contain('overwrites');
   });
 
   it('names the provider host when the describer sends images off the machine', async () => {
