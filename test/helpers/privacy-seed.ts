@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { localBlobs, type TestApp } from './test-app';
 import { insertUser, insertBatch, insertImage } from './rows';
+import { textKeyBlobNames } from '../../server/db/text-shredding';
 
 /** A tiny real JPEG header plus noise: enough for byte-signature scans to find it. */
 export function fakeJpegBytes(size = 2048): Buffer {
@@ -48,6 +49,15 @@ export function blobFilesOnDisk(t: TestApp): string[] {
       ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]))
       : [];
   return walk(localBlobs(t).dir);
+}
+
+/**
+ * `paths` without the accounts' text keys, which on PostgreSQL live in the blob store beside the
+ * working copies (a 32-byte key, sealed, per account; see server/db/text-keys.ts).
+ */
+export async function withoutTextKeys(t: TestApp, paths: string[]): Promise<string[]> {
+  const keys = await textKeyBlobNames(t.deps.db);
+  return paths.filter((p) => !keys.some((k) => p.includes(`/blobs/${k}`)));
 }
 
 /**

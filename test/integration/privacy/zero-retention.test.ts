@@ -7,6 +7,7 @@ import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { waitFor } from '../../helpers/queue-fixtures';
 import { fixture } from '../../helpers/image-fixtures';
 import { dataDirListing, databaseBytes, imageTraces } from '../../helpers/file-scan';
+import { withoutTextKeys } from '../../helpers/privacy-seed';
 import { PROJECT_ROOT } from '../../../server/app';
 
 describe('zero-retention batches', () => {
@@ -33,8 +34,8 @@ describe('zero-retention batches', () => {
     const batchId = res.headers.location.split('/').pop();
     await waitFor(async () => (await t.deps.db('images').where({ batch_id: batchId })).every((r) => r.status === 'done'), 10_000, 'described');
     expect(fake.requests).to.have.length(2);
-    expect(dataDirListing(t.dataDir)).to.deep.equal(before);
-    expect(fs.existsSync(localBlobs(t).dir) ? fs.readdirSync(localBlobs(t).dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
+    expect(await withoutTextKeys(t, dataDirListing(t.dataDir))).to.deep.equal(before);
+    expect(await withoutTextKeys(t, fs.existsSync(localBlobs(t).dir) ? fs.readdirSync(localBlobs(t).dir).filter((n) => n !== 'tmp').map((n) => `${localBlobs(t).dir}/${n}`) : [])).to.deep.equal([]);
     const rows = await t.deps.db('images').where({ batch_id: batchId });
     expect(rows.every((r) => r.blob_key === null)).to.equal(true);
     expect(await t.deps.db('descriptions').whereIn('image_id', rows.map((r) => r.id))).to.have.length(2);
