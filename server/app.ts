@@ -35,6 +35,8 @@ export function createApp(deps: Deps): express.Express {
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
+  // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
+  app.locals.signupOpen = deps.config.signup === 'open';
   app.locals.stopRetentionWatch = watchImageExpiry(deps);
 
   const auth = createAuth(deps);
