@@ -53,6 +53,7 @@ describe('deleting an account revokes its API keys, in a real browser', function
       expect(await section.textContent()).to.match(/your API keys stop working at once/);
       await section.screenshot({ path: `${SHOTS}/delete-account-${width}.png` });
       await page.getByLabel('Your password').fill(DEFAULT_PASSWORD);
+      page.once('dialog', (dialog) => dialog.accept()); // "Delete your account?"
       await Promise.all([page.waitForURL(`${rig.url}/login`), page.getByRole('button', { name: 'Delete my account' }).click()]);
 
       const refused = await usage(key).expect(401);
