@@ -37,6 +37,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
+  // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
+  app.locals.signupOpen = deps.config.signup === 'open';
 
   const auth = createAuth(deps, options.limitRules);
   app.locals.auth = auth;

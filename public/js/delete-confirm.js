@@ -1,8 +1,9 @@
 /*
- * Delete buttons (views/partials/delete-button.ejs) are GET forms that open a confirmation page, so
- * they work without JavaScript. With it, the browser's own confirm() asks instead, and the deletion
- * is POSTed to the same address with the page's CSRF token. Listening on the document keeps working
- * for cards that batch-progress.js swaps in.
+ * Destructive actions ask first. Their buttons (views/partials/delete-button.ejs) are GET forms that
+ * open a confirmation page, so they work without JavaScript; with it, the browser's own confirm()
+ * asks instead, and the action is POSTed to the same address with the page's CSRF token. A POST form
+ * that already asks for something (the password to delete an account) is only confirmed, then sent.
+ * Listening on the document keeps working for cards that batch-progress.js swaps in.
  */
 (function () {
   'use strict';
@@ -19,9 +20,13 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-delete-confirm')) return;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-confirm')) return;
     event.preventDefault();
-    if (!window.confirm(form.getAttribute('data-delete-confirm'))) return;
+    if (!window.confirm(form.getAttribute('data-confirm'))) return;
+    if (form.method === 'post') {
+      form.submit(); // submit() fires no submit event, so this is not asked again
+      return;
+    }
     var post = document.createElement('form');
     post.method = 'post';
     post.action = form.action;

@@ -21,17 +21,19 @@ describe('accounts in a real browser', function () {
     await t?.close();
   });
 
-  it('signs up the first account', async () => {
+  it('signs up the first account and is signed in', async () => {
     await page.goto(`${rig.url}/signup`);
     await page.getByLabel('Your name').fill('Rosa');
     await page.getByLabel('Email address').fill('rosa@example.test');
     await page.getByLabel('Password').fill('sparrow lantern quartz');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${rig.url}/login`);
-    expect(await page.getByRole('status').textContent()).to.contain('Sign in with your email address');
+    await page.getByRole('button', { name: 'Create the admin account' }).click();
+    await page.waitForURL(`${rig.url}/`);
+    expect(await page.getByRole('status').textContent()).to.contain('you are signed in');
   });
 
-  it('logs in and sees the dashboard', async () => {
+  it('signs out, logs in and sees the dashboard', async () => {
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.waitForURL(`${rig.url}/login`);
     await logInWithForm(page, rig.url, 'rosa@example.test', 'sparrow lantern quartz');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Welcome, Rosa');
     expect(await page.getByRole('link', { name: 'Admin' }).count()).to.equal(1);
@@ -59,7 +61,7 @@ describe('accounts in a real browser', function () {
     await page.waitForURL(`${rig.url}/login`);
     expect(await page.getByRole('status').textContent()).to.contain('You have signed out.');
     await page.goto(`${rig.url}/account`);
-    expect(page.url()).to.equal(`${rig.url}/login`);
+    expect(page.url()).to.equal(`${rig.url}/login?next=%2Faccount`);
     await logInWithForm(page, rig.url, 'rosa@example.test', 'heron teapot glacier');
   });
 

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { FIXTURES } from '../helpers/signal-fixtures';
 import { waitFor } from '../helpers/queue-fixtures';
-import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
+import { BrowserRig, openBrowserRig, skipWithoutChromium } from './browser';
 
 describe('a fresh install describes an upload with no configuration', function () {
   // The offline models load on the first image: seconds when idle, minutes on a 2-core box running other suites.
@@ -33,9 +33,8 @@ describe('a fresh install describes an upload with no configuration', function (
     await page.getByLabel('Your name').fill('Ines');
     await page.getByLabel('Email address').fill('ines@example.test');
     await page.getByLabel('Password').fill('harbour violet compass');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(`${rig.url}/login`);
-    await logInWithForm(page, rig.url, 'ines@example.test', 'harbour violet compass');
+    // The first account is the admin, signed in as soon as it is made.
+    await Promise.all([page.waitForURL(`${rig.url}/`), page.getByRole('button', { name: 'Create the admin account' }).click()]);
     await page.goto(`${rig.url}/images/new`);
     expect(await page.locator('main').textContent()).to.contain('Images are described on this server');
   });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildTestApp, TestApp } from '../helpers/test-app';
@@ -24,6 +26,35 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/** A phone and a laptop: every page must fit both without scrolling sideways. */
+const WIDTHS = [390, 1280] as const;
+
+/**
+ * Where a screenshot of every page at each width is saved for a person to review: SIGHTLINE_SCREENSHOTS,
+ * or a fresh directory under the system's temporary one (its path is printed).
+ */
+function screenshotDirectory(): string {
+  const dir = process.env.SIGHTLINE_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-pages-'));
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const fileName = (name: string, width: number) => `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}-${width}.png`;
+
+/** The elements that stick out past the right edge of the window, to name in a failure. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    const names: string[] = [];
+    document.querySelectorAll('body *').forEach((el) => {
+      if (el.getBoundingClientRect().right > limit + 0.5 && names.length < 5) {
+        names.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`);
+      }
+    });
+    return names;
+  });
+}
+
 describe('every page in a real browser', function () {
   this.timeout(120_000);
   let t: TestApp;
@@ -35,6 +66,7 @@ describe('every page in a real browser', function () {
     axe: { visitor: undefined, user: undefined, admin: undefined },
     csp: { visitor: undefined, user: undefined, admin: undefined },
   };
+  let shots = '';
 
   before(async function () {
     skipWithoutChromium(this);
@@ -42,6 +74,8 @@ describe('every page in a real browser', function () {
     accounts.admin.id = (await signUp(t.app, { email: accounts.admin.email })).user.id;
     accounts.user.id = (await signUp(t.app, { email: accounts.user.email })).user.id;
     rig = await openBrowserRig(t);
+    shots = screenshotDirectory();
+    console.log(`    screenshots of every page: ${shots}`);
     for (const kind of ['axe', 'csp'] as const) {
       for (const as of ['visitor', 'user', 'admin'] as const) {
         const context = await rig.browser.newContext({ bypassCSP: kind === 'axe' });
@@ -56,8 +90,9 @@ describe('every page in a real browser', function () {
     await t?.close();
   });
 
-  async function open(kind: 'axe' | 'csp', entry: PageUnderTest): Promise<{ page: Page; status: number; problems: string[] }> {
+  async function open(kind: 'axe' | 'csp', entry: PageUnderTest, width = 1280): Promise<{ page: Page; status: number; problems: string[] }> {
     const page = await contexts[kind][entry.as]!.newPage();
+    await page.setViewportSize({ width, height: 800 });
     const problems: string[] = [];
     // CSP refusals and script errors, and any stylesheet, script or image that fails to load.
     page.on('console', (msg) => {
@@ -74,14 +109,19 @@ describe('every page in a real browser', function () {
   }
 
   for (const entry of PAGES) {
-    it(`${entry.name}: no axe-core violations`, async () => {
-      const { page, status } = await open('axe', entry);
-      expect(status).to.equal(entry.status ?? 200);
-      const violations = await axeViolations(page);
-      const summary = violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(summary, `axe violations on ${entry.name}`).to.deep.equal([]);
-      await page.close();
-    });
+    for (const width of WIDTHS) {
+      it(`${entry.name}, ${width} px wide: no sideways scroll and no axe-core violations`, async () => {
+        const { page, status } = await open('axe', entry, width);
+        expect(status).to.equal(entry.status ?? 200);
+        await page.screenshot({ path: path.join(shots, fileName(entry.name, width)), fullPage: true });
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(scrollWidth, `${entry.name} is ${scrollWidth} px wide in a ${innerWidth} px window; past the edge: ${(await overflowing(page)).join(', ')}`).to.be.at.most(innerWidth);
+        const violations = await axeViolations(page);
+        const summary = violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        expect(summary, `axe violations on ${entry.name}`).to.deep.equal([]);
+        await page.close();
+      });
+    }
 
     it(`${entry.name}: loads under the strict CSP with no errors`, async () => {
       const { page, status, problems } = await open('csp', entry);

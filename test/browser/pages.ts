@@ -19,6 +19,17 @@ export interface PageContext {
   userId: number;
 }
 
+/** What people really name things: long, and without a space to break at. */
+const LONG = {
+  files: [
+    'IMG_20240607_183512_HDR_eagle-on-the-shore-of-the-lake-at-sunset_final-version-2.jpg',
+    'product-photo_sku-0000123456789_colour-variant-midnight-blue_front-view_3000x3000.png',
+    'scan_0000000000000000000000000000000000000000000000000000000000000000001.jpg',
+  ] as [string, string, string],
+  batch: 'Summer-catalogue-2024_product-photography_all-variants_retouched_export-for-the-web-shop',
+  url: 'https://hooks.example.com/sightline/webhooks/receive-description-events/0123456789abcdef0123456789abcdef',
+};
+
 export const PAGES: PageUnderTest[] = [
   { name: 'sign in', as: 'visitor', path: '/login' },
   { name: 'sign up unavailable (invite only)', as: 'visitor', path: '/signup', status: 403 },
@@ -27,9 +38,43 @@ export const PAGES: PageUnderTest[] = [
   { name: 'account', as: 'user', path: '/account' },
   { name: 'not found, signed in', as: 'user', path: '/no-such-page', status: 404 },
   { name: 'admin: users', as: 'admin', path: '/admin/users' },
-  { name: 'admin: invites', as: 'admin', path: '/admin/invites' },
+  {
+    name: 'admin: invites',
+    as: 'admin',
+    path: async ({ deps, adminId }) => {
+      const { createInvite } = await import('../../server/services/accounts/admin');
+      await createInvite(deps, null, adminId);
+      return '/admin/invites';
+    },
+  },
   { name: 'admin: security log', as: 'admin', path: '/admin/audit' },
   { name: 'upload images', as: 'user', path: '/images/new' },
+  {
+    name: 'dashboard with long batch names',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      await seedDescribedBatch(deps, userId, LONG);
+      return '/';
+    },
+  },
+  {
+    name: 'batch results with long file names',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      return `/batches/${(await seedDescribedBatch(deps, userId, LONG)).batchId}`;
+    },
+  },
+  {
+    name: 'library with long file names',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      await seedDescribedBatch(deps, userId, LONG);
+      return '/images?q=IMG_20240607';
+    },
+  },
   {
     name: 'batch results',
     as: 'user',
@@ -85,15 +130,42 @@ export const PAGES: PageUnderTest[] = [
       return `/signup?invite=${await createInvite(deps, null, adminId)}`;
     },
   },
-  { name: 'API keys', as: 'user', path: '/account/api-keys' },
-  { name: 'webhooks', as: 'user', path: '/account/webhooks' },
+  {
+    name: 'API keys, with keys',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { createApiKey } = await import('../../server/services/api-keys');
+      await createApiKey(deps, userId, { name: 'shop-import-script_running-on-the-warehouse-server-in-the-basement', scope: 'write' });
+      return '/account/api-keys';
+    },
+  },
+  {
+    name: 'revoke an API key (confirmation)',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { createApiKey, listApiKeys } = await import('../../server/services/api-keys');
+      await createApiKey(deps, userId, { name: 'nightly-sync_from-the-content-management-system', scope: 'read' });
+      const key = (await listApiKeys(deps, userId)).find((k) => k.name.startsWith('nightly-sync'))!;
+      return `/account/api-keys/${key.id}/revoke`;
+    },
+  },
+  {
+    name: 'webhooks, with an endpoint',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { createEndpoint } = await import('../../server/webhooks/endpoints');
+      const publicAnswer = async () => [{ address: '93.184.216.34', family: 4 }];
+      await createEndpoint(deps, userId, { url: LONG.url, events: ['image.completed'] }, publicAnswer);
+      return '/account/webhooks';
+    },
+  },
   {
     name: 'webhook delivery log',
     as: 'user',
     path: async ({ deps, userId }) => {
       const { createEndpoint } = await import('../../server/webhooks/endpoints');
       const publicAnswer = async () => [{ address: '93.184.216.34', family: 4 }];
-      const { endpoint } = await createEndpoint(deps, userId, { url: 'https://hooks.example.com/sightline', events: ['image.completed'] }, publicAnswer);
+      const { endpoint } = await createEndpoint(deps, userId, { url: LONG.url, events: ['image.completed'] }, publicAnswer);
       return `/account/webhooks/${endpoint.id}`;
     },
   },

@@ -106,6 +106,7 @@ describe('every privacy promise, walked in a real browser', function () {
       // Deleting the account now: signed out, cannot sign in, and the email is gone from the database file.
       await page.getByLabel('Your password').fill(DEFAULT_PASSWORD);
       await page.getByLabel(/Delete everything now/).check();
+      page.once('dialog', (dialog) => dialog.accept()); // "Delete your account?"
       await Promise.all([page.waitForURL(`${rig.url}/login`), page.getByRole('button', { name: 'Delete my account' }).click()]);
       expect(await page.getByRole('status').textContent()).to.contain('Your account has been deleted');
       await shot('account-deleted');

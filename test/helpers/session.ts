@@ -62,6 +62,7 @@ export async function signUp(
   const user = await findUserByEmail(deps.db, email);
   if (!user) throw new Error(`sign-up did not create ${email} (already registered?)`);
 
-  const sessionCsrf = await logIn(agent, email, password);
+  // The first account is signed in by signing up; any other signs in through the form.
+  const sessionCsrf = res.headers.location === '/' ? await csrfFrom(agent, '/account') : await logIn(agent, email, password);
   return { agent, csrf: sessionCsrf, user: { id: user.id, email: user.email } };
 }

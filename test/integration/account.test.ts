@@ -72,9 +72,8 @@ describe('administration', () => {
 
   it('creates an invite link that works for sign-up, shown once', async () => {
     const admin = await signUp(t.app);
-    await admin.agent.post('/admin/invites').type('form').send({ _csrf: admin.csrf }).expect(303);
-    const page = await admin.agent.get('/admin/invites').expect(200);
-    const link = /(http:\/\/[^\s<]+\/signup\?invite=[\w-]+)/.exec(page.text)?.[1];
+    const page = await admin.agent.post('/admin/invites').type('form').send({ _csrf: admin.csrf }).expect(201);
+    const link = /readonly[^>]*>(http:\/\/[^<]+\/signup\?invite=[\w-]+)<\/textarea>/.exec(page.text)?.[1];
     expect(link).to.be.a('string');
     await request(t.app).get(new URL(link!).pathname + new URL(link!).search).expect(200);
     const again = await admin.agent.get('/admin/invites').expect(200);

@@ -26,12 +26,12 @@ describe('request logging', () => {
   });
 
   it('writes one structured line per request with the id sent back as X-Request-Id', async () => {
-    const res = await request(app).get('/login').expect(200);
+    const res = await request(app).get('/signup').expect(200);
     const id = res.headers['x-request-id'];
     expect(id).to.match(/^[0-9a-f-]{36}$/);
     const entry = lines.map((l) => JSON.parse(l)).find((l) => l.req?.id === id);
     expect(entry).to.include({ msg: 'request completed' });
-    expect(entry.req).to.deep.equal({ id, method: 'GET', path: '/login' });
+    expect(entry.req).to.deep.equal({ id, method: 'GET', path: '/signup' });
     expect(entry.res).to.deep.equal({ statusCode: 200 });
   });
 

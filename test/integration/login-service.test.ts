@@ -51,6 +51,7 @@ describe('logIn (service)', () => {
   });
 
   it('limits failures per IP address across accounts (50 per 15 minutes)', async () => {
+    await signUp(t.app); // an instance with an account shows the sign-in form
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/login');
     for (let i = 0; i < 50; i += 1) {

@@ -20,8 +20,10 @@ function expectStrictHeaders(res: request.Response): void {
 
 describe('security headers', () => {
   let t: TestApp;
+  let admin: Awaited<ReturnType<typeof signUp>>;
   before(async () => {
     t = await buildTestApp();
+    admin = await signUp(t.app); // with an account, /login is the sign-in form (a fresh instance sends it to /signup)
   });
   after(async () => t.close());
 
@@ -58,7 +60,7 @@ describe('security headers', () => {
   });
 
   it('mark signed-in pages no-store', async () => {
-    const { agent } = await signUp(t.app);
+    const { agent } = admin;
     for (const path of ['/', '/account', '/admin/users']) {
       const res = await agent.get(path).expect(200);
       expect(res.headers['cache-control'], path).to.equal('no-store');
@@ -87,13 +89,13 @@ describe('behind an HTTPS proxy (BASE_URL https, TRUST_PROXY)', () => {
   after(async () => t.close());
 
   it('sends HSTS and upgrade-insecure-requests', async () => {
-    const res = await request(t.app).get('/login').set('x-forwarded-proto', 'https');
+    const res = await request(t.app).get('/signup').set('x-forwarded-proto', 'https');
     expect(res.headers['strict-transport-security']).to.match(/max-age=31536000/);
     expect(res.headers['content-security-policy']).to.contain('upgrade-insecure-requests');
   });
 
   it('uses a Secure __Host- cookie on the whole origin', async () => {
-    const res = await request(t.app).get('/login').set('x-forwarded-proto', 'https');
+    const res = await request(t.app).get('/signup').set('x-forwarded-proto', 'https');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).to.match(/^__Host-sightline=/);
     expect(cookie).to.contain('Secure');

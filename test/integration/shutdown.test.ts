@@ -61,7 +61,8 @@ describe('graceful shutdown', () => {
       const { port, exited } = server;
       expect((await get(port, '/healthz')).status).to.equal(200);
       // A sign-in runs bcrypt at cost 12 (~200 ms): a real request still in flight when the signal lands.
-      const page = await get(port, '/login');
+      // A fresh server opens on creating the admin; that page's session serves the sign-in form too.
+      const page = await get(port, '/signup');
       expect(page.status).to.equal(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
       const inFlight = new Promise<number>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
+import { HttpError } from '../../middleware/errors';
 import { ApiKeyInputError, createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys';
 
 /** `/account/api-keys`: create (the key is shown once, on the answer to the form), list, revoke. */
@@ -24,6 +25,19 @@ export function apiKeyRoutes(deps: Deps): Router {
       if (!(err instanceof ApiKeyInputError)) throw err;
       await render(req, res.status(422), { error: err.message });
     }
+  });
+
+  // The confirmation page, for browsers without JavaScript (views/confirm/show.ejs).
+  router.get('/account/api-keys/:id/revoke', async (req, res) => {
+    const key = (await listApiKeys(deps, req.user!.id)).find((k) => k.id === Number(req.params.id) && !k.revokedAt);
+    if (!key) throw new HttpError(404, 'No such active key.', 'not_found');
+    res.render('confirm/show', {
+      title: `Revoke the key “${key.name}”?`,
+      paragraphs: ['Software using it stops working at once. This cannot be undone: you would make a new key instead.'],
+      action: `/account/api-keys/${key.id}/revoke`,
+      button: 'Revoke key',
+      cancel: '/account/api-keys',
+    });
   });
 
   router.post('/account/api-keys/:id/revoke', async (req, res) => {

@@ -73,6 +73,18 @@ export function patternRoutes(deps: Deps): Router {
     }
   });
 
+  // The confirmation page, for browsers without JavaScript (views/confirm/show.ejs).
+  router.get('/patterns/:id/delete', async (req, res) => {
+    const pattern = await getPattern(deps, req.user!.id, req.params.id);
+    res.render('confirm/show', {
+      title: `Delete the pattern “${pattern.name}”?`,
+      paragraphs: ['It can no longer be chosen. Results already made with it keep their manifests. This cannot be undone.'],
+      action: `/patterns/${pattern.id}/delete`,
+      button: 'Delete pattern',
+      cancel: `/patterns/${pattern.id}`,
+    });
+  });
+
   router.post('/patterns/:id/delete', async (req, res) => {
     await deletePattern(deps, req.user!.id, req.params.id);
     flash(req, 'success', 'The pattern was deleted.');

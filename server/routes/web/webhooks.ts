@@ -42,6 +42,19 @@ export function webhookRoutes(deps: Deps): Router {
     res.redirect(303, `/account/webhooks/${encodeURIComponent(req.params.id)}`);
   });
 
+  // The confirmation page, for browsers without JavaScript (views/confirm/show.ejs).
+  router.get('/account/webhooks/:id/delete', async (req, res) => {
+    const endpoint = (await listEndpoints(deps, req.user!.id)).find((e) => e.id === req.params.id);
+    if (!endpoint) throw new HttpError(404, 'No such webhook endpoint.', 'not_found');
+    res.render('confirm/show', {
+      title: 'Delete this webhook endpoint?',
+      paragraphs: [`Nothing more is sent to ${endpoint.url}, and its delivery log is removed. This cannot be undone.`],
+      action: `/account/webhooks/${endpoint.id}/delete`,
+      button: 'Delete endpoint',
+      cancel: `/account/webhooks/${endpoint.id}`,
+    });
+  });
+
   router.post('/account/webhooks/:id/delete', async (req, res) => {
     await deleteEndpoint(deps, req.user!.id, req.params.id);
     flash(req, 'success', 'The endpoint was deleted; nothing more will be sent to it.');

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import type { RateLimits } from '../../rate-limits';
 import { hashPassword } from '../../auth/passwords';
 import { passwordProblem } from '../../auth/password-policy';
-import { countUsers, findUserByEmail, insertUser } from '../../db/users';
+import { countUsers, findUserByEmail, insertUser, type SessionUser } from '../../db/users';
 import { consumeInvite, findUsableInvite } from '../../db/invites';
 import { takeTurn } from '../../db/knex';
 import { HttpError } from '../../middleware/errors';
@@ -19,7 +19,8 @@ export interface SignupInput {
   invite?: unknown;
 }
 
-export type SignupResult = { ok: true } | { ok: false; errors: Record<string, string> };
+/** `firstAdmin` is set when this was the instance's first account, which is signed in at once. */
+export type SignupResult = { ok: true; firstAdmin?: SessionUser } | { ok: false; errors: Record<string, string> };
 
 export function hashInviteToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
@@ -79,6 +80,7 @@ export async function signUp(deps: Deps, limits: RateLimits, meta: RequestMeta, 
   const now = deps.clock.now().getTime();
   const inviteHash = typeof input.invite === 'string' && input.invite ? hashInviteToken(input.invite) : null;
 
+  let firstAdmin: SessionUser | undefined;
   await deps.db.transaction(async (trx) => {
     // Sign-ups take turns, so two at once cannot both be the first account, or both take one email.
     await takeTurn(trx, 'signup');
@@ -96,6 +98,11 @@ export async function signUp(deps: Deps, limits: RateLimits, meta: RequestMeta, 
     const userId = await insertUser(trx, { email, name, password_hash: passwordHash, role, created_at: now });
     await recordAudit(trxDeps, meta, { userId, event: 'signup', detail: role === 'admin' ? 'first account, administrator' : null });
     if (inviteHash) await recordAudit(trxDeps, meta, { userId, event: 'invite.use' });
+    // No other account exists yet, so signing in at once tells nobody anything about other addresses.
+    if (role === 'admin') {
+      firstAdmin = { id: userId, email, name, role };
+      await recordAudit(trxDeps, meta, { userId, event: 'login.success' });
+    }
   });
-  return { ok: true };
+  return { ok: true, firstAdmin };
 }

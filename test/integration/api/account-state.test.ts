@@ -24,7 +24,7 @@ describe('API keys follow their account', () => {
   /** Creates a key through the account page, which shows it once. */
   async function newKey(user: SignedUp, name = 'script'): Promise<string> {
     const res = await user.agent.post('/account/api-keys').type('form').send({ _csrf: user.csrf, name, scope: 'write' }).expect(201);
-    const match = /<code class="secret">(sl_live_[A-Za-z0-9_-]+)<\/code>/.exec(res.text);
+    const match = /<textarea id="new-key" class="secret"[^>]*>(sl_live_[A-Za-z0-9_-]+)<\/textarea>/.exec(res.text);
     if (!match) throw new Error('the page did not show the new key');
     return match[1];
   }

@@ -48,7 +48,7 @@ describe('developer pages: API keys, webhooks, patterns, usage', () => {
     });
 
     it('sends signed-out visitors to the login page', async () => {
-      await request(t.app).get('/account/api-keys').expect(303).expect('Location', '/login');
+      await request(t.app).get('/account/api-keys').expect(303).expect('Location', '/login?next=%2Faccount%2Fapi-keys');
     });
   });
 

@@ -140,7 +140,7 @@ describe('POST /images', () => {
 
   it('sends a signed-out visitor to the login page', async () => {
     const res = await request(t.app).get('/images/new').expect(303);
-    expect(res.headers.location).to.equal('/login');
+    expect(res.headers.location).to.equal('/login?next=%2Fimages%2Fnew');
   });
 });
 

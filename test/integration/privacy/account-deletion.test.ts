@@ -42,8 +42,8 @@ describe('deleting an account', () => {
     const otherDevice = request.agent(t.app);
     await logIn(otherDevice, bob.user.email);
     await remove(bob.agent, bob.csrf, { password: DEFAULT_PASSWORD }).expect(303);
-    expect((await bob.agent.get('/account')).headers.location).to.equal('/login');
-    expect((await otherDevice.get('/account')).headers.location).to.equal('/login');
+    expect((await bob.agent.get('/account')).headers.location).to.equal('/login?next=%2Faccount');
+    expect((await otherDevice.get('/account')).headers.location).to.equal('/login?next=%2Faccount');
     expect(await t.deps.db('sessions').where({ user_id: bob.user.id })).to.deep.equal([]);
 
     t.clock.advance(29 * DAY);
@@ -77,7 +77,7 @@ describe('deleting an account', () => {
     expect(audit.length).to.be.greaterThan(0);
     expect(audit.every((e) => e.user_id === null && e.ip === null && e.user_agent === null)).to.equal(true);
     await bob.agent.post('/login').type('form').send({ email, password: DEFAULT_PASSWORD });
-    expect((await bob.agent.get('/account')).headers.location).to.equal('/login');
+    expect((await bob.agent.get('/account')).headers.location).to.equal('/login?next=%2Faccount');
   });
 
   it('"delete now" skips the grace period', async () => {
@@ -98,7 +98,7 @@ describe('deleting an account', () => {
     await admin.agent.post(`/admin/users/${erin.user.id}/delete`).type('form').send({ _csrf: admin.csrf }).expect(303);
     expect((await databaseBytes(t)).includes(Buffer.from('dave-marker@example.test'))).to.equal(false);
     expect((await t.deps.db('users').where({ id: erin.user.id }).first()).deletion_due_at).to.equal(t.clock.now().getTime() + 30 * DAY);
-    expect((await erin.agent.get('/account')).headers.location).to.equal('/login');
+    expect((await erin.agent.get('/account')).headers.location).to.equal('/login?next=%2Faccount');
     await erin.agent.post(`/admin/users/${admin.user.id}/delete`).type('form').send({ _csrf: erin.csrf }).expect(403);
     expect((await t.deps.db('users').where({ id: admin.user.id }).first()).deletion_requested_at).to.equal(null);
   });

@@ -77,6 +77,6 @@ describe('GET /account/export', () => {
 
   it('sends a signed-out visitor to the sign-in page', async () => {
     const res = await request(t.app).get('/account/export').expect(303);
-    expect(res.headers.location).to.equal('/login');
+    expect(res.headers.location).to.equal('/login?next=%2Faccount%2Fexport');
   });
 });
