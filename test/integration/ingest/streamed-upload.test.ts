@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
 import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
-import { blobFilesOnDisk } from '../../helpers/privacy-seed';
+import { blobFilesOnDisk, withoutTextKeys } from '../../helpers/privacy-seed';
 import { waitFor } from '../../helpers/queue-fixtures';
 import * as fx from '../../helpers/image-fixtures';
 import { setQuota } from '../../../server/services/usage';
@@ -133,7 +133,7 @@ describe('an upload taken in as it arrives', function () {
     const batchesCompleted: string[] = [];
     const off = t.deps.events.on('batch.completed', (e) => e.userId === alice.user.id && batchesCompleted.push(e.batchId));
     try {
-      const blobsBefore = blobFilesOnDisk(t).length;
+      const blobsBefore = (await withoutTextKeys(t, blobFilesOnDisk(t))).length;
       const upload = await open();
       upload.write(Buffer.concat([field('name', 'Cut short'), fileHead('kept.jpg'), dog, fileTail, fileHead('lost.jpg'), dog.subarray(0, 4000)]));
       await waitFor(async () => (await imagesOf(alice.user.id)).length === 1, 10_000, 'the first image stored');
@@ -149,7 +149,7 @@ describe('an upload taken in as it arrives', function () {
       expect((await imagesOf(alice.user.id)).map((r) => [r.original_name, r.status])).to.deep.equal([['kept.jpg', 'done']]);
       expect((await t.deps.db('batches').where({ id: kept.batch_id }).first()).receiving_until).to.equal(null);
       // Only the kept image's working copy remains, and no temp file.
-      await waitFor(() => blobFilesOnDisk(t).length === blobsBefore + 1, 5_000, 'only the kept working copy on disk');
+      await waitFor(async () => (await withoutTextKeys(t, blobFilesOnDisk(t))).length === blobsBefore + 1, 5_000, 'only the kept working copy on disk');
       const health = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`);
       expect(health.status).to.equal(200);
     } finally {
@@ -158,7 +158,7 @@ describe('an upload taken in as it arrives', function () {
   });
 
   it('takes back the images already stored when a later file is refused, so nothing was uploaded', async () => {
-    const blobsBefore = blobFilesOnDisk(t);
+    const blobsBefore = await withoutTextKeys(t, blobFilesOnDisk(t));
     const upload = await open('application/json');
     // The next part's header tells the parser the first file has ended.
     upload.write(Buffer.concat([field('image_count', '2'), fileHead('small.jpg'), dog, fileTail, fileHead('huge.jpg')]));
@@ -168,7 +168,7 @@ describe('an upload taken in as it arrives', function () {
     expect(JSON.parse(answer.body).error.message).to.equal('"huge.jpg" is larger than the 1 MB limit per image. Nothing was uploaded.');
     expect(await imagesOf(alice.user.id)).to.deep.equal([]);
     expect(await t.deps.db('batches').where({ user_id: alice.user.id })).to.deep.equal([]);
-    await waitFor(() => blobFilesOnDisk(t).length === blobsBefore.length, 5_000, 'no working copy left');
+    await waitFor(async () => (await withoutTextKeys(t, blobFilesOnDisk(t))).length === blobsBefore.length, 5_000, 'no working copy left');
   });
 
   it('refuses a corrupt file alone, with its reason, while the others are described', async () => {
