@@ -1,4 +1,5 @@
-import type { Db } from './knex';
+import type { Knex } from 'knex';
+import { isPostgres, type Db } from './knex';
 
 export interface EndpointRow {
   id: string;
@@ -20,6 +21,8 @@ export interface DeliveryRow {
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
   next_attempt_at: number | null;
+  /** Set by the dispatcher that claimed the delivery: nobody else sends it until then. */
+  locked_until?: number | null;
   last_status_code: number | null;
   last_error: string | null;
   created_at: number;
@@ -60,20 +63,31 @@ export async function insertDeliveries(db: Db, rows: DeliveryRow[]): Promise<voi
 }
 
 /**
- * Pending deliveries that are due, of active accounts only: those of an account that is disabled or
- * waiting out its deletion are held (left pending, not attempted) until it is re-enabled or restored,
- * and go with it when it is anonymised.
+ * Claims up to `limit` pending deliveries that are due and that no dispatcher holds, leasing them until
+ * `leaseUntil`, and returns them oldest first. One statement, so the choice and the lease commit
+ * together; on PostgreSQL `SKIP LOCKED` keeps dispatchers in other processes from choosing the same
+ * rows or waiting on each other, and SQLite has one writer at a time. A lease that ends without an
+ * outcome (its dispatcher died) makes the delivery due again: at least once.
+ *
+ * Only deliveries of active accounts are due: those of an account that is disabled or waiting out its
+ * deletion are held (left pending, not attempted) until it is re-enabled or restored, and go with it
+ * when it is anonymised.
  */
-export function dueDeliveries(db: Db, now: number, limit: number, skip: string[]): Promise<DeliveryRow[]> {
-  const q = db<DeliveryRow>('webhook_deliveries')
+export async function claimDueDeliveries(db: Db, now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
+  const free = (q: Knex.QueryBuilder) => q.whereNull('webhook_deliveries.locked_until').orWhere('webhook_deliveries.locked_until', '<=', now);
+  const due = db('webhook_deliveries')
     .join('users', 'users.id', 'webhook_deliveries.user_id')
     .where('webhook_deliveries.status', 'pending')
     .andWhere('webhook_deliveries.next_attempt_at', '<=', now)
+    .andWhere(free)
     .andWhere('users.status', 'active')
     .whereNull('users.deletion_requested_at')
-    .select('webhook_deliveries.*');
-  if (skip.length) q.whereNotIn('webhook_deliveries.id', skip);
-  return q.orderBy('webhook_deliveries.next_attempt_at').limit(limit);
+    .orderBy('webhook_deliveries.next_attempt_at')
+    .limit(limit)
+    .select('webhook_deliveries.id');
+  if (isPostgres(db)) due.forUpdate('webhook_deliveries').skipLocked();
+  const rows: DeliveryRow[] = await db('webhook_deliveries').whereIn('id', due).andWhere(free).update({ locked_until: leaseUntil }).returning('*');
+  return rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
 }
 
 /** One attempt's outcome and the delivery's next state, together. */

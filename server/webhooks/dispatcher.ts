@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { safeFetch, OutboundError, type Resolver } from '../net';
-import { dueDeliveries, findEndpointById, insertDeliveries, recordAttempt, type DeliveryRow } from '../db/webhooks';
+import { claimDueDeliveries, findEndpointById, insertDeliveries, recordAttempt, type DeliveryRow } from '../db/webhooks';
 import { listEndpointRows } from '../db/webhooks';
 import { endpointEvents, endpointSecret } from './endpoints';
 import { deliveryRows } from './outbox';
@@ -13,6 +13,12 @@ export type WebhookDeps = Pick<Deps, 'config' | 'db' | 'logger' | 'clock'>;
 
 export interface DispatcherOptions {
   timeoutMs?: number;
+  /**
+   * How long a claimed delivery stays this dispatcher's: longer than an attempt can take (the
+   * request's timeout plus its bookkeeping), so a slow receiver never gets a second copy while the
+   * first is in flight, yet short enough that a delivery whose process died goes out again soon.
+   */
+  leaseMs?: number;
   /** How often to look for retries that came due; new events are sent at once without waiting. */
   pollMs?: number;
   resolve?: Resolver;
@@ -21,13 +27,16 @@ export interface DispatcherOptions {
 
 /**
  * Sends webhook deliveries from the durable table. The row is the truth: a restart picks up
- * whatever is pending, and a retry repeats the same `webhook-id`, so receivers can dedupe.
+ * whatever is pending, and a retry repeats the same `webhook-id`, so receivers can dedupe. Each due
+ * delivery is claimed (leased) before it is sent, so dispatchers in several processes never send it
+ * twice at once; one whose dispatcher dies mid-send goes again when its lease ends.
  */
 export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private again = false;
   private readonly timeoutMs: number;
+  private readonly leaseMs: number;
   private readonly schedule: number[];
 
   constructor(
@@ -35,6 +44,7 @@ export class WebhookDispatcher {
     private readonly options: DispatcherOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.leaseMs = options.leaseMs ?? this.timeoutMs + 20_000;
     this.schedule = options.schedule ?? RETRY_SCHEDULE_MS;
   }
 
@@ -84,7 +94,8 @@ export class WebhookDispatcher {
     do {
       this.again = false;
       for (;;) {
-        const due = await dueDeliveries(this.deps.db, this.deps.clock.now().getTime(), 16, []);
+        const now = this.deps.clock.now().getTime();
+        const due = await claimDueDeliveries(this.deps.db, now, 16, now + this.leaseMs);
         if (due.length === 0) break;
         await Promise.all(due.map((d) => this.attempt(d)));
         sent += due.length;
@@ -118,11 +129,12 @@ export class WebhookDispatcher {
     const now = this.deps.clock.now().getTime();
     const delay = this.schedule[number - 1];
     const update: Partial<DeliveryRow> = error === null
-      ? { status: 'delivered', attempts: number, next_attempt_at: null, last_status_code: statusCode, last_error: null, updated_at: now }
+      ? { status: 'delivered', attempts: number, next_attempt_at: null, locked_until: null, last_status_code: statusCode, last_error: null, updated_at: now }
       : {
           status: delay === undefined ? 'failed' : 'pending',
           attempts: number,
           next_attempt_at: delay === undefined ? null : now + delay,
+          locked_until: null,
           last_status_code: statusCode,
           last_error: error.slice(0, 300),
           updated_at: now,

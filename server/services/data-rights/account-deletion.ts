@@ -25,7 +25,7 @@ export interface DeletionRequest {
  * Deletes an account: every session ends and every API key is revoked now; the account is anonymised
  * when the grace period is over (or at once when asked). Until then, signing in again restores it,
  * but not its keys: a key may sit in scripts and places the person no longer controls, so after a
- * deletion they make new ones. Webhook deliveries are held meanwhile (see dueDeliveries).
+ * deletion they make new ones. Webhook deliveries are held meanwhile (see claimDueDeliveries).
  */
 export async function requestAccountDeletion(deps: Deps, meta: RequestMeta | null, userId: number, request: DeletionRequest): Promise<boolean> {
   const user = await findUserPrivacy(deps.db, userId);
