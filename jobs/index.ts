@@ -1,6 +1,7 @@
 import { JobRunner, Job } from './runner';
 import type { Deps } from '../server/deps';
 import { failInterruptedZeroRetentionJob } from './fail-interrupted-zero-retention';
+import { endLapsedUploadsJob } from './end-lapsed-uploads';
 import { expireImageBlobsJob } from './expire-image-blobs';
 import { purgeExpiredTextJob } from './purge-expired-text';
 import { finishAccountDeletionsJob } from './finish-account-deletions';
@@ -16,6 +17,7 @@ import { purgeApiRecordsJob } from './purge-api-records';
  */
 export const SCHEDULE: readonly Job[] = [
   failInterruptedZeroRetentionJob,
+  endLapsedUploadsJob,
   expireImageBlobsJob,
   purgeExpiredTextJob,
   finishAccountDeletionsJob,

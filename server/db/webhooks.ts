@@ -91,10 +91,15 @@ export async function claimDueDeliveries(db: Db, now: number, limit: number, lea
 }
 
 /** One attempt's outcome and the delivery's next state, together. */
-export async function recordAttempt(db: Db, attempt: AttemptRow, update: Partial<DeliveryRow>): Promise<void> {
+/**
+ * Records an attempt, and changes the delivery only while this dispatcher's lease still holds it: a
+ * dispatcher whose lease ran out (a receiver slower than the lease) must not overwrite what the
+ * dispatcher that took the delivery over recorded, or a delivered webhook would be sent again.
+ */
+export async function recordAttempt(db: Db, attempt: AttemptRow, update: Partial<DeliveryRow>, lease: number): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('webhook_attempts').insert(attempt);
-    await trx('webhook_deliveries').where({ id: attempt.delivery_id }).update(update);
+    await trx('webhook_deliveries').where({ id: attempt.delivery_id, locked_until: lease }).update(update);
   });
 }
 

@@ -132,10 +132,15 @@ function stillReceiving(receivingUntil: number | string | null | undefined, now:
  * it brought has already finished, the batch finishes here: its `batch.completed` deliveries are
  * written in the same transaction and the last finished image is returned for the event.
  */
-export async function endReceiving(db: Knex, batchId: string, now: number): Promise<{ imageId: string; userId: number } | null> {
+export async function endReceiving(
+  db: Knex, batchId: string, now: number, onlyIfLapsed = false,
+): Promise<{ imageId: string; userId: number } | null> {
   return db.transaction(async (trx) => {
     // The update holds the batch row, so a result committing at the same time counts before or after this.
-    const ended = await trx('batches').where({ id: batchId }).whereNotNull('receiving_until').update({ receiving_until: null });
+    const batch = trx('batches').where({ id: batchId }).whereNotNull('receiving_until');
+    // A sweep ends only uploads whose deadline passed: a live upload may have just moved it on.
+    if (onlyIfLapsed) batch.andWhere('receiving_until', '<=', now);
+    const ended = await batch.update({ receiving_until: null });
     if (ended !== 1) return null;
     const unfinished = await trx('images').where({ batch_id: batchId }).whereIn('status', ['queued', 'processing']).count({ n: '*' }).first();
     if (Number(unfinished?.n ?? 0) > 0) return null;

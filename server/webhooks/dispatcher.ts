@@ -139,6 +139,6 @@ export class WebhookDispatcher {
           last_error: error.slice(0, 300),
           updated_at: now,
         };
-    await recordAttempt(this.deps.db, { delivery_id: delivery.id, attempt: number, status_code: statusCode, error: error?.slice(0, 300) ?? null, duration_ms: Date.now() - started, created_at: now }, update);
+    await recordAttempt(this.deps.db, { delivery_id: delivery.id, attempt: number, status_code: statusCode, error: error?.slice(0, 300) ?? null, duration_ms: Date.now() - started, created_at: now }, update, delivery.locked_until as number);
   }
 }

@@ -104,4 +104,24 @@ describe('webhook deliveries claimed by one dispatcher at a time', () => {
     const [row] = await t.deps.db('webhook_deliveries').where({ id });
     expect(row).to.include({ status: 'delivered', attempts: 1, locked_until: null });
   });
+
+  it('keeps the result of the dispatcher that took a delivery over when the first one answers after its lease', async () => {
+    const [id] = await pendingDeliveries(1);
+    receiver.respond = (n) => (n === 1 ? 'hang' : { status: 204 });
+    const leaseMs = 30_000;
+    const late = otherDispatcher({ timeoutMs: 1500, leaseMs });
+    const sending = late.runDue();
+    await receiver.waitFor(1);
+
+    // The first request is still hanging when its lease ends by the app clock; another dispatcher delivers.
+    t.clock.advance(leaseMs);
+    const survivor = t.deps.webhooks as WebhookDispatcher;
+    expect(await survivor.runDue()).to.equal(1);
+
+    // The first dispatcher's request then times out: its failure is recorded as an attempt only.
+    expect(await sending).to.equal(1);
+    const [row] = await t.deps.db('webhook_deliveries').where({ id });
+    expect(row).to.include({ status: 'delivered', attempts: 1, locked_until: null, last_error: null });
+    expect((await t.deps.db('webhook_attempts').where({ delivery_id: id }).count({ n: '*' }).first())?.n).to.equal(2);
+  });
 });
