@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { sealColumns } from './text-codec';
+import { BATCH_TEXT } from './sealed-tables';
 
 export interface BatchRow {
   id: string;
@@ -14,7 +16,8 @@ export interface BatchRow {
 }
 
 export async function insertBatch(db: Knex, row: BatchRow): Promise<void> {
-  await db('batches').insert(row);
+  // The options hold the context and instructions a person wrote.
+  await db('batches').insert(await sealColumns(db, row.user_id, row, BATCH_TEXT));
 }
 
 /** Owner-scoped: another user's batch id reads as missing. */

@@ -1,4 +1,7 @@
 import type { Db } from './knex';
+import { sealColumns } from './text-codec';
+import { ANSWER_TEXT } from './sealed-tables';
+import { markRowsTextDeleted } from './text-key-rotation';
 
 export interface IdempotencyRow {
   user_id: number;
@@ -21,13 +24,15 @@ export function findIdempotencyRow(db: Db, userId: number, key: string): Promise
 
 /** False when the key is taken (the unique index decides, so two concurrent requests cannot both win). */
 export async function claimIdempotencyKey(db: Db, row: IdempotencyRow, now: number): Promise<boolean> {
-  await db('idempotency_keys').where('expires_at', '<=', now).delete();
+  await deleteExpiredIdempotencyKeys(db, now);
   const inserted = await db('idempotency_keys').insert(row).onConflict(['user_id', 'key']).ignore().returning('id');
   return inserted.length === 1;
 }
 
 export async function storeIdempotentAnswer(db: Db, userId: number, key: string, owner: string, status: number, body: unknown): Promise<void> {
-  await db('idempotency_keys').where({ user_id: userId, key, owner }).update({ state: 'done', status_code: status, response_json: JSON.stringify(body) });
+  // A stored answer holds result text: sealed as the result itself is.
+  const answer = await sealColumns(db, userId, { state: 'done', status_code: status, response_json: JSON.stringify(body) }, ANSWER_TEXT);
+  await db('idempotency_keys').where({ user_id: userId, key, owner }).update(answer);
 }
 
 export async function releaseIdempotencyKey(db: Db, userId: number, key: string, owner: string): Promise<void> {
@@ -50,5 +55,7 @@ export async function markIdempotentResource(db: Db, userId: number, key: string
 }
 
 export async function deleteExpiredIdempotencyKeys(db: Db, now: number): Promise<number> {
-  return db('idempotency_keys').where('expires_at', '<=', now).delete();
+  const expired = () => db('idempotency_keys').where('expires_at', '<=', now);
+  await markRowsTextDeleted(db, expired(), Date.now());
+  return expired().delete();
 }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { whereContains, textMatcher } from './search';
+import { sealColumns } from './text-codec';
+import { IMAGE_TEXT } from './sealed-tables';
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed' | 'cancelled' | 'refused';
 export const IMAGE_STATUSES: readonly ImageStatus[] = ['queued', 'processing', 'done', 'failed', 'cancelled', 'refused'];
@@ -28,7 +30,8 @@ export interface ImageRow {
 }
 
 export async function insertImage(db: Knex, row: ImageRow): Promise<void> {
-  await db('images').insert(row);
+  // What the file itself said (caption, keywords) is the person's text as much as their edits.
+  await db('images').insert(await sealColumns(db, row.user_id, row, IMAGE_TEXT));
 }
 
 /** Owner-scoped: another user's image id reads as missing. */

@@ -102,7 +102,7 @@ function documentOf(row: Record<string, unknown>): string {
  * sealed them (and, when `searchable` is the whole result, its search tokens). On SQLite `values`
  * comes back as it is.
  */
-export async function sealColumns<T extends Record<string, unknown>>(
+export async function sealColumns<T extends object>(
   db: Knex,
   userId: number,
   values: T,
@@ -115,7 +115,7 @@ export async function sealColumns<T extends Record<string, unknown>>(
 }
 
 /** As sealColumns, under a given key (re-encryption after a rotation). */
-export function sealUnder<T extends Record<string, unknown>>(
+export function sealUnder<T extends object>(
   db: Knex,
   key: Buffer,
   userId: number,
@@ -126,7 +126,7 @@ export function sealUnder<T extends Record<string, unknown>>(
 ): T {
   const sealed: Record<string, unknown> = { ...values, key_generation: generation };
   for (const c of columns) {
-    const v = values[c];
+    const v = (values as Record<string, unknown>)[c];
     if (typeof v === 'string') sealed[c] = sealWith(key, userId, generation, v);
   }
   if (searchable) sealed.search = db.raw('?::tsvector', [documentTokens(key, documentOf(searchable))]);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { DESCRIPTION_TEXT, VERSION_TEXT, sealUnder, sealsText } from './text-codec';
+import { sealUnder, sealsText } from './text-codec';
+import { SEALED_TABLES } from './sealed-tables';
 import { keyRingFor, type KeyRing } from './text-keys';
 
 /**
@@ -17,6 +18,19 @@ export async function markTextDeleted(db: Knex, imageIds: readonly string[], now
   if (!sealsText(db) || imageIds.length === 0) return;
   await db('users')
     .whereIn('id', db('images').whereIn('id', imageIds).distinct('user_id'))
+    .whereNotNull('text_key_name')
+    .whereNull('text_key_rotate_after')
+    .update({ text_key_rotate_after: now });
+}
+
+/**
+ * Notes that the owners of the rows `deleting` is about to delete had sealed text in them (webhook
+ * deliveries and API answers carry copies of results), so their keys rotate. Pass the delete's query.
+ */
+export async function markRowsTextDeleted(db: Knex, deleting: Knex.QueryBuilder, now: number): Promise<void> {
+  if (!sealsText(db)) return;
+  await db('users')
+    .whereIn('id', deleting.clone().whereNotNull('key_generation').distinct('user_id'))
     .whereNotNull('text_key_name')
     .whereNull('text_key_rotate_after')
     .update({ text_key_rotate_after: now });
@@ -56,11 +70,7 @@ async function retireCurrentKey(db: Knex, ring: KeyRing, userId: number): Promis
 async function resealRetired(db: Knex, ring: KeyRing, userId: number, retired: number): Promise<number> {
   const current = await ring.current(userId);
   let moved = 0;
-  const tables = [
-    { table: 'descriptions', id: 'image_id', columns: DESCRIPTION_TEXT, searchable: true },
-    { table: 'description_versions', id: 'id', columns: VERSION_TEXT, searchable: false },
-  ];
-  for (const { table, id, columns, searchable } of tables) {
+  for (const { table, id, columns, searchable } of SEALED_TABLES) {
     for (;;) {
       const rows: Record<string, unknown>[] = await db(table).where({ user_id: userId, key_generation: retired }).limit(CHUNK).select();
       for (const row of rows) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { DESCRIPTION_TEXT, VERSION_TEXT, sealColumns, sealsText } from './text-codec';
+import { sealColumns, sealsText } from './text-codec';
+import { SEALED_TABLES } from './sealed-tables';
 import { bindTextKeys, keyRingFor, type KeyBlobs } from './text-keys';
 
 /** Rows sealed per statement when sealing or re-sealing in bulk. */
@@ -20,23 +21,16 @@ export async function startTextKeys(db: Knex, blobs: KeyBlobs): Promise<void> {
 export async function sealExistingText(db: Knex): Promise<number> {
   if (!sealsText(db)) return 0;
   let sealed = 0;
-  for (;;) {
-    const rows: Record<string, unknown>[] = await db('descriptions').whereNull('key_generation').limit(CHUNK).select();
-    for (const row of rows) {
-      const values = Object.fromEntries(DESCRIPTION_TEXT.map((c) => [c, row[c]]));
-      const changes = await sealColumns(db, row.user_id as number, values, DESCRIPTION_TEXT, row);
-      sealed += await db('descriptions').where({ image_id: row.image_id }).whereNull('key_generation').update(changes);
+  for (const { table, id, columns, searchable } of SEALED_TABLES) {
+    for (;;) {
+      const rows: Record<string, unknown>[] = await db(table).whereNull('key_generation').limit(CHUNK).select();
+      for (const row of rows) {
+        const values = Object.fromEntries(columns.map((c) => [c, row[c]]));
+        const changes = await sealColumns(db, row.user_id as number, values, columns, searchable ? row : undefined);
+        sealed += await db(table).where({ [id]: row[id] }).whereNull('key_generation').update(changes);
+      }
+      if (rows.length < CHUNK) break;
     }
-    if (rows.length < CHUNK) break;
-  }
-  for (;;) {
-    const rows: Record<string, unknown>[] = await db('description_versions').whereNull('key_generation').limit(CHUNK).select();
-    for (const row of rows) {
-      const values = Object.fromEntries(VERSION_TEXT.map((c) => [c, row[c]]));
-      const changes = await sealColumns(db, row.user_id as number, values, VERSION_TEXT);
-      sealed += await db('description_versions').where({ id: row.id }).whereNull('key_generation').update(changes);
-    }
-    if (rows.length < CHUNK) break;
   }
   return sealed;
 }

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import { isPostgres, type Db } from './knex';
+import { sealColumns } from './text-codec';
+import { DELIVERY_TEXT } from './sealed-tables';
+import { markRowsTextDeleted } from './text-key-rotation';
 
 export interface EndpointRow {
   id: string;
@@ -55,11 +58,14 @@ export function findEndpointById(db: Db, id: string): Promise<EndpointRow | unde
 }
 
 export async function deleteEndpointRow(db: Db, userId: number, id: string): Promise<boolean> {
+  // Its deliveries go with it (foreign key cascade), and with them copies of result text.
+  await markRowsTextDeleted(db, db('webhook_deliveries').where({ endpoint_id: id, user_id: userId }), Date.now());
   return (await db('webhook_endpoints').where({ id, user_id: userId }).delete()) > 0;
 }
 
 export async function insertDeliveries(db: Db, rows: DeliveryRow[]): Promise<void> {
-  if (rows.length > 0) await db('webhook_deliveries').insert(rows);
+  // Payloads carry the result text: sealed as the result itself is.
+  if (rows.length > 0) await db('webhook_deliveries').insert(await Promise.all(rows.map((r) => sealColumns(db, r.user_id, r, DELIVERY_TEXT))));
 }
 
 /**
@@ -114,5 +120,8 @@ export function attemptsOf(db: Db, deliveryIds: string[]): Promise<(AttemptRow &
 
 /** Finished deliveries older than `before`; their attempts go with them (foreign key cascade). */
 export async function deleteFinishedDeliveries(db: Db, before: number): Promise<number> {
-  return db('webhook_deliveries').whereIn('status', ['delivered', 'failed']).andWhere('updated_at', '<', before).delete();
+  const finished = () => db('webhook_deliveries').whereIn('status', ['delivered', 'failed']).andWhere('updated_at', '<', before);
+  // The real time: only whether the mark is set matters (the owners' text keys rotate).
+  await markRowsTextDeleted(db, finished(), Date.now());
+  return finished().delete();
 }

@@ -60,6 +60,12 @@ export async function withoutTextKeys(t: TestApp, paths: string[]): Promise<stri
   return paths.filter((p) => !keys.some((k) => p.includes(`/blobs/${k}`)));
 }
 
+/** The blob store's names without the accounts' text keys: the working copies alone. */
+export async function workingCopyBlobs(t: TestApp): Promise<string[]> {
+  const keys = new Set(await textKeyBlobNames(t.deps.db));
+  return (await t.deps.blobs.list()).filter((name) => !keys.has(name));
+}
+
 /**
  * Makes a blob undeletable for real: a non-empty directory takes the file's place, so unlink fails
  * (EISDIR) even for root, whom file permissions would not stop.

@@ -21,6 +21,13 @@ import { sweepBlobFiles } from '../../server/services/retention/sweep-files';
 import { removeImages } from '../../server/services/retention/remove-images';
 import { findImages } from '../../server/db/retention';
 import { rotateKeysAfterDeletions } from '../../server/services/maintenance/database';
+import { insertBatch, findBatch } from '../../server/db/batches';
+import { insertImage, findImage } from '../../server/db/images';
+import { enqueueDescribe } from '../../server/queue/enqueue';
+import { claimIdempotencyKey, findIdempotencyRow, storeIdempotentAnswer } from '../../server/db/idempotency';
+import { createEndpoint } from '../../server/webhooks/endpoints';
+import { purgeApiRecords } from '../../server/services/api-housekeeping';
+import { insertUser } from '../helpers/rows';
 
 const EDIT = { caption: 'c', title: 't', description: 'd', tags_json: '["bike"]', filename: 'red-bicycle.jpg', text: '', decorative: false };
 
@@ -176,12 +183,78 @@ describe('deleted text on PostgreSQL', () => {
     await insertDescriptionFor(t, imageId!, userId, 'Vermilion aardvark from before');
     expect(await t.deps.db('descriptions').where({ image_id: imageId }).first('key_generation')).to.deep.equal({ key_generation: null });
 
-    expect(await sealExistingText(t.deps.db)).to.equal(1);
+    // Rows other tests' helpers wrote without the codec are sealed too: at least this one.
+    expect(await sealExistingText(t.deps.db)).to.be.at.least(1);
+    expect(await t.deps.db('descriptions').whereNull('key_generation').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
     expect((await descriptionsFor(t.deps.db, userId, [imageId!])).get(imageId!)?.alt_text).to.equal('Vermilion aardvark from before');
     const found = await listImages(t.deps.db, userId, { search: { words: ['aardv'], phrase: 'aardv' } }, { limit: 10, offset: 0 });
     expect(found.map((i) => i.id)).to.deep.equal([imageId]);
     await t.deps.db.raw('VACUUM FULL descriptions');
     const files = await postgresFileBytes(t.deps.db);
     expect(files.tables.includes('Vermilion'), 'plaintext in the rewritten table file').to.equal(false);
+  });
+
+  it('keeps no plaintext copy of results or of what a person wrote: webhook payloads, stored API answers, batch context, file captions', async () => {
+    const userId = await insertUser(t.deps.db);
+    const publicAddress = async () => [{ address: '93.184.216.34', family: 4 }];
+    await createEndpoint(t.deps, userId, { url: 'https://hooks.example.test/in', events: ['image.completed'] }, publicAddress);
+    const now = t.clock.now().getTime();
+    const batchId = 'copiesbatch0000000000001';
+    await insertBatch(t.deps.db, { id: batchId, user_id: userId, name: '', options_json: JSON.stringify({ context: 'Pangolinesque gala' }), status: 'open', created_at: now, updated_at: now });
+    const imageId = 'copiesimage0000000000001';
+    await t.deps.db.transaction(async (trx) => {
+      await insertImage(trx, {
+        id: imageId, user_id: userId, batch_id: batchId, original_name: 'a.jpg', status: 'queued', error: null, source_type: 'upload', byte_size: 10,
+        width: 8, height: 8, blurhash: null, dominant_color: null, embedded_json: JSON.stringify({ caption: 'Quetzalcoatlish parade' }), sha256: null,
+        blob_key: await t.deps.blobs.put(Buffer.from('jpeg')), expires_at: null, processed_at: null, reviewed_at: null, created_at: now, updated_at: now,
+      });
+      await enqueueDescribe(trx, { imageId, userId, now });
+    });
+    // The result goes out in a webhook payload, and an API client keeps an answer quoting it.
+    // Earlier tests here leave queued jobs: claim until this image's comes up.
+    let job = await claimNext(t.deps.db, 'worker-copies', now, 60_000);
+    while (job && job.imageId !== imageId) job = await claimNext(t.deps.db, 'worker-copies', now, 60_000);
+    expect((await completeJob(t.deps, job!, description('Zanthoxylum lantern generated'), now)).stored).to.equal(true);
+    const claim = { user_id: userId, key: 'copies-key', request_hash: 'h', state: 'running' as const, status_code: null, response_json: null, created_at: now, expires_at: now + 60_000, owner: 'req-1' };
+    expect(await claimIdempotencyKey(t.deps.db, claim, now)).to.equal(true);
+    await storeIdempotentAnswer(t.deps.db, userId, 'copies-key', 'req-1', 200, { alt_text: 'Brachiosaurine answer' });
+
+    const files = await postgresFileBytes(t.deps.db);
+    for (const word of ['Pangolinesque', 'Quetzalcoatlish', 'Zanthoxylum', 'Brachiosaurine']) {
+      expect(files.tables.includes(word), `${word} in the table files`).to.equal(false);
+      expect(files.wal.includes(word), `${word} in the WAL`).to.equal(false);
+    }
+    // Every reader still gets plaintext.
+    expect(JSON.parse((await findBatch(t.deps.db, userId, batchId))!.options_json)).to.deep.equal({ context: 'Pangolinesque gala' });
+    expect(JSON.parse((await findImage(t.deps.db, userId, imageId))!.embedded_json!)).to.deep.equal({ caption: 'Quetzalcoatlish parade' });
+    const [delivery] = await t.deps.db('webhook_deliveries').where({ user_id: userId });
+    expect(JSON.parse(delivery.payload_json).data.result.alt_text).to.equal('Zanthoxylum lantern generated');
+    expect(JSON.parse((await findIdempotencyRow(t.deps.db, userId, 'copies-key'))!.response_json!)).to.deep.equal({ alt_text: 'Brachiosaurine answer' });
+
+    // The answer expires, then the delivery ages out of the log: each time the key rotates, so their
+    // old row versions no longer open with any key left.
+    const gone = async (pattern: RegExp, oldKey: Buffer) => {
+      const files = await postgresFileBytes(t.deps.db);
+      const sealed = [...sealedValuesIn(files.tables), ...sealedValuesIn(files.wal)].filter((v) => v.startsWith(`tk1:${userId}:`));
+      expect(sealed.map((v) => openFound(oldKey, v) ?? '').join(' ')).to.match(pattern);
+      const left = await keysInStore(t.deps.blobs);
+      expect(sealed.filter((v) => pattern.test(left.map((k) => openFound(k, v) ?? '').join(' ')))).to.deep.equal([]);
+    };
+    const firstKey = await t.deps.blobs.get((await keyName(t, userId))!);
+    t.clock.advance(86_400_000);
+    expect(await purgeApiRecords(t.deps)).to.deep.equal({ idempotencyKeys: 1, deliveries: 0 });
+    expect(await rotateKeysAfterDeletions(t.deps)).to.deep.include({ rotated: 1 });
+    await gone(/Brachiosaurine answer/, firstKey);
+
+    const secondKey = await t.deps.blobs.get((await keyName(t, userId))!);
+    await t.deps.db('webhook_deliveries').where({ user_id: userId }).update({ status: 'delivered', updated_at: t.clock.now().getTime() });
+    t.clock.advance(31 * 86_400_000);
+    expect(await purgeApiRecords(t.deps)).to.deep.equal({ idempotencyKeys: 0, deliveries: 1 });
+    expect(await rotateKeysAfterDeletions(t.deps)).to.deep.include({ rotated: 1 });
+    // The payload is gone for good; the description it quoted stays, under the new key.
+    await gone(/"type":"image\.completed"/, secondKey);
+    // What remains was re-sealed under the new key and reads as before.
+    expect(JSON.parse((await findBatch(t.deps.db, userId, batchId))!.options_json)).to.deep.equal({ context: 'Pangolinesque gala' });
+    expect(JSON.parse((await findImage(t.deps.db, userId, imageId))!.embedded_json!)).to.deep.equal({ caption: 'Quetzalcoatlish parade' });
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { workingCopyBlobs } from '../../helpers/privacy-seed';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { listen, userWithKey } from '../../helpers/api-client';
@@ -143,20 +144,20 @@ describe('/api/v1 images and batches over real HTTP', function () {
     it('replays a multipart upload without keeping a second working copy', async () => {
       const send = () => api().post('/api/v1/images').set('Authorization', alice.auth).set('Idempotency-Key', 'k-3').attach('image', jpeg, 'a.jpg');
       const first = await send().expect(202);
-      const blobs = (await t.deps.blobs.list()).length;
+      const blobs = (await workingCopyBlobs(t)).length;
       const again = await send().expect(202);
       expect(again.body.id).to.equal(first.body.id);
-      expect((await t.deps.blobs.list()).length).to.equal(blobs);
+      expect((await workingCopyBlobs(t)).length).to.equal(blobs);
     });
 
     it('answers 422 for the same key with a different file under the same name, and keeps no copy of it', async () => {
       const other = await solidImage('jpeg', 60, 80);
       await api().post('/api/v1/images').set('Authorization', alice.auth).set('Idempotency-Key', 'k-4').attach('image', jpeg, 'a.jpg').expect(202);
-      const blobs = (await t.deps.blobs.list()).length;
+      const blobs = (await workingCopyBlobs(t)).length;
       const images = await t.deps.db('images').where({ user_id: alice.userId }).count({ n: '*' }).first();
       const res = await api().post('/api/v1/images').set('Authorization', alice.auth).set('Idempotency-Key', 'k-4').attach('image', other, 'a.jpg').expect(422);
       expect(res.body.error.code).to.equal('idempotency_key_reused');
-      expect((await t.deps.blobs.list()).length).to.equal(blobs);
+      expect((await workingCopyBlobs(t)).length).to.equal(blobs);
       expect(await t.deps.db('images').where({ user_id: alice.userId }).count({ n: '*' }).first()).to.deep.equal(images);
     });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { workingCopyBlobs } from '../../helpers/privacy-seed';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { listen, userWithKey } from '../../helpers/api-client';
 import { signUp } from '../../helpers/session';
@@ -45,7 +46,7 @@ describe('monthly quotas count images accepted but not yet described', function 
     expect(refused).to.have.length(5);
     expect(refused.every((a) => a.body.error?.code === 'quota_exceeded')).to.equal(true);
     expect(await images(carol.userId)).to.have.length(3);
-    expect((await t.deps.blobs.list()).length).to.equal(3);
+    expect((await workingCopyBlobs(t)).length).to.equal(3);
     const usage = await fetch(`${server.url}/api/v1/usage`, { headers: { authorization: carol.auth } }).then((r) => r.json());
     expect(usage).to.include({ descriptions_created: 0, in_flight: 3, quota: 3, remaining: 0 });
   });
@@ -88,7 +89,7 @@ describe('monthly quotas count images accepted but not yet described', function 
     expect(results.filter((r) => r === 'over quota')).to.have.length(2);
     expect(await images(gwen.user.id)).to.have.length(2);
     // The refused batches' working copies are removed again.
-    expect((await t.deps.blobs.list()).length).to.equal(2);
+    expect((await workingCopyBlobs(t)).length).to.equal(2);
   });
 
   it('keeps one default quota when it is saved several times at once', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { workingCopyBlobs } from '../../helpers/privacy-seed';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -60,7 +61,7 @@ describe('an aborted upload', () => {
     req.write(Buffer.concat([part('first.jpg'), dog, Buffer.from('\r\n'), part('second.jpg'), dog.subarray(0, 4000)]));
 
     // The first file is complete: its working copy gets stored while the second is still arriving.
-    expect(await until(async () => (await t.deps.blobs.list()).length === 1)).to.equal(true);
+    expect(await until(async () => (await workingCopyBlobs(t)).length === 1)).to.equal(true);
     req.destroy();
 
     expect(await until(() => onDisk().length === 0)).to.equal(true, `left behind: ${onDisk().join(', ')}`);

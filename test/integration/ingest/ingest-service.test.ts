@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { workingCopyBlobs } from '../../helpers/privacy-seed';
 import sharp from 'sharp';
 import exifr from 'exifr';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
@@ -40,7 +41,7 @@ describe('ingest service', () => {
     expect(images[1].blob_key).to.equal(null);
     const jobs = await t.deps.db('jobs').select('image_id').orderBy('id');
     expect(jobs.map((j) => j.image_id)).to.deep.equal([imageIds[0], imageIds[2]]);
-    expect(await t.deps.blobs.list()).to.have.members([images[0].blob_key, images[2].blob_key]);
+    expect(await workingCopyBlobs(t)).to.have.members([images[0].blob_key, images[2].blob_key]);
   });
 
   it('gives images random ids and records what it learned from each file', async () => {
@@ -71,11 +72,11 @@ describe('ingest service', () => {
 
   it('removes the stored working copies again when the batch cannot be saved', async () => {
     const uploads = [await prepareUpload(t.deps, fx.fixture('dog.jpg'), 'dog.jpg')];
-    expect(await t.deps.blobs.list()).to.have.length(1);
+    expect(await workingCopyBlobs(t)).to.have.length(1);
     let failed = false;
     await createBatch(t.deps, { userId: 999_999, uploads, options: DEFAULT_DESCRIBE_OPTIONS }).catch(() => (failed = true));
     expect(failed).to.equal(true);
-    expect(await t.deps.blobs.list()).to.deep.equal([]);
+    expect(await workingCopyBlobs(t)).to.deep.equal([]);
     expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
   });
 

@@ -3,6 +3,7 @@ import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { insertUser } from '../../helpers/rows';
 import { WebhookReceiver } from '../../helpers/webhook-receiver';
 import { createDb, type Db } from '../../../server/db/knex';
+import { bindTextKeys } from '../../../server/db/text-keys';
 import { insertDeliveries, listEndpointRows } from '../../../server/db/webhooks';
 import { createEndpoint } from '../../../server/webhooks/endpoints';
 import { deliveryRows } from '../../../server/webhooks/outbox';
@@ -32,6 +33,7 @@ describe('webhook deliveries claimed by one dispatcher at a time', () => {
   /** A dispatcher as another process would run it: its own connection to the same database. */
   function otherDispatcher(options: ConstructorParameters<typeof WebhookDispatcher>[1] = { timeoutMs: 2000 }): WebhookDispatcher {
     const db = createDb(t.config.database);
+    bindTextKeys(db, t.deps.blobs); // as each process does at boot: sealed payloads open
     others.push(db);
     return new WebhookDispatcher({ ...t.deps, db }, options);
   }

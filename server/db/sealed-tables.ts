@@ -1,0 +1,29 @@
+import { DESCRIPTION_TEXT, VERSION_TEXT } from './text-codec';
+
+/**
+ * Every table whose text is sealed under its account's key on PostgreSQL (text-codec.ts): sealing
+ * old rows at boot (text-shredding.ts) and re-sealing after a rotation (text-key-rotation.ts) walk
+ * this list, so a column added here is covered by both. Each table has `user_id` and `key_generation`.
+ */
+export interface SealedTable {
+  table: string;
+  /** The primary key, for conditional updates. */
+  id: string;
+  columns: readonly string[];
+  /** The row carries search tokens over its text (descriptions). */
+  searchable?: boolean;
+}
+
+export const BATCH_TEXT = ['options_json'] as const;
+export const IMAGE_TEXT = ['embedded_json'] as const;
+export const DELIVERY_TEXT = ['payload_json'] as const;
+export const ANSWER_TEXT = ['response_json'] as const;
+
+export const SEALED_TABLES: readonly SealedTable[] = [
+  { table: 'descriptions', id: 'image_id', columns: DESCRIPTION_TEXT, searchable: true },
+  { table: 'description_versions', id: 'id', columns: VERSION_TEXT },
+  { table: 'batches', id: 'id', columns: BATCH_TEXT },
+  { table: 'images', id: 'id', columns: IMAGE_TEXT },
+  { table: 'webhook_deliveries', id: 'id', columns: DELIVERY_TEXT },
+  { table: 'idempotency_keys', id: 'id', columns: ANSWER_TEXT },
+];
