@@ -9,14 +9,11 @@ import { createLogger } from '../../server/logger';
 import { ManualClock } from '../../server/clock';
 import { closeApp, createApp, type AppOptions } from '../../server/app';
 import type { Deps } from '../../server/deps';
-import { createEvents } from '../../server/events';
-import { createBlobStore, LocalBlobStore } from '../../server/storage';
-import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
-import { createDescriber } from '../../server/describers';
-import { createQueue, type QueueOptions } from '../../server/queue';
+import { LocalBlobStore } from '../../server/storage';
+import type { QueueOptions } from '../../server/queue';
+import { assembleDeps } from '../../server/roles/process';
 import { watchImageExpiry } from '../../server/services/retention/watch';
 import { createTestDatabase } from './test-database';
-import { startTextKeys } from '../../server/db/text-shredding';
 
 export interface TestApp {
   app: express.Express;
@@ -41,21 +38,12 @@ export async function buildTestApp(env: Record<string, string> = {}, opts: { log
   await migrateLatest(db);
   const clock = new ManualClock();
   const logger = createLogger(config.logLevel, opts.logStream);
-  const blobs = createBlobStore(config);
-  await startTextKeys(db, blobs);
-  const deps: Deps = {
-    config,
-    db,
-    logger,
+  // Neither the queue nor the webhook dispatcher is started: tests start them (or call runDue) themselves.
+  const deps = await assembleDeps(config, logger, db, {
     clock,
-    blobs,
-    events: createEvents(),
-    describer: createDescriber(config, logger),
-    // Not started: a test that needs descriptions calls `await t.deps.queue.start()`.
-    queue: createQueue(config, () => deps, { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 }, ...opts.queue }),
-  };
-  // Not started: webhook tests call deps.webhooks.start() / runDue() themselves.
-  deps.webhooks = new WebhookDispatcher(deps, { timeoutMs: 2000 });
+    queue: { pollMs: 20, backoff: { baseMs: 50, capMs: 1_000, maxRetryAfterMs: 60 * 60_000 }, ...opts.queue },
+    webhooks: { timeoutMs: 2000 },
+  });
   const app = createApp(deps, { limitRules: opts.limitRules });
   // The worker role's retention watch: finished images get their expiry at once.
   const stopRetentionWatch = watchImageExpiry(deps);
