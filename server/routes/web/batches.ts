@@ -5,6 +5,8 @@ import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
+import { listPatterns } from '../../patterns';
+import { ignoredOptions, ignoredSentence } from '../../describers/honours';
 
 const notFound = () => new HttpError(404, 'We could not find that batch.', 'not_found');
 
@@ -14,7 +16,8 @@ export function batchRoutes(deps: Deps): Router {
   router.get('/batches/:id', requireUser, async (req, res) => {
     const page = await batchPage(deps, req.user!.id, req.params.id as string);
     if (!page) throw notFound();
-    res.render('batches/show', { title: page.batch.name || 'Batch', page });
+    const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));
+    res.render('batches/show', { title: page.batch.name || 'Batch', page, ignored, patterns: await listPatterns(deps, req.user!.id) });
   });
 
   router.get('/batches/:id/export.:format', requireUser, async (req, res) => {

@@ -16,6 +16,8 @@ import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
 import { needsDescriberConsent } from '../../services/privacy/consent';
 import { uploadRetentionChoices, applyBatchRetention } from '../../services/retention/settings';
 import { monthUsage } from '../../services/usage';
+import { listPatterns } from '../../patterns';
+import { describerLabel, languageName } from '../../describers/honours';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 
 function queryText(req: Request, name: string): string | undefined {
@@ -37,6 +39,10 @@ export function imageRoutes(deps: Deps): Router {
       retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
       zeroRetentionCapacity: ZERO_RETENTION_CAPACITY,
       usage: await monthUsage(deps, req.user!.id),
+      patterns: await listPatterns(deps, req.user!.id),
+      honours: deps.describer.honours,
+      describerLabel: describerLabel(deps.describer.name),
+      languageName,
     });
   });
 
