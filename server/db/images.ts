@@ -87,10 +87,17 @@ export async function countImages(db: Knex, userId: number, filter: ImageFilter)
 }
 
 /** Every image of the user (or of one batch), oldest first, for exports. */
-export async function listImagesForExport(db: Knex, userId: number, batchId?: string): Promise<ImageRow[]> {
+export async function listImagesForExport(db: Knex, userId: number, batchId?: string, imageIds?: readonly string[]): Promise<ImageRow[]> {
   const query = db('images').where({ user_id: userId });
   if (batchId) query.andWhere({ batch_id: batchId });
+  if (imageIds) query.whereIn('id', imageIds);
   return query.orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
+}
+
+/** Marks the user's images among `imageIds` reviewed (or not) in one statement; answers how many changed. */
+export async function setManyReviewed(db: Knex, userId: number, imageIds: readonly string[], at: number | null, now: number): Promise<number> {
+  if (imageIds.length === 0) return 0;
+  return db('images').where({ user_id: userId }).whereIn('id', imageIds).where({ status: 'done' }).update({ reviewed_at: at, updated_at: now });
 }
 
 export async function setReviewed(db: Knex, userId: number, imageId: string, at: number | null, now: number): Promise<boolean> {

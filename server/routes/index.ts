@@ -11,6 +11,7 @@ import { zeroRetentionRoutes } from './web/zero-retention';
 import { tryRoutes } from './web/try';
 import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
+import { bulkRoutes } from './web/bulk';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
 import { deleteContentRoutes } from './web/delete-content';
@@ -37,6 +38,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(tryRoutes(deps, auth.limits));
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
+  app.use(bulkRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
   app.use(deleteContentRoutes(deps));
