@@ -39,6 +39,47 @@ export async function findImage(db: Knex, userId: number, imageId: string): Prom
   return db('images').where({ id: imageId, user_id: userId }).first();
 }
 
+/** Which of a batch's images a batch page shows: a status, reviewed or not. */
+export interface BatchImageFilter {
+  status?: ImageStatus;
+  reviewed?: boolean;
+}
+
+function batchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Knex.QueryBuilder {
+  const query = db('images').where({ batch_id: batchId, user_id: userId });
+  if (filter.status) query.andWhere({ status: filter.status });
+  if (filter.reviewed === true) query.whereNotNull('reviewed_at');
+  if (filter.reviewed === false) query.whereNull('reviewed_at');
+  return query;
+}
+
+/** One page of a batch's images in upload order, filtered. */
+export async function listBatchImagesPage(
+  db: Knex, userId: number, batchId: string, filter: BatchImageFilter, page: { limit: number; offset: number },
+): Promise<ImageRow[]> {
+  return batchImages(db, userId, batchId, filter).orderBy([{ column: 'created_at' }, { column: 'rowid' }]).limit(page.limit).offset(page.offset);
+}
+
+export async function countBatchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Promise<number> {
+  const row = await batchImages(db, userId, batchId, filter).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** How many of a batch's images are in each status, off the (batch_id, status) index. */
+export async function countBatchStatuses(db: Knex, userId: number, batchId: string): Promise<Record<ImageStatus, number>> {
+  const rows: { status: ImageStatus; n: number | string }[] = await db('images').where({ batch_id: batchId, user_id: userId }).groupBy('status').select('status').count({ n: '*' });
+  const counts = Object.fromEntries(IMAGE_STATUSES.map((status) => [status, 0])) as Record<ImageStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/** The ids of the images before and after one, in its batch's upload order (for the detail view). */
+export async function batchNeighbours(db: Knex, userId: number, image: Pick<ImageRow, 'id' | 'batch_id'>): Promise<{ previous?: string; next?: string }> {
+  const ids: string[] = await db('images').where({ batch_id: image.batch_id, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]).pluck('id');
+  const at = ids.indexOf(image.id);
+  return { previous: at > 0 ? ids[at - 1] : undefined, next: at >= 0 && at < ids.length - 1 ? ids[at + 1] : undefined };
+}
+
 /** A batch's images in upload order (rowid: rows of one batch share created_at; see the add_images_rowid migration). */
 export async function listBatchImages(db: Knex, userId: number, batchId: string): Promise<ImageRow[]> {
   return db('images').where({ batch_id: batchId, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]);

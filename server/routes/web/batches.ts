@@ -14,10 +14,12 @@ export function batchRoutes(deps: Deps): Router {
   const router = Router();
 
   router.get('/batches/:id', requireUser, async (req, res) => {
-    const page = await batchPage(deps, req.user!.id, req.params.id as string);
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const page = await batchPage(deps, req.user!.id, req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
     if (!page) throw notFound();
     const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));
-    res.render('batches/show', { title: page.batch.name || 'Batch', page, ignored, patterns: await listPatterns(deps, req.user!.id) });
+    const view = query('view') === 'table' ? 'table' : 'cards';
+    res.render('batches/show', { title: page.batch.name || 'Batch', page, view, ignored, patterns: await listPatterns(deps, req.user!.id) });
   });
 
   router.get('/batches/:id/export.:format', requireUser, async (req, res) => {

@@ -13,7 +13,7 @@ import {
 
 /** Where a bulk action returns: the batch page or the library it came from, nothing else (no open redirect). */
 function reviewReturn(value: unknown): string {
-  return typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images(\?[A-Za-z0-9%&=+*._-]*)?)$/.test(value) ? value : '/images';
+  return typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images)(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value) ? value : '/images';
 }
 
 const images = (n: number) => (n === 1 ? '1 image' : `${n} images`);

@@ -2,7 +2,8 @@ import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
-import { HttpError } from '../../middleware/errors';
+import { HttpError, wantsJson } from '../../middleware/errors';
+import { batchReturn } from './review';
 import { streamImages, uploadIntake, MAX_FILES_PER_UPLOAD } from '../../middleware/upload';
 import { describeDefaults } from '../../services/ingest/submit';
 import { LANGUAGES } from '../../services/ingest/languages';
@@ -93,8 +94,9 @@ export function imageRoutes(deps: Deps): Router {
     const reviewed = (req.body as { reviewed?: string }).reviewed !== '0';
     const batchId = await markReviewed(deps, req.user!.id, id, reviewed);
     if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    if (wantsJson(req)) return res.json({ reviewed });
     flash(req, 'success', reviewed ? 'Marked as reviewed.' : 'Marked as not reviewed.');
-    res.redirect(303, `/batches/${batchId}#image-${id}`);
+    return res.redirect(303, batchReturn((req.body as { back?: unknown }).back, batchId, id));
   });
 
   return router;
