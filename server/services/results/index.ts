@@ -130,9 +130,14 @@ export interface LibraryQuery {
   page?: number;
 }
 
+/** The library counts at most this many matching images; past it the page says "more than". */
+export const LIBRARY_COUNT_CAP = 10_000;
+
 export interface LibraryPage {
   cards: Card[];
+  /** Matching images, up to LIBRARY_COUNT_CAP + 1; `more` when there are more than the cap. */
   total: number;
+  more: boolean;
   page: number;
   pages: number;
   query: { q: string; batch: string; status: string };
@@ -143,13 +148,19 @@ export interface LibraryPage {
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const filter = { batchId: query.batch || undefined, status, search: toLibrarySearch(query.q) };
-  const total = await countImages(deps.db, userId, filter);
-  const pages = Math.max(1, Math.ceil(total / LIBRARY_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
-  const images = await listImages(deps.db, userId, filter, { limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+  const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);
+  const more = counted > LIBRARY_COUNT_CAP;
+  const requested = Math.max(1, Math.floor(query.page ?? 1) || 1);
+  // Past the count's cap the pages are not counted: one more row than a page says whether another follows.
+  const countedPages = Math.max(1, Math.ceil(counted / LIBRARY_PAGE_SIZE));
+  const page = more ? requested : Math.min(requested, countedPages);
+  const rows = await listImages(deps.db, userId, filter, { limit: LIBRARY_PAGE_SIZE + 1, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+  const images = rows.slice(0, LIBRARY_PAGE_SIZE);
+  const pages = more ? (rows.length > LIBRARY_PAGE_SIZE ? page + 1 : page) : countedPages;
   return {
     cards: await toCards(deps, userId, images),
-    total,
+    total: Math.min(counted, LIBRARY_COUNT_CAP),
+    more,
     page,
     pages,
     query: { q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '' },
