@@ -17,3 +17,17 @@ export function formatTime(ms: number | string | null | undefined): string {
     `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())} UTC`
   );
 }
+
+const STATUS_WORDS: Record<string, string> = {
+  queued: 'Waiting to be described',
+  processing: 'Being described',
+  done: 'Described',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  refused: 'Not accepted',
+};
+
+/** An image's status in words, as every page shows it (the codes are for the API). */
+export function statusLabel(status: string): string {
+  return STATUS_WORDS[status] ?? status;
+}

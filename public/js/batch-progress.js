@@ -84,7 +84,7 @@
     var ids = Object.keys(refreshQueue);
     refreshQueue = {};
     refreshTimer = null;
-    fetch(window.location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+    fetch(window.location.pathname + window.location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
       .then(function (res) { return res.ok ? res.text() : Promise.reject(new Error(String(res.status))); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, 'text/html');

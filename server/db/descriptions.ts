@@ -58,8 +58,11 @@ export async function descriptionsFor(db: Knex, userId: number, imageIds: string
   const found = new Map<string, DescriptionRow>();
   // SQLite caps bound variables per statement; 500 ids at a time stays far below it.
   for (let i = 0; i < imageIds.length; i += 500) {
-    const rows: DescriptionRow[] = await db('descriptions').where({ user_id: userId }).whereIn('image_id', imageIds.slice(i, i + 500));
-    for (const row of rows) found.set(row.image_id, row);
+    // By primary key alone: with `user_id` in the WHERE clause SQLite (without statistics) walks the
+    // user_id index over every result of the account, 26 ms at 100,000 images instead of 0.3 ms.
+    // The owner is checked on each row instead, so another account's rows are still never answered.
+    const rows: DescriptionRow[] = await db('descriptions').whereIn('image_id', imageIds.slice(i, i + 500));
+    for (const row of rows) if (Number(row.user_id) === userId) found.set(row.image_id, row);
   }
   return found;
 }

@@ -39,6 +39,47 @@ export async function findImage(db: Knex, userId: number, imageId: string): Prom
   return db('images').where({ id: imageId, user_id: userId }).first();
 }
 
+/** Which of a batch's images a batch page shows: a status, reviewed or not. */
+export interface BatchImageFilter {
+  status?: ImageStatus;
+  reviewed?: boolean;
+}
+
+function batchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Knex.QueryBuilder {
+  const query = db('images').where({ batch_id: batchId, user_id: userId });
+  if (filter.status) query.andWhere({ status: filter.status });
+  if (filter.reviewed === true) query.whereNotNull('reviewed_at');
+  if (filter.reviewed === false) query.whereNull('reviewed_at');
+  return query;
+}
+
+/** One page of a batch's images in upload order, filtered. */
+export async function listBatchImagesPage(
+  db: Knex, userId: number, batchId: string, filter: BatchImageFilter, page: { limit: number; offset: number },
+): Promise<ImageRow[]> {
+  return batchImages(db, userId, batchId, filter).orderBy([{ column: 'created_at' }, { column: 'rowid' }]).limit(page.limit).offset(page.offset);
+}
+
+export async function countBatchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Promise<number> {
+  const row = await batchImages(db, userId, batchId, filter).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** How many of a batch's images are in each status, off the (batch_id, status) index. */
+export async function countBatchStatuses(db: Knex, userId: number, batchId: string): Promise<Record<ImageStatus, number>> {
+  const rows: { status: ImageStatus; n: number | string }[] = await db('images').where({ batch_id: batchId, user_id: userId }).groupBy('status').select('status').count({ n: '*' });
+  const counts = Object.fromEntries(IMAGE_STATUSES.map((status) => [status, 0])) as Record<ImageStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/** The ids of the images before and after one, in its batch's upload order (for the detail view). */
+export async function batchNeighbours(db: Knex, userId: number, image: Pick<ImageRow, 'id' | 'batch_id'>): Promise<{ previous?: string; next?: string }> {
+  const ids: string[] = await db('images').where({ batch_id: image.batch_id, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]).pluck('id');
+  const at = ids.indexOf(image.id);
+  return { previous: at > 0 ? ids[at - 1] : undefined, next: at >= 0 && at < ids.length - 1 ? ids[at + 1] : undefined };
+}
+
 /** A batch's images in upload order (rowid: rows of one batch share created_at; see the add_images_rowid migration). */
 export async function listBatchImages(db: Knex, userId: number, batchId: string): Promise<ImageRow[]> {
   return db('images').where({ batch_id: batchId, user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
@@ -81,16 +122,28 @@ export async function listImages(db: Knex, userId: number, filter: ImageFilter, 
     .select('images.*');
 }
 
-export async function countImages(db: Knex, userId: number, filter: ImageFilter): Promise<number> {
-  const row = await (await filtered(db, userId, filter)).query.count({ n: '*' }).first();
+/**
+ * How many images match, counting no further than `cap` + 1: counting every row of a large library
+ * costs time in proportion to it on every page, while "more than 10,000" says all a person needs.
+ */
+export async function countImages(db: Knex, userId: number, filter: ImageFilter, cap = Number.MAX_SAFE_INTEGER): Promise<number> {
+  const { query } = await filtered(db, userId, filter);
+  const row = await db.from(query.limit(Math.min(cap + 1, Number.MAX_SAFE_INTEGER)).select(db.raw('1 as one')).as('matching')).count({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }
 
 /** Every image of the user (or of one batch), oldest first, for exports. */
-export async function listImagesForExport(db: Knex, userId: number, batchId?: string): Promise<ImageRow[]> {
+export async function listImagesForExport(db: Knex, userId: number, batchId?: string, imageIds?: readonly string[]): Promise<ImageRow[]> {
   const query = db('images').where({ user_id: userId });
   if (batchId) query.andWhere({ batch_id: batchId });
+  if (imageIds) query.whereIn('id', imageIds);
   return query.orderBy([{ column: 'created_at' }, { column: 'rowid' }]);
+}
+
+/** Marks the user's images among `imageIds` reviewed (or not) in one statement; answers how many changed. */
+export async function setManyReviewed(db: Knex, userId: number, imageIds: readonly string[], at: number | null, now: number): Promise<number> {
+  if (imageIds.length === 0) return 0;
+  return db('images').where({ user_id: userId }).whereIn('id', imageIds).where({ status: 'done' }).update({ reviewed_at: at, updated_at: now });
 }
 
 export async function setReviewed(db: Knex, userId: number, imageId: string, at: number | null, now: number): Promise<boolean> {

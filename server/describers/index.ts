@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { DescriberError, type Describer, type DescribeInput, type DescribeOptions, type Description } from './types';
 import { createOpenAIDescriber } from './openai';
+import { LOCAL_HONOURS } from './honours';
 
 export type { Describer } from './types';
 
@@ -23,6 +24,7 @@ type LocalModule = {
 class LazyLocalDescriber implements Describer {
   readonly name = 'local' as const;
   readonly destination = { offMachine: false, host: 'this server' } as const;
+  readonly honours = LOCAL_HONOURS;
   private inner?: Describer;
 
   constructor(private readonly logger: Logger) {}

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MODEL_HONOURS } from './honours';
 import OpenAI from 'openai';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -27,6 +28,7 @@ export interface OpenAIDescriberOptions {
 export class OpenAIDescriber implements Describer {
   readonly name = 'openai' as const;
   readonly destination: Destination;
+  readonly honours = MODEL_HONOURS;
   private readonly client: OpenAI;
   /** Starts with strict structured output; drops to JSON mode for good once a server refuses it. */
   private mode: Mode = 'json_schema';

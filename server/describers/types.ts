@@ -91,9 +91,19 @@ export interface ProviderRetention {
   stated: string | null;
 }
 
+/** Which of the upload form's options a describer acts on: the form marks the others before upload. */
+export interface HonouredOptions {
+  /** The languages it writes (BCP 47 primary codes); null: every language offered. */
+  languages: readonly string[] | null;
+  style: boolean;
+  context: boolean;
+  instructions: boolean;
+}
+
 export interface Describer {
   readonly name: 'local' | 'openai';
   readonly destination: Destination;
+  readonly honours: HonouredOptions;
   describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description>;
   /** Releases workers and connections. */
   close(): Promise<void>;

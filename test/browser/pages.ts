@@ -169,6 +169,22 @@ export const PAGES: PageUnderTest[] = [
       return `/account/webhooks/${endpoint.id}`;
     },
   },
+  {
+    name: 'batch as a review table, long names and text',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      return `/batches/${(await seedDescribedBatch(deps, userId, LONG)).batchId}?view=table`;
+    },
+  },
+  {
+    name: 'one image on its own page',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      return `/images/${(await seedDescribedBatch(deps, userId, LONG)).imageIds[0]}`;
+    },
+  },
   { name: 'patterns', as: 'user', path: '/patterns' },
   { name: 'new pattern', as: 'user', path: '/patterns/new' },
   {

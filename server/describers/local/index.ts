@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Describer, DescribeInput, DescribeOptions, Description } from '../types';
+import { LOCAL_HONOURS } from '../honours';
 import type { Signals } from './signals';
 import type { OcrChoice, TextSource } from './pipeline';
 import type { FromWorker } from './protocol';
@@ -99,6 +100,7 @@ export function createLocalDescriber(opts: LocalDescriberOptions = {}): LocalDes
   return {
     name: 'local',
     destination: { offMachine: false, host: 'this server' },
+    honours: LOCAL_HONOURS,
     get pending() {
       return clients.reduce((n, c) => n + c.work, 0);
     },

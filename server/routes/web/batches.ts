@@ -5,6 +5,8 @@ import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
+import { listPatterns } from '../../patterns';
+import { ignoredOptions, ignoredSentence } from '../../describers/honours';
 
 const notFound = () => new HttpError(404, 'We could not find that batch.', 'not_found');
 
@@ -12,9 +14,12 @@ export function batchRoutes(deps: Deps): Router {
   const router = Router();
 
   router.get('/batches/:id', requireUser, async (req, res) => {
-    const page = await batchPage(deps, req.user!.id, req.params.id as string);
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const page = await batchPage(deps, req.user!.id, req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
     if (!page) throw notFound();
-    res.render('batches/show', { title: page.batch.name || 'Batch', page });
+    const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));
+    const view = query('view') === 'table' ? 'table' : 'cards';
+    res.render('batches/show', { title: page.batch.name || 'Batch', page, view, ignored, patterns: await listPatterns(deps, req.user!.id) });
   });
 
   router.get('/batches/:id/export.:format', requireUser, async (req, res) => {

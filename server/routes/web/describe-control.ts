@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
-import { cancelBatch, parseRegenerateOptions, parseReplaceEdits, regenerateImage } from '../../services/describe/control';
+import { cancelBatch, parseReplaceEdits, regenerateImage, regenerateOptionsWithPattern } from '../../services/describe/control';
 import { batchProgress, type BatchProgress } from '../../services/describe/progress';
 import { openProgressStream } from '../../services/describe/progress-streams';
 import { eventStream } from './event-stream';
@@ -31,7 +31,7 @@ export function describeControlRoutes(deps: Deps): Router {
   });
 
   router.post('/images/:id/regenerate', requireUser, async (req, res) => {
-    const options = parseRegenerateOptions(req.body);
+    const options = await regenerateOptionsWithPattern(deps, req.user!.id, (req.body ?? {}) as Record<string, unknown>);
     const { batchId, keepsEdits } = await regenerateImage(deps, req.user!.id, req.params.id as string, options, { replaceEdits: parseReplaceEdits(req.body) });
     flash(req, 'info', `The image is queued to be described again.${keepsEdits ? ' Your edits stay; the new text will wait for you to choose.' : ''}`);
     res.redirect(303, `/batches/${encodeURIComponent(batchId)}#image-${encodeURIComponent(req.params.id as string)}`);

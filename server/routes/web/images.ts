@@ -2,7 +2,8 @@ import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
-import { HttpError } from '../../middleware/errors';
+import { HttpError, wantsJson } from '../../middleware/errors';
+import { batchReturn } from './review';
 import { streamImages, uploadIntake, MAX_FILES_PER_UPLOAD } from '../../middleware/upload';
 import { describeDefaults } from '../../services/ingest/submit';
 import { LANGUAGES } from '../../services/ingest/languages';
@@ -16,6 +17,8 @@ import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
 import { needsDescriberConsent } from '../../services/privacy/consent';
 import { uploadRetentionChoices, applyBatchRetention } from '../../services/retention/settings';
 import { monthUsage } from '../../services/usage';
+import { listPatterns } from '../../patterns';
+import { describerLabel, languageName } from '../../describers/honours';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 
 function queryText(req: Request, name: string): string | undefined {
@@ -37,6 +40,10 @@ export function imageRoutes(deps: Deps): Router {
       retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
       zeroRetentionCapacity: ZERO_RETENTION_CAPACITY,
       usage: await monthUsage(deps, req.user!.id),
+      patterns: await listPatterns(deps, req.user!.id),
+      honours: deps.describer.honours,
+      describerLabel: describerLabel(deps.describer.name),
+      languageName,
     });
   });
 
@@ -87,8 +94,9 @@ export function imageRoutes(deps: Deps): Router {
     const reviewed = (req.body as { reviewed?: string }).reviewed !== '0';
     const batchId = await markReviewed(deps, req.user!.id, id, reviewed);
     if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
+    if (wantsJson(req)) return res.json({ reviewed });
     flash(req, 'success', reviewed ? 'Marked as reviewed.' : 'Marked as not reviewed.');
-    res.redirect(303, `/batches/${batchId}#image-${id}`);
+    return res.redirect(303, batchReturn((req.body as { back?: unknown }).back, batchId, id));
   });
 
   return router;

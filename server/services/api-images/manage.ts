@@ -4,8 +4,7 @@ import { IMAGE_STATUSES, type ImageStatus } from '../../db/images';
 import { listImagesAfter } from '../../db/api-resources';
 import { editDescription, markReviewed } from '../results';
 import { deleteImageForUser } from '../data-rights/delete-content';
-import { parseRegenerateOptions, parseReplaceEdits, regenerateImage } from '../describe/control';
-import { patternSpec } from '../../patterns';
+import { parseReplaceEdits, regenerateImage, regenerateOptionsWithPattern } from '../describe/control';
 import { recordRetrieved } from '../usage';
 import { loadImageResource, presentImages, type ImageResource } from '../api-resources';
 
@@ -121,9 +120,8 @@ export async function deleteApiImage(deps: Deps, userId: number, imageId: string
 /** Describes again with the options sent (blank keeps the batch's), optionally with a pattern; edits are kept unless `replace_edits`. */
 export async function regenerateApiImage(deps: Deps, userId: number, imageId: string, body: Record<string, unknown>): Promise<ImageResource> {
   await getApiImage(deps, userId, imageId);
-  const { pattern_id: patternId, alt_text_length: altTextLength, tag_count: tagCount, replace_edits: replaceEdits, ...rest } = body;
-  const options = parseRegenerateOptions({ altTextLength, tagCount, ...rest });
-  if (typeof patternId === 'string' && patternId) options.pattern = await patternSpec(deps, userId, patternId);
+  const { alt_text_length: altTextLength, tag_count: tagCount, replace_edits: replaceEdits, ...rest } = body;
+  const options = await regenerateOptionsWithPattern(deps, userId, { altTextLength, tagCount, ...rest });
   await regenerateImage(deps, userId, imageId, options, { replaceEdits: parseReplaceEdits({ replace_edits: replaceEdits }) });
   return getApiImage(deps, userId, imageId);
 }

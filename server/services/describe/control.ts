@@ -5,6 +5,7 @@ import { cancelBatchJobs, requeueImage } from '../../queue/batch-control';
 import type { DescribeOptions } from '../../describers/types';
 import { assertWithinQuota } from '../usage';
 import { currentHumanFields } from '../../db/description-versions';
+import { patternSpec } from '../../patterns';
 
 /** Cancels a batch: what has not started never will, what is running is aborted. 404 if not the user's. */
 export async function cancelBatch(deps: Deps, userId: number, batchId: string): Promise<{ cancelled: number }> {
@@ -75,5 +76,13 @@ export function parseRegenerateOptions(body: unknown): Partial<DescribeOptions> 
   const options: Partial<DescribeOptions> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const context = Object.fromEntries(Object.entries({ title, keywords, product, brand }).filter(([, v]) => v !== undefined));
   if (Object.keys(context).length) options.context = context;
+  return options;
+}
+
+/** A "describe again" form's options with the pattern it chose (`pattern_id`), as the API takes them too. */
+export async function regenerateOptionsWithPattern(deps: Deps, userId: number, body: Record<string, unknown>): Promise<Partial<DescribeOptions>> {
+  const { pattern_id: patternId, ...rest } = body;
+  const options = parseRegenerateOptions(rest);
+  if (typeof patternId === 'string' && patternId.trim()) options.pattern = await patternSpec(deps, userId, patternId.trim());
   return options;
 }

@@ -1,11 +1,9 @@
 import type { Deps } from '../../deps';
 import type { DescribeOptions } from '../../describers/types';
 import { HttpError } from '../../middleware/errors';
-import { saveDescribeDefaults } from '../../db/describe-defaults';
 import { endReceiving } from '../../queue/results';
 import { addUploadsToBatch, createBatch, discardUploads, type PreparedUpload } from '.';
-import { parseDescribeOptions } from './options';
-import { describeDefaults, submitUpload, type Submitted } from './submit';
+import { formOptions, rememberOptions, submitUpload, type Submitted } from './submit';
 import { assertWithinQuota, quotaFor, QuotaExceededError } from '../usage';
 import { deleteBatchForUser } from '../data-rights/delete-content';
 import { cancelBatch } from '../describe/control';
@@ -126,7 +124,7 @@ export class UploadIntake {
   private async chooseMode(): Promise<'stream' | 'held'> {
     const fields = this.fields ?? {};
     if (Object.keys(fields).length === 0) return 'held';
-    this.options = parseDescribeOptions(fields, await describeDefaults(this.deps, this.userId));
+    this.options = await formOptions(this.deps, this.userId, fields);
     const declared = Number(fields.image_count);
     if (!Number.isInteger(declared) || declared < 1) return (await quotaFor(this.deps, this.userId)) === null ? 'stream' : 'held';
     if (declared > this.maxFiles) throw new HttpError(413, `At most ${this.maxFiles} images per upload. Nothing was uploaded; send them in smaller groups.`, 'limit_file_count');
@@ -161,7 +159,7 @@ export class UploadIntake {
       throw await this.refusal();
     }
     await this.endReceiving();
-    if (form.remember === 'on') await saveDescribeDefaults(this.deps.db, this.userId, JSON.stringify(this.options));
+    if (form.remember === 'on') await rememberOptions(this.deps, this.userId, this.options!);
     return { batchId: this.batchId!, accepted: this.counts.ready, refused: this.counts.refused };
   }
 

@@ -5,10 +5,28 @@ import { parseDescribeOptions, readStoredOptions } from './options';
 import { createBatch, discardUploads, PreparedUpload } from '.';
 import { assertWithinQuota } from '../usage';
 import { HttpError } from '../../middleware/errors';
+import { patternSpec } from '../../patterns';
 
 /** The options the upload form starts from: what the user chose to keep, else the app defaults. */
 export async function describeDefaults(deps: Deps, userId: number): Promise<DescribeOptions> {
   return readStoredOptions(await readDescribeDefaults(deps.db, userId));
+}
+
+/**
+ * The options an upload form sent, over the account's defaults, with the pattern it chose
+ * (`pattern_id`; another account's pattern is "not found").
+ */
+export async function formOptions(deps: Deps, userId: number, form: Record<string, unknown>): Promise<DescribeOptions> {
+  const options = parseDescribeOptions(form, await describeDefaults(deps, userId));
+  const patternId = typeof form.pattern_id === 'string' ? form.pattern_id.trim() : '';
+  if (patternId) options.pattern = await patternSpec(deps, userId, patternId);
+  return options;
+}
+
+/** "Keep these options as my defaults": the pattern is chosen per upload, never kept as a default. */
+export async function rememberOptions(deps: Deps, userId: number, options: DescribeOptions): Promise<void> {
+  const { pattern: _pattern, ...kept } = options;
+  await saveDescribeDefaults(deps.db, userId, JSON.stringify(kept));
 }
 
 export interface Submitted {
@@ -29,7 +47,7 @@ export async function submitUpload(deps: Deps, userId: number, uploads: Prepared
     if (uploads.length === 0) throw new HttpError(400, 'Choose at least one image to upload.', 'no_files');
     // Checked early, before the options, so an account over its quota hears that first.
     await assertWithinQuota(deps, userId, uploads.filter((upload) => upload.status === 'ready').length);
-    options = parseDescribeOptions(form, await describeDefaults(deps, userId));
+    options = await formOptions(deps, userId, form);
   } catch (err) {
     await discardUploads(deps, uploads);
     throw err;
@@ -37,7 +55,7 @@ export async function submitUpload(deps: Deps, userId: number, uploads: Prepared
   const name = typeof form.name === 'string' ? form.name.trim() : '';
   // createBatch counts the quota again in its transaction, for uploads that raced this one.
   const { batchId } = await createBatch(deps, { userId, uploads, options, name });
-  if (form.remember === 'on') await saveDescribeDefaults(deps.db, userId, JSON.stringify(options));
+  if (form.remember === 'on') await rememberOptions(deps, userId, options);
   const refused = uploads.filter((upload) => upload.status === 'refused').length;
   return { batchId, accepted: uploads.length - refused, refused };
 }

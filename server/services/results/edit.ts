@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { findImage } from '../../db/images';
 import { saveEdit } from '../../db/description-versions';
+import { descriptionsFor } from '../../db/descriptions';
 
 /** The same caps the describer applies to model output, so an edit cannot store more than a result. */
 const field = (max: number) => z.string().max(max, `must be at most ${max} characters`).transform((value) => value.replace(/\r\n/g, '\n').trim());
@@ -64,4 +65,24 @@ export async function editDescription(deps: Deps, userId: number, imageId: strin
   );
   if (outcome === 'missing') return { ok: false, status: 400, batchId: image.batch_id, error: 'This image has no description to edit yet.' };
   return { ok: true, batchId: image.batch_id, changed: outcome === 'saved' };
+}
+
+/**
+ * Saves a new alt text alone (the review table's in-place edit): every other field stays as it is,
+ * read from the current result, so the version it makes differs in the alt text only.
+ */
+export async function editAltText(deps: Deps, userId: number, imageId: string, altText: unknown): Promise<EditResult> {
+  const current = (await descriptionsFor(deps.db, userId, [imageId])).get(imageId);
+  if (!current) return editDescription(deps, userId, imageId, { alt_text: altText });
+  const tags = JSON.parse(current.tags_json || '[]') as string[];
+  return editDescription(deps, userId, imageId, {
+    alt_text: altText,
+    caption: current.caption,
+    title: current.title,
+    description: current.description,
+    tags: tags.join(', '),
+    filename: current.filename,
+    text: current.text,
+    ...(current.decorative ? { decorative: 'on' } : {}),
+  });
 }

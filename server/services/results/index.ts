@@ -1,7 +1,10 @@
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
-import { findImage, listBatchImages, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES } from '../../db/images';
+import {
+  findImage, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES,
+  listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter,
+} from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
 import { readStoredOptions } from '../ingest/options';
 import type { DescribeOptions } from '../../describers/types';
@@ -11,7 +14,7 @@ import { toLibrarySearch } from './search';
 import { cardHistories, type CardHistory } from './versions';
 
 export type { ImageRecord, DescriptionView } from './records';
-export { editDescription } from './edit';
+export { editDescription, editAltText } from './edit';
 export { restoreVersion, chooseWaitingVersion } from './versions';
 
 export interface Card extends ImageRecord, CardHistory {
@@ -44,29 +47,78 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<
   );
 }
 
+/** Images per page of a batch: a page stays small however large the batch. */
+export const BATCH_PAGE_SIZE = 50;
+
+export interface BatchQuery {
+  page?: number;
+  status?: string;
+  reviewed?: string;
+}
+
 export interface BatchPage {
   batch: BatchRow;
   options: DescribeOptions;
   cards: Card[];
+  /** Every image of the batch, by status (the filter does not change these). */
   counts: Record<ImageStatus, number>;
+  total: number;
+  /** How many images the filter keeps, the page shown, and how many pages they make. */
+  shown: number;
+  page: number;
+  pages: number;
+  filter: { status: string; reviewed: string };
   /** Something is still queued or being described: the page refreshes itself without JS. */
   pending: boolean;
 }
 
-/** A batch and its cards; undefined for a batch that does not exist or is someone else's. */
-export async function batchPage(deps: Deps, userId: number, batchId: string): Promise<BatchPage | undefined> {
+function batchFilter(query: BatchQuery): BatchImageFilter {
+  const status = IMAGE_STATUSES.find((known) => known === query.status);
+  const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
+  return { status, reviewed };
+}
+
+/** A batch and one page of its cards; undefined for a batch that does not exist or is someone else's. */
+export async function batchPage(deps: Deps, userId: number, batchId: string, query: BatchQuery = {}): Promise<BatchPage | undefined> {
   const batch = await findBatch(deps.db, userId, batchId);
   if (!batch) return undefined;
-  const images = await listBatchImages(deps.db, userId, batchId);
-  const counts = Object.fromEntries(IMAGE_STATUSES.map((status) => [status, 0])) as Record<ImageStatus, number>;
-  for (const image of images) counts[image.status] += 1;
+  const filter = batchFilter(query);
+  const counts = await countBatchStatuses(deps.db, userId, batchId);
+  const total = IMAGE_STATUSES.reduce((n, status) => n + counts[status], 0);
+  const shown = filter.status || filter.reviewed !== undefined ? await countBatchImages(deps.db, userId, batchId, filter) : total;
+  const pages = Math.max(1, Math.ceil(shown / BATCH_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
+  const images = await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: BATCH_PAGE_SIZE, offset: (page - 1) * BATCH_PAGE_SIZE });
   return {
     batch,
     options: readStoredOptions(batch.options_json),
     cards: await toCards(deps, userId, images),
     counts,
-    pending: images.some((image) => PENDING.includes(image.status)),
+    total,
+    shown,
+    page,
+    pages,
+    filter: { status: filter.status ?? '', reviewed: filter.reviewed === undefined ? '' : filter.reviewed ? 'yes' : 'no' },
+    pending: PENDING.some((status) => counts[status] > 0),
   };
+}
+
+export interface ImagePage {
+  card: Card;
+  batch: BatchRow;
+  options: DescribeOptions;
+  previous?: string;
+  next?: string;
+}
+
+/** One image on a page of its own, with its neighbours in the batch; undefined when it is not the user's. */
+export async function imagePage(deps: Deps, userId: number, imageId: string): Promise<ImagePage | undefined> {
+  const image = await findImage(deps.db, userId, imageId);
+  if (!image) return undefined;
+  const batch = await findBatch(deps.db, userId, image.batch_id);
+  if (!batch) return undefined;
+  const [card] = await toCards(deps, userId, [image]);
+  return { card: card!, batch, options: readStoredOptions(batch.options_json), ...(await batchNeighbours(deps.db, userId, image)) };
 }
 
 export const LIBRARY_PAGE_SIZE = 24;
@@ -78,9 +130,14 @@ export interface LibraryQuery {
   page?: number;
 }
 
+/** The library counts at most this many matching images; past it the page says "more than". */
+export const LIBRARY_COUNT_CAP = 10_000;
+
 export interface LibraryPage {
   cards: Card[];
+  /** Matching images, up to LIBRARY_COUNT_CAP + 1; `more` when there are more than the cap. */
   total: number;
+  more: boolean;
   page: number;
   pages: number;
   query: { q: string; batch: string; status: string };
@@ -91,13 +148,19 @@ export interface LibraryPage {
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const filter = { batchId: query.batch || undefined, status, search: toLibrarySearch(query.q) };
-  const total = await countImages(deps.db, userId, filter);
-  const pages = Math.max(1, Math.ceil(total / LIBRARY_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
-  const images = await listImages(deps.db, userId, filter, { limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+  const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);
+  const more = counted > LIBRARY_COUNT_CAP;
+  const requested = Math.max(1, Math.floor(query.page ?? 1) || 1);
+  // Past the count's cap the pages are not counted: one more row than a page says whether another follows.
+  const countedPages = Math.max(1, Math.ceil(counted / LIBRARY_PAGE_SIZE));
+  const page = more ? requested : Math.min(requested, countedPages);
+  const rows = await listImages(deps.db, userId, filter, { limit: LIBRARY_PAGE_SIZE + 1, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+  const images = rows.slice(0, LIBRARY_PAGE_SIZE);
+  const pages = more ? (rows.length > LIBRARY_PAGE_SIZE ? page + 1 : page) : countedPages;
   return {
     cards: await toCards(deps, userId, images),
-    total,
+    total: Math.min(counted, LIBRARY_COUNT_CAP),
+    more,
     page,
     pages,
     query: { q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '' },

@@ -7,10 +7,9 @@ import { setBatchPrivacy } from '../../db/privacy-settings';
 import { failZeroRetentionImage, storeZeroRetentionResult } from '../../db/zero-retention';
 import { prepareImage, PreparedImage, RefusedImageError } from '../ingest/prepare';
 import { cleanOriginalName, randomId } from '../ingest';
-import { parseDescribeOptions } from '../ingest/options';
 import { assertWithinQuota } from '../usage';
 import { HttpError } from '../../middleware/errors';
-import { describeDefaults } from '../ingest/submit';
+import { formOptions } from '../ingest/submit';
 import { MemoryQueue, ZERO_RETENTION_CAPACITY } from './memory-queue';
 import { zeroRetentionHolds } from './holds';
 import { recordFinishDeliveries } from '../../webhooks/outbox';
@@ -50,7 +49,7 @@ export async function describeWithoutStoring(deps: Deps, userId: number, files: 
   const work: WorkItem[] = [];
   let options: DescribeOptions;
   try {
-    options = parseDescribeOptions(form, await describeDefaults(deps, userId));
+    options = await formOptions(deps, userId, form);
     for (const file of files) {
       const name = cleanOriginalName(file.originalName);
       try {

@@ -1,0 +1,42 @@
+import { Router, type Request } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { flash } from '../../middleware/flash';
+import { HttpError, wantsJson } from '../../middleware/errors';
+import { editAltText, imagePage } from '../../services/results';
+import { listPatterns } from '../../patterns';
+
+/** Where a review form returns: the batch page it came from (with its filters and page), nothing else. */
+export function batchReturn(value: unknown, batchId: string, imageId: string): string {
+  if (typeof value === 'string' && /^\/batches\/[A-Za-z0-9_-]{1,64}(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value)) return `${value}#row-${imageId}`;
+  return `/batches/${batchId}#image-${imageId}`;
+}
+
+const imageNotFound = () => new HttpError(404, 'We could not find that image.', 'not_found');
+
+/** The review table's in-place alt text edit, and one image's page (every field, history, the large image). */
+export function reviewRoutes(deps: Deps): Router {
+  const router = Router();
+
+  router.post('/images/:id/alt-text', requireUser, async (req: Request, res) => {
+    const id = req.params.id as string;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const result = await editAltText(deps, req.user!.id, id, body.alt_text);
+    if (!result.ok && result.status === 404) throw imageNotFound();
+    if (wantsJson(req)) {
+      if (!result.ok) throw new HttpError(400, result.error, 'invalid_alt_text');
+      return res.json({ saved: true, changed: result.changed });
+    }
+    if (result.ok) flash(req, result.changed ? 'success' : 'info', result.changed ? 'Saved the alt text.' : 'Nothing to save: the alt text is unchanged.');
+    else flash(req, 'error', result.error);
+    return res.redirect(303, batchReturn(body.back, result.batchId, id));
+  });
+
+  router.get('/images/:id', requireUser, async (req, res) => {
+    const page = await imagePage(deps, req.user!.id, req.params.id as string);
+    if (!page) throw imageNotFound();
+    res.render('review/image', { title: page.card.image.original_name, page, patterns: await listPatterns(deps, req.user!.id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { buildTestApp, TestApp } from '../helpers/test-app';
+import { signUp } from '../helpers/session';
+import { seedReviewBatch } from '../helpers/review-seed';
+import { BrowserRig, openBrowserRig, signedInAt, skipWithoutChromium } from './browser';
+
+const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-review';
+
+/** A reviewer goes through a 200-image batch with the keyboard alone. */
+describe('reviewing a 200-image batch by keyboard, in a real browser', function () {
+  this.timeout(180_000);
+  let t: TestApp;
+  let rig: BrowserRig;
+  let batchId: string;
+  let imageIds: string[];
+  const email = 'reviewer@example.test';
+
+  before(async function () {
+    skipWithoutChromium(this);
+    t = await buildTestApp();
+    const reviewer = await signUp(t.app, { email });
+    ({ batchId, imageIds } = await seedReviewBatch(t.deps, reviewer.user.id, 200, 'Two hundred'));
+    rig = await openBrowserRig(t);
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await rig?.close();
+    await t?.close();
+  });
+
+  const reviewedIds = async () => (await t.deps.db('images').whereIn('id', imageIds).whereNotNull('reviewed_at').pluck('id')).sort();
+
+  for (const width of [1280, 390]) {
+    it(`approves 10, edits 3 and bulk-marks the rest, without the mouse, at ${width} px`, async () => {
+      await t.deps.db('images').whereIn('id', imageIds).update({ reviewed_at: null });
+      const { context, page } = await signedInAt(rig, email, `/batches/${batchId}?view=table`, { width });
+      const focusedRow = () => page.evaluate(() => document.activeElement?.closest('[data-review-row]')?.getAttribute('data-image-id') ?? null);
+
+      // Approve the first ten: a, then j to the next image.
+      await page.keyboard.press('j');
+      await page.keyboard.press('k');
+      expect(await focusedRow()).to.equal(imageIds[0]);
+      for (let i = 0; i < 10; i++) {
+        await page.keyboard.press('a');
+        await page.locator(`#row-${imageIds[i]} [data-reviewed-button][aria-pressed="true"]`).waitFor();
+        await page.keyboard.press('j');
+      }
+      expect(await reviewedIds()).to.deep.equal(imageIds.slice(0, 10).sort());
+
+      // Edit the next three: e, type, Ctrl+Enter; focus comes back to the same image.
+      for (let i = 10; i < 13; i++) {
+        expect(await focusedRow()).to.equal(imageIds[i]);
+        await page.keyboard.press('e');
+        await page.keyboard.press('Control+a');
+        await page.keyboard.type(`A corrected alt text ${i} at ${width}`);
+        await page.keyboard.press('Control+Enter');
+        await page.locator(`#row-${imageIds[i]} [data-alt-saved]`).filter({ hasText: 'Saved.' }).waitFor();
+        expect(await focusedRow()).to.equal(imageIds[i]);
+        await page.keyboard.press('j');
+      }
+      const edited = await t.deps.db('descriptions').whereIn('image_id', imageIds.slice(10, 13)).orderBy('image_id').select('image_id', 'alt_text', 'caption');
+      expect(Object.fromEntries(edited.map((r) => [r.image_id, r.alt_text]))).to.deep.equal(Object.fromEntries(imageIds.slice(10, 13).map((id, n) => [id, `A corrected alt text ${n + 10} at ${width}`])));
+      expect(edited.every((r) => r.caption === 'Young eagle')).to.equal(true); // the other fields stay
+      await page.screenshot({ path: `${SHOTS}/review-table-${width}.png` });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+
+      // The rest: show only what is not reviewed, then s (select the page) and m (mark reviewed), page after page.
+      await page.goto(`${rig.url}/batches/${batchId}?view=table&reviewed=no`);
+      for (let round = 0; round < 10 && (await page.locator('[data-review-row]').count()) > 0; round++) {
+        await page.keyboard.press('s');
+        await Promise.all([page.waitForEvent('load'), page.keyboard.press('m')]);
+        expect(new URL(page.url()).search).to.equal('?reviewed=no&view=table');
+      }
+      expect(await page.locator('[data-review-row]').count()).to.equal(0);
+      expect(await reviewedIds()).to.deep.equal([...imageIds].sort());
+      await context.close();
+    });
+  }
+});
