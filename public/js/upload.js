@@ -31,14 +31,78 @@
     status.classList.toggle('flash-error', isError);
   }
 
+  // The files chosen so far: a second pick or drop adds to them, and each can be taken out again.
+  var chosen = [];
+  var thumbs = form.querySelector('[data-upload-thumbs]');
+  var canRebuild = typeof DataTransfer === 'function';
+
+  // The same file picked twice (its name and size) is added once.
+  function sameFile(a, b) { return a.name === b.name && a.size === b.size && a.type === b.type; }
+
+  function megabytes(bytes) {
+    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+    return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + ' MB';
+  }
+
+  function setInputFiles() {
+    var transfer = new DataTransfer();
+    chosen.forEach(function (file) { transfer.items.add(file); });
+    input.files = transfer.files;
+  }
+
+  function drawThumbs() {
+    if (!thumbs) return;
+    Array.prototype.forEach.call(thumbs.querySelectorAll('img'), function (img) { URL.revokeObjectURL(img.src); });
+    thumbs.textContent = '';
+    chosen.forEach(function (file, index) {
+      var item = document.createElement('li');
+      item.className = 'upload-thumb';
+      var img = document.createElement('img');
+      img.alt = '';
+      img.src = URL.createObjectURL(file);
+      var name = document.createElement('span');
+      name.className = 'upload-thumb-name';
+      name.textContent = file.name + ' (' + megabytes(file.size) + ')';
+      var remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'button-link';
+      remove.textContent = 'Remove';
+      remove.setAttribute('aria-label', 'Remove ' + file.name);
+      remove.addEventListener('click', function () {
+        chosen.splice(index, 1);
+        setInputFiles();
+        describeSelection();
+        input.focus();
+      });
+      item.appendChild(img);
+      item.appendChild(name);
+      item.appendChild(remove);
+      thumbs.appendChild(item);
+    });
+  }
+
+  function add(files) {
+    if (!canRebuild) return; // the browser's own selection stands
+    Array.prototype.forEach.call(files, function (file) {
+      if (!chosen.some(function (known) { return sameFile(known, file); })) chosen.push(file);
+    });
+    setInputFiles();
+  }
+
   function describeSelection() {
     var n = input.files.length;
-    summary.textContent = n === 0 ? '' : n + (n === 1 ? ' image chosen.' : ' images chosen.');
+    var total = 0;
+    for (var i = 0; i < n; i++) total += input.files[i].size;
+    summary.textContent = n === 0 ? '' : n + (n === 1 ? ' image chosen, ' : ' images chosen, ') + megabytes(total) + ' in all.';
+    drawThumbs();
     var error = problem(null);
     say(error, error !== '');
   }
 
-  input.addEventListener('change', describeSelection);
+  input.addEventListener('change', function () {
+    add(input.files);
+    describeSelection();
+  });
   ['dragenter', 'dragover'].forEach(function (type) {
     zone.addEventListener(type, function (event) {
       event.preventDefault();
@@ -51,7 +115,8 @@
   zone.addEventListener('drop', function (event) {
     event.preventDefault();
     if (!event.dataTransfer || event.dataTransfer.files.length === 0) return;
-    input.files = event.dataTransfer.files;
+    if (canRebuild) add(event.dataTransfer.files);
+    else input.files = event.dataTransfer.files;
     describeSelection();
   });
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
-export type DeletionReason = 'retention' | 'user' | 'account_deletion';
+/** `reviewed`: retention "until reviewed" deleted it when a person marked the image reviewed. */
+export type DeletionReason = 'retention' | 'reviewed' | 'user' | 'account_deletion';
 
 export interface DeletionReceipt {
   id: number;

@@ -15,6 +15,7 @@ export interface ImageForRetention {
   created_at: number;
   processed_at: number | null;
   updated_at: number;
+  reviewed_at: number | null;
   batch: { image_retention: string | null };
   user: { image_retention: string | null };
 }
@@ -40,6 +41,7 @@ function baseQuery(db: Knex) {
       'images.created_at',
       'images.processed_at',
       'images.updated_at',
+      'images.reviewed_at',
       'batches.image_retention as batch_retention',
       'users.image_retention as user_retention',
     );

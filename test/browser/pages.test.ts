@@ -62,9 +62,11 @@ describe('every page in a real browser', function () {
   const accounts = { admin: { email: 'admin@example.test', id: 0 }, user: { email: 'user@example.test', id: 0 } };
   // axe injects its script, which the strict CSP forbids: one context bypasses CSP for axe,
   // the other keeps it to prove the page itself needs no inline code.
-  const contexts: Record<'axe' | 'csp', Record<PageUnderTest['as'], BrowserContext | undefined>> = {
+  // A third runs axe with the system set to dark, for the dark theme's contrast.
+  const contexts: Record<'axe' | 'csp' | 'dark', Record<PageUnderTest['as'], BrowserContext | undefined>> = {
     axe: { visitor: undefined, user: undefined, admin: undefined },
     csp: { visitor: undefined, user: undefined, admin: undefined },
+    dark: { visitor: undefined, user: undefined, admin: undefined },
   };
   let shots = '';
 
@@ -76,9 +78,9 @@ describe('every page in a real browser', function () {
     rig = await openBrowserRig(t);
     shots = screenshotDirectory();
     console.log(`    screenshots of every page: ${shots}`);
-    for (const kind of ['axe', 'csp'] as const) {
+    for (const kind of ['axe', 'csp', 'dark'] as const) {
       for (const as of ['visitor', 'user', 'admin'] as const) {
-        const context = await rig.browser.newContext({ bypassCSP: kind === 'axe' });
+        const context = await rig.browser.newContext({ bypassCSP: kind !== 'csp', colorScheme: kind === 'dark' ? 'dark' : 'light' });
         if (as !== 'visitor') await logInWithForm(await context.newPage(), rig.url, accounts[as].email, DEFAULT_PASSWORD);
         contexts[kind][as] = context;
       }
@@ -90,7 +92,7 @@ describe('every page in a real browser', function () {
     await t?.close();
   });
 
-  async function open(kind: 'axe' | 'csp', entry: PageUnderTest, width = 1280): Promise<{ page: Page; status: number; problems: string[] }> {
+  async function open(kind: 'axe' | 'csp' | 'dark', entry: PageUnderTest, width = 1280): Promise<{ page: Page; status: number; problems: string[] }> {
     const page = await contexts[kind][entry.as]!.newPage();
     await page.setViewportSize({ width, height: 800 });
     const problems: string[] = [];
@@ -122,6 +124,17 @@ describe('every page in a real browser', function () {
         await page.close();
       });
     }
+
+    it(`${entry.name}, dark colour scheme, 390 px wide: no axe-core violations`, async () => {
+      const { page, status } = await open('dark', entry, 390);
+      expect(status).to.equal(entry.status ?? 200);
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).to.equal('rgb(18, 20, 23)');
+      await page.screenshot({ path: path.join(shots, fileName(`${entry.name} dark`, 390)), fullPage: true });
+      const violations = await axeViolations(page);
+      const summary = violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(summary, `axe violations on ${entry.name} in the dark theme`).to.deep.equal([]);
+      await page.close();
+    });
 
     it(`${entry.name}: loads under the strict CSP with no errors`, async () => {
       const { page, status, problems } = await open('csp', entry);

@@ -37,7 +37,8 @@ describe('uploading in a real browser', function () {
   it('uploads three images over XHR and shows their alt text as it arrives', async () => {
     const { context, page } = await signedIn();
     await page.setInputFiles('#images', THREE);
-    expect(await page.locator('[data-file-summary]').textContent()).to.equal('3 images chosen.');
+    expect(await page.locator('[data-file-summary]').textContent()).to.match(/^3 images chosen, [0-9.]+ [KM]B in all\.$/);
+    expect(await page.locator('[data-upload-thumbs] img').count()).to.equal(3);
     const xhr = page.waitForRequest((req) => req.method() === 'POST' && req.headers().accept === 'application/json');
     await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
     await xhr;
@@ -65,9 +66,33 @@ describe('uploading in a real browser', function () {
       return transfer;
     }, base64);
     await page.dispatchEvent('[data-dropzone]', 'drop', { dataTransfer });
-    expect(await page.locator('[data-file-summary]').textContent()).to.equal('1 image chosen.');
+    expect(await page.locator('[data-file-summary]').textContent()).to.match(/^1 image chosen, /);
     await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and describe' }).click()]);
     expect(await page.locator('.image-name').textContent()).to.equal('dropped.jpg');
+    await context.close();
+  });
+
+  it('adds a second pick and a drop to the selection, shows each as a thumbnail, and takes one out again', async () => {
+    const { context, page } = await signedIn();
+    await page.setInputFiles('#images', THREE.slice(0, 2));
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped-eagle.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, THREE[2]!.buffer.toString('base64'));
+    await page.dispatchEvent('[data-dropzone]', 'drop', { dataTransfer });
+    await page.setInputFiles('#images', THREE.slice(0, 1)); // the same file again is not added twice
+    expect(await page.locator('[data-upload-thumbs] li').count()).to.equal(3);
+    expect(await page.locator('[data-file-summary]').textContent()).to.match(/^3 images chosen, /);
+    await page.getByRole('button', { name: 'Remove cat.png' }).click();
+    expect(await page.locator('[data-upload-thumbs] .upload-thumb-name').allTextContents()).to.have.length(2);
+    expect(await page.locator('[data-file-summary]').textContent()).to.match(/^2 images chosen, /);
+    await page.screenshot({ path: '/tmp/shots-upload-thumbs.png', fullPage: true });
+    await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+    const batchId = new URL(page.url()).pathname.split('/').pop();
+    const names = await t.deps.db('images').where({ batch_id: batchId }).orderBy('original_name').pluck('original_name');
+    expect(names).to.deep.equal(['dog.jpg', 'dropped-eagle.jpg']);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { formatDuration } from '../../durations';
-import { allowedImageRetentions, UNPROCESSED_IMAGE_LIMIT_MS } from '../retention/policy';
+import { allowedImageRetentions, UNPROCESSED_IMAGE_LIMIT_MS, UNTIL_REVIEWED } from '../retention/policy';
 import { textRetentionOptions } from '../retention/settings';
 import { DELETION_GRACE_MS } from '../data-rights/account-deletion';
 import { parseDuration } from '../../durations';
@@ -42,7 +42,8 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
   return {
     defaultImageRetention: formatDuration(config.imageRetention),
     maxImageRetention: config.maxImageRetention === null ? null : formatDuration(config.maxImageRetention),
-    imageRetentionChoices: allowedImageRetentions(config).map((c) => formatDuration(parseDuration(c) ?? null)),
+    imageRetentionChoices: allowedImageRetentions(config).map((c) =>
+      c === UNTIL_REVIEWED ? `until marked reviewed${config.maxImageRetention === null ? '' : ` (at most ${formatDuration(config.maxImageRetention)})`}` : formatDuration(parseDuration(c) ?? null)),
     unprocessedLimit: formatDuration(UNPROCESSED_IMAGE_LIMIT_MS / 1000),
     textRetentionChoices: textRetentionOptions().map((o) => o.label.toLowerCase()),
     deletionGrace: formatDuration(DELETION_GRACE_MS / 1000),

@@ -1,3 +1,4 @@
+import { expireImageBlobs } from '../retention/expire-blobs';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
@@ -174,6 +175,8 @@ export async function markReviewed(deps: Deps, userId: number, imageId: string, 
   if (!image) return undefined;
   const now = deps.clock.now().getTime();
   await setReviewed(deps.db, userId, imageId, reviewed ? now : null, now);
+  // Kept "until reviewed": the working copy goes now, with its receipt.
+  if (reviewed && image.blob_key) await expireImageBlobs(deps, { imageId });
   return image.batch_id;
 }
 

@@ -1,5 +1,5 @@
 import { imagesHoldingBlobs, setImageExpiry } from '../../db/retention';
-import { computeImageExpiry } from './policy';
+import { imageExpiryRule } from './policy';
 import { deleteWorkingCopy, blobStorageAvailable } from './working-copy';
 import type { Deps } from '../../deps';
 
@@ -28,11 +28,11 @@ export async function expireImageBlobs(deps: Deps, only: { userId?: number; imag
   }
   const now = deps.clock.now().getTime();
   for (const image of images) {
-    const due = computeImageExpiry(deps.config, image, image.batch, image.user);
+    const { due, atReview } = imageExpiryRule(deps.config, image, image.batch, image.user);
     try {
       if (due !== null && due <= now) {
         await setImageExpiry(deps.db, image.id, due);
-        if (await deleteWorkingCopy(deps, image, 'retention')) counts.deleted += 1;
+        if (await deleteWorkingCopy(deps, image, atReview ? 'reviewed' : 'retention')) counts.deleted += 1;
       } else if (due !== image.expires_at) {
         await setImageExpiry(deps.db, image.id, due);
         counts.rescheduled += 1;

@@ -1,8 +1,13 @@
 import type { Config } from '../../config';
 import { parseDuration } from '../../durations';
 
-/** The image retention choices offered to users, shortest first. */
-export const IMAGE_RETENTION_CHOICES = ['0', '30m', '24h', '7d', 'forever'] as const;
+/**
+ * The image retention choices offered to users, shortest first, then "until reviewed": the working
+ * copy stays while a person reviews the text and goes when the image is marked reviewed, never past
+ * MAX_IMAGE_RETENTION.
+ */
+export const UNTIL_REVIEWED = 'reviewed';
+export const IMAGE_RETENTION_CHOICES = ['0', '30m', '24h', '7d', 'forever', UNTIL_REVIEWED] as const;
 export type ImageRetentionChoice = (typeof IMAGE_RETENTION_CHOICES)[number];
 
 /** Text retention choices in days; null keeps text until the user deletes it. */
@@ -25,6 +30,8 @@ export interface RetentionImage {
   created_at: number;
   processed_at: number | null;
   updated_at: number;
+  /** When a person marked it reviewed; only "until reviewed" reads it. */
+  reviewed_at?: number | null;
 }
 
 /** Seconds, null meaning forever: the shorter of two retentions. */
@@ -34,14 +41,17 @@ export function shorterRetention(a: number | null, b: number | null): number | n
   return Math.min(a, b);
 }
 
+/** A stored choice in seconds (null: forever; "until reviewed" counts as forever, capped by the admin). */
 function parseStored(value: string | null): number | null | undefined {
   if (value === null) return undefined;
+  if (value === UNTIL_REVIEWED) return null;
   return parseDuration(value);
 }
 
-/** The choices a user may pick under the admin's cap. */
+/** The choices a user may pick under the admin's cap ("until reviewed" is always capped by it). */
 export function allowedImageRetentions(config: Config): ImageRetentionChoice[] {
   return IMAGE_RETENTION_CHOICES.filter((choice) => {
+    if (choice === UNTIL_REVIEWED) return true;
     const seconds = parseDuration(choice) ?? null;
     return shorterRetention(seconds, config.maxImageRetention) === seconds;
   });
@@ -61,6 +71,11 @@ export function batchImageRetention(config: Config, batch: RetentionBatch | null
   return override === undefined ? account : shorterRetention(override, account);
 }
 
+/** The working copy also goes when the image is marked reviewed (the account's or the batch's choice). */
+export function endsAtReview(batch: RetentionBatch | null, user: RetentionUser): boolean {
+  return batch?.image_retention === UNTIL_REVIEWED || user.image_retention === UNTIL_REVIEWED;
+}
+
 export function isFinished(status: string): boolean {
   return (FINISHED_STATUSES as readonly string[]).includes(status);
 }
@@ -76,9 +91,21 @@ export function computeImageExpiry(
   batch: RetentionBatch | null,
   user: RetentionUser,
 ): number | null {
+  return imageExpiryRule(config, image, batch, user).due;
+}
+
+/** When the working copy must be gone, and whether that is because the image was marked reviewed. */
+export function imageExpiryRule(
+  config: Config,
+  image: RetentionImage,
+  batch: RetentionBatch | null,
+  user: RetentionUser,
+): { due: number | null; atReview: boolean } {
   const unprocessedLimit = image.created_at + UNPROCESSED_IMAGE_LIMIT_MS;
-  if (!isFinished(image.status)) return unprocessedLimit;
+  if (!isFinished(image.status)) return { due: unprocessedLimit, atReview: false };
   const retention = batchImageRetention(config, batch, user);
-  if (retention === null) return null;
-  return (image.processed_at ?? image.updated_at) + retention * 1000;
+  const byTime = retention === null ? null : (image.processed_at ?? image.updated_at) + retention * 1000;
+  const reviewedAt = image.reviewed_at ?? null;
+  if (reviewedAt !== null && endsAtReview(batch, user) && (byTime === null || reviewedAt < byTime)) return { due: reviewedAt, atReview: true };
+  return { due: byTime, atReview: false };
 }

@@ -10,6 +10,7 @@ export function receiptSummary(receipt: DeletionReceipt): string {
   const at = formatTime(receipt.deleted_at);
   if (receipt.reason === 'user') return `deleted at your request, at ${at}`;
   if (receipt.reason === 'account_deletion') return `deleted with the account, at ${at}`;
+  if (receipt.reason === 'reviewed') return `deleted when the image was marked reviewed, at ${at}`;
   if (receipt.processed_at === null) return `deleted unprocessed, ${formatDuration(Math.round((receipt.deleted_at - receipt.received_at) / 60_000) * 60)} after upload, at ${at}`;
   if (receipt.retention_seconds === 0) return `deleted immediately after processing, at ${at}`;
   if (receipt.retention_seconds !== null) return `deleted ${formatDuration(receipt.retention_seconds)} after processing, at ${at}`;

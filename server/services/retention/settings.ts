@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { findUserPrivacy, setBatchPrivacy, updateUserPrivacy } from '../../db/privacy-settings';
 import { batchBelongsTo } from '../../db/retention';
 import { formatDuration, parseDuration } from '../../durations';
-import { accountImageRetention, allowedImageRetentions, TEXT_RETENTION_CHOICES } from './policy';
+import { accountImageRetention, allowedImageRetentions, TEXT_RETENTION_CHOICES, UNTIL_REVIEWED } from './policy';
 import { expireImageBlobs } from './expire-blobs';
 
 export interface RetentionOption {
@@ -21,6 +21,7 @@ export interface PrivacySettingsView {
 }
 
 function imageOption(value: string): RetentionOption {
+  if (value === UNTIL_REVIEWED) return { value, label: 'Until each image is marked reviewed' };
   const seconds = parseDuration(value) ?? null;
   return { value, label: seconds === 0 ? 'Delete immediately after processing' : seconds === null ? 'Keep until I delete them' : `${formatDuration(seconds)} after processing` };
 }
@@ -38,7 +39,7 @@ export async function privacySettingsFor(deps: Deps, userId: number): Promise<Pr
   if (!user) throw new Error(`no user ${userId}`);
   const effective = accountImageRetention(deps.config, user);
   const allowed = allowedImageRetentions(deps.config);
-  const current = allowed.find((choice) => (parseDuration(choice) ?? null) === effective) ?? allowed[0];
+  const current = user.image_retention === UNTIL_REVIEWED ? UNTIL_REVIEWED : (allowed.find((choice) => choice !== UNTIL_REVIEWED && (parseDuration(choice) ?? null) === effective) ?? allowed[0]);
   return {
     imageRetention: current,
     imageRetentionLabel: imageOption(current).label,
@@ -86,10 +87,14 @@ export async function uploadRetentionChoices(deps: Deps, userId: number): Promis
   if (!user) return [];
   const account = accountImageRetention(deps.config, user);
   const shorter = allowedImageRetentions(deps.config).filter((choice) => {
+    if (choice === UNTIL_REVIEWED) return user.image_retention !== UNTIL_REVIEWED;
     const seconds = parseDuration(choice) ?? null;
     return seconds !== null && (account === null || seconds < account);
   });
-  return [{ value: 'account', label: `My account setting (${formatDuration(account)})` }, ...shorter.map(imageOption)];
+  const accountLabel = user.image_retention === UNTIL_REVIEWED ? 'until reviewed' : formatDuration(account);
+  return [{ value: 'account', label: `My account setting (${accountLabel})` }, ...shorter.map((choice) =>
+    // On a batch, "until reviewed" can only shorten: the account's period still ends it.
+    choice === UNTIL_REVIEWED ? { value: choice, label: `Until each image is marked reviewed (at most ${formatDuration(account)})` } : imageOption(choice))];
 }
 
 /**

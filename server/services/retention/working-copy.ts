@@ -24,7 +24,7 @@ export async function deleteWorkingCopy(
   const now = deps.clock.now().getTime();
   const write = async (db: Knex) => {
     if (!(await clearBlobKey(db, image.id, blobKey, now))) return false;
-    const namesImage = reason === 'retention';
+    const namesImage = reason === 'retention' || reason === 'reviewed';
     await insertReceipt(db, {
       user_id: reason === 'account_deletion' ? null : image.user_id,
       image_id: namesImage ? image.id : null,

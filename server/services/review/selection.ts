@@ -4,6 +4,7 @@ import { setManyReviewed } from '../../db/images';
 import { findImages } from '../../db/retention';
 import { deleteImageForUser } from '../data-rights/delete-content';
 import { regenerateImage } from '../describe/control';
+import { expireImageBlobs } from '../retention/expire-blobs';
 import type { DescribeOptions } from '../../describers/types';
 
 /** At most this many images in one bulk request: a page's worth many times over, and a bounded request. */
@@ -43,7 +44,10 @@ export async function ownImages(deps: Deps, userId: number, ids: readonly string
 /** Marks the selected described images reviewed (or not); answers how many changed. */
 export async function markSelectionReviewed(deps: Deps, userId: number, ids: readonly string[], reviewed: boolean): Promise<number> {
   const now = deps.clock.now().getTime();
-  return setManyReviewed(deps.db, userId, ids, reviewed ? now : null, now);
+  const changed = await setManyReviewed(deps.db, userId, ids, reviewed ? now : null, now);
+  // Images kept "until reviewed" lose their working copies now, with their receipts.
+  if (reviewed && changed > 0) await expireImageBlobs(deps, { userId });
+  return changed;
 }
 
 /** Deletes the selected images as "Delete image" does each, receipts included; answers how many went. */

@@ -6,6 +6,7 @@ import {
   batchImageRetention,
   computeImageExpiry,
   UNPROCESSED_IMAGE_LIMIT_MS,
+  imageExpiryRule,
 } from '../../../server/services/retention/policy';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,22 @@ describe('retention policy', () => {
     const c = config({ IMAGE_RETENTION: '30m', MAX_IMAGE_RETENTION: '24h' });
     expect(accountImageRetention(c, { image_retention: 'forever' })).to.equal(86400);
     expect(accountImageRetention(c, { image_retention: '7d' })).to.equal(86400);
-    expect(allowedImageRetentions(c)).to.deep.equal(['0', '30m', '24h']);
+    expect(allowedImageRetentions(c)).to.deep.equal(['0', '30m', '24h', 'reviewed']);
+    // "Until reviewed" is capped too: an image nobody reviews goes at the cap.
+    expect(accountImageRetention(c, { image_retention: 'reviewed' })).to.equal(86400);
+  });
+
+  it('ends "until reviewed" at the review, or at the account\'s period when a batch chose it', () => {
+    const c = config();
+    const image = { status: 'done', created_at: 0, processed_at: 1_000, updated_at: 1_000 };
+    expect(imageExpiryRule(c, { ...image, reviewed_at: null }, null, { image_retention: 'reviewed' })).to.deep.equal({ due: null, atReview: false });
+    expect(imageExpiryRule(c, { ...image, reviewed_at: 5_000 }, null, { image_retention: 'reviewed' })).to.deep.equal({ due: 5_000, atReview: true });
+    expect(imageExpiryRule(c, { ...image, reviewed_at: 5_000 }, { image_retention: 'reviewed' }, { image_retention: '30m' })).to.deep.equal({ due: 5_000, atReview: true });
+    expect(imageExpiryRule(c, { ...image, reviewed_at: null }, { image_retention: 'reviewed' }, { image_retention: '30m' })).to.deep.equal({ due: 1_000 + 1_800_000, atReview: false });
+    // Reviewed after the period ended: the period was first.
+    expect(imageExpiryRule(c, { ...image, reviewed_at: 9_000_000 }, { image_retention: 'reviewed' }, { image_retention: '30m' })).to.deep.equal({ due: 1_000 + 1_800_000, atReview: false });
+    // An account without "until reviewed" ignores the review.
+    expect(imageExpiryRule(c, { ...image, reviewed_at: 5_000 }, null, { image_retention: '30m' })).to.deep.equal({ due: 1_000 + 1_800_000, atReview: false });
   });
 
   it('lets a batch shorten the retention but never lengthen it', () => {
