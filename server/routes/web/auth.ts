@@ -9,6 +9,7 @@ import { signUp, signupAllowed, signupMode } from '../../services/accounts/signu
 import { safeReturnPath } from '../../auth/return-path';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/password-policy';
 import { authenticateLocal, endSession, requestMeta, startSession } from './session-helpers';
+import { afterPassword } from './sign-in-steps';
 
 const LOGIN_FAILED = 'That email address and password do not match an account.';
 const passwordRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
@@ -35,10 +36,7 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
   router.post('/login', async (req, res) => {
     const next = safeReturnPath((req.body as { next?: unknown } | undefined)?.next);
     const { user, failure } = await authenticateLocal(auth, req, res);
-    if (user) {
-      await startSession(req, user);
-      return res.redirect(303, next ?? '/');
-    }
+    if (user) return res.redirect(303, await afterPassword(deps, req, user, next));
     let error = LOGIN_FAILED;
     res.status(401);
     if (failure?.reason === 'disabled') error = 'This account has been disabled. Ask your administrator.';
