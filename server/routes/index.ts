@@ -24,6 +24,7 @@ import { twoFactorLoginRoutes } from './web/two-factor-login';
 import { enrolmentGate, twoFactorAccountRoutes } from './web/two-factor-account';
 import { passkeyRoutes } from './web/passkeys';
 import { signInAdminRoutes } from './web/sign-in-admin';
+import { singleSignOnRoutes } from './web/single-sign-on';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -36,6 +37,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(authRoutes(deps, auth));
   app.use(twoFactorLoginRoutes(deps, auth));
   app.use(passkeyRoutes(deps));
+  app.use(singleSignOnRoutes(deps));
   app.use(enrolmentGate(deps));
   app.use(twoFactorAccountRoutes(deps, auth));
   app.use(signInAdminRoutes(deps));

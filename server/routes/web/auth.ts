@@ -19,6 +19,11 @@ function signupPage(firstRun: boolean): { title: string; firstRun: boolean } {
   return { title: firstRun ? 'Create the admin account' : 'Create your account', firstRun };
 }
 
+/** "Sign in with <name>" on the login page, when single sign-on is set up. */
+function ssoButton(deps: Deps): { name: string } | undefined {
+  return deps.config.oidc ? { name: deps.config.oidc.name } : undefined;
+}
+
 /** Sign up, log in, log out. */
 export function authRoutes(deps: Deps, auth: Auth): Router {
   const router = Router();
@@ -30,7 +35,7 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     if ((await signupMode(deps)) === 'first') return res.redirect(303, '/signup');
     csrfTokenFor(req);
     const { publicDescribePage } = await instancePrivacy(deps);
-    res.render('auth/login', { title: 'Sign in', email: '', error: null, publicDescribePage, next });
+    res.render('auth/login', { title: 'Sign in', email: '', error: null, publicDescribePage, next, sso: ssoButton(deps) });
   });
 
   router.post('/login', async (req, res) => {
@@ -45,7 +50,7 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
       error = `Too many failed attempts. Try again in ${Math.ceil(failure.retryAfterSeconds / 60)} minutes.`;
     }
     csrfTokenFor(req);
-    res.render('auth/login', { title: 'Sign in', email: typeof req.body?.email === 'string' ? req.body.email : '', error, next });
+    res.render('auth/login', { title: 'Sign in', email: typeof req.body?.email === 'string' ? req.body.email : '', error, next, sso: ssoButton(deps) });
   });
 
   router.post('/logout', async (req, res) => {
