@@ -13,7 +13,7 @@ export function totpCode(secret: string, clock: Clock, stepOffset = 0): string {
 export async function startEnrolment(agent: Agent, csrf: string): Promise<string> {
   await agent.post('/account/two-factor/setup').type('form').send({ _csrf: csrf }).expect(303);
   const page = await agent.get('/account/two-factor').expect(200);
-  const match = /id="totp-secret"[^>]*value="([A-Z2-7 ]+)"/.exec(page.text);
+  const match = /<textarea id="totp-secret"[^>]*>([A-Z2-7 ]+)<\/textarea>/.exec(page.text);
   if (!match) throw new Error('no key on the enrolment page');
   return match[1]!.replace(/ /g, '');
 }
