@@ -94,16 +94,25 @@ export async function deleteTotpFactor(db: Knex, userId: number): Promise<void> 
   });
 }
 
-/** Everything here about one account, secrets left out, for the account export. */
-export async function twoFactorExport(db: Knex, userId: number): Promise<Record<string, unknown>> {
-  const totp = await findTotp(db, userId);
-  const codes = await db('recovery_codes').where({ user_id: userId }).select('created_at', 'used_at').orderBy('id');
-  const browsers = await db('remembered_browsers').where({ user_id: userId }).select('created_at', 'expires_at').orderBy('created_at');
-  return {
-    totp: totp?.confirmed_at ? { confirmedAt: totp.confirmed_at } : null,
-    recoveryCodes: codes.map((c) => ({ createdAt: Number(c.created_at), usedAt: c.used_at === null ? null : Number(c.used_at) })),
-    rememberedBrowsers: browsers.map((b) => ({ createdAt: Number(b.created_at), expiresAt: Number(b.expires_at) })),
-  };
+/**
+ * One row per sign-in factor of the account, for its export: what it is, its name and its times.
+ * Never a secret, a hash or a key.
+ */
+export async function signInFactorsForExport(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const rows: Record<string, unknown>[] = [];
+  const totp = await db('totp_secrets').where({ user_id: userId }).whereNotNull('confirmed_at').first('confirmed_at');
+  if (totp) rows.push({ kind: 'authenticator app', name: '', created_at: num(totp.confirmed_at), used_at: null, expires_at: null });
+  for (const c of await db('recovery_codes').where({ user_id: userId }).orderBy('id').select('created_at', 'used_at')) {
+    rows.push({ kind: 'recovery code', name: '', created_at: num(c.created_at), used_at: num(c.used_at), expires_at: null });
+  }
+  for (const b of await db('remembered_browsers').where({ user_id: userId }).orderBy('created_at').select('created_at', 'expires_at')) {
+    rows.push({ kind: 'remembered browser', name: '', created_at: num(b.created_at), used_at: null, expires_at: num(b.expires_at) });
+  }
+  for (const p of await db('passkeys').where({ user_id: userId }).orderBy('created_at').select('name', 'created_at', 'last_used_at')) {
+    rows.push({ kind: 'passkey', name: p.name, created_at: num(p.created_at), used_at: num(p.last_used_at), expires_at: null });
+  }
+  return rows;
 }
 
 /** Ids of the accounts with any second factor (a confirmed authenticator app or a passkey). */
