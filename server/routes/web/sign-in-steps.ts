@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { hasSecondFactor, twoFactorRequired } from '../../services/two-factor';
 import { isRememberedBrowser } from '../../services/two-factor/remembered';
-import { startSession } from './session-helpers';
+import { restorePendingDeletion } from '../../services/data-rights/account-deletion';
+import { requestMeta, startSession } from './session-helpers';
 
 /** How long a password that passed waits for its second factor. */
 const PENDING_MS = 10 * 60_000;
@@ -25,10 +26,12 @@ function regenerate(req: Request): Promise<void> {
 }
 
 /**
- * Signs the user in (a new session id), then marks the session for enrolment when the instance
- * requires two-factor and the account has none. Answers where to go next.
+ * Signs the user in (a new session id) once every step has passed: a pending deletion of the
+ * account is cancelled now, not at the password. Then marks the session for enrolment when the
+ * instance requires two-factor and the account has none. Answers where to go next.
  */
 export async function signIn(deps: Deps, req: Request, user: Express.User, next: string | undefined): Promise<string> {
+  await restorePendingDeletion(deps, requestMeta(req), user.id);
   await startSession(req, user);
   if ((await twoFactorRequired(deps)) && !(await hasSecondFactor(deps, user.id))) {
     req.session.mustEnrol = true;

@@ -8,7 +8,6 @@ import { hashPassword } from '../../auth/passwords';
 import { findUserByEmail, insertUser, type SessionUser } from '../../db/users';
 import { recordAudit, type RequestMeta } from '../accounts/audit';
 import { normalizeEmail, isValidEmail } from '../accounts/email';
-import { restorePendingDeletion } from '../data-rights/account-deletion';
 
 type OidcSettings = NonNullable<Config['oidc']>;
 
@@ -117,6 +116,5 @@ export async function finishSignOn(
     return { ok: false, reason: 'disabled' };
   }
   await recordAudit(deps, meta, { userId: user.id, event: 'login.sso' });
-  await restorePendingDeletion(deps, meta, user.id);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { buildTestApp, TestApp } from '../../helpers/test-app';
-import { csrfFrom, signUp } from '../../helpers/session';
+import { csrfFrom, DEFAULT_PASSWORD, signUp } from '../../helpers/session';
 import { codeStep, enrolTotp, passwordStep, startEnrolment, totpCode } from '../../helpers/two-factor';
 
 describe('two-factor sign-in with an authenticator app', () => {
@@ -60,6 +60,17 @@ describe('two-factor sign-in with an authenticator app', () => {
     await codeStep(second.agent, totpCode(secret, t.clock, -1), 401);
     t.clock.advance(30_000);
     await codeStep(second.agent, totpCode(secret, t.clock), 303);
+  });
+
+  it('cancels a pending account deletion only once the second step has passed', async () => {
+    const { agent, csrf, user } = await signUp(t.app);
+    const { secret } = await enrolTotp(agent, csrf, t.clock);
+    await agent.post('/account/delete').type('form').send({ _csrf: csrf, password: DEFAULT_PASSWORD }).expect(303);
+    const { agent: fresh } = await passwordStep(t.app, user.email);
+    expect((await t.deps.db('users').where({ id: user.id }).first()).deletion_requested_at).to.not.equal(null);
+    t.clock.advance(30_000);
+    await codeStep(fresh, totpCode(secret, t.clock), 303);
+    expect((await t.deps.db('users').where({ id: user.id }).first()).deletion_requested_at).to.equal(null);
   });
 
   it('limits wrong codes per account like passwords, even when the right one follows', async () => {
