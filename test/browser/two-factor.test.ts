@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { generateSync } from 'otplib';
 import { buildTestApp, TestApp } from '../helpers/test-app';
 import { DEFAULT_PASSWORD, signUp } from '../helpers/session';
+import { enrolTotp } from '../helpers/two-factor';
 import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 
 const SHOTS = '/tmp/shots-signin';
@@ -73,10 +74,12 @@ describe('two-factor sign-in in a real browser', function () {
     });
   }
 
-  it('lets an admin require two-factor, and sends people without it to enrol', async () => {
+  it('lets an admin require two-factor and reset a person\'s, and sends people without it to enrol', async () => {
     const admin = await signUp(t.app, { email: 'require-admin@example.test' });
     await t.deps.db('users').where({ id: admin.user.id }).update({ role: 'admin' });
     const person = await signUp(t.app, { email: 'require-person@example.test' });
+    const enrolled = await signUp(t.app, { email: 'reset-person@example.test' });
+    await enrolTotp(enrolled.agent, enrolled.csrf, t.clock);
     const context = await rig.browser.newContext({ viewport: { width: 390, height: 900 } });
     const page = await context.newPage();
     await logInWithForm(page, rig.url, admin.user.email, DEFAULT_PASSWORD);
@@ -84,6 +87,11 @@ describe('two-factor sign-in in a real browser', function () {
     await page.getByLabel('Require two-factor sign-in for everyone').check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Sign-in settings saved.').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reset two-factor of reset-person@example.test' }).click();
+    await page.getByText('Two-factor sign-in reset').waitFor();
+    const reset = await t.deps.db('audit_events').where({ user_id: enrolled.user.id, event: 'two_factor.reset' }).first();
+    expect(reset.actor_id).to.equal(admin.user.id);
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);

@@ -138,6 +138,10 @@ describe('two-factor sign-in with an authenticator app', () => {
     await enrolTotp(person.agent, person.csrf, t.clock);
     expect((await passwordStep(t.app, person.user.email)).location).to.equal('/login/two-factor');
     await person.agent.post(`/admin/sign-in/users/${admin.user.id}/reset`).type('form').send({ _csrf: person.csrf }).expect(403);
+    // Without JavaScript the button opens a confirmation page; the admin's own row has none.
+    const confirm = await admin.agent.get(`/admin/sign-in/users/${person.user.id}/reset`).expect(200);
+    expect(confirm.text).to.contain(`Reset two-factor sign-in of ${person.user.email}?`);
+    await admin.agent.get(`/admin/sign-in/users/${admin.user.id}/reset`).expect(404);
     await admin.agent.post(`/admin/sign-in/users/${person.user.id}/reset`).type('form').send({ _csrf: admin.csrf }).expect(303);
     expect((await passwordStep(t.app, person.user.email)).location).to.equal('/');
     const event = await t.deps.db('audit_events').where({ user_id: person.user.id, event: 'two_factor.reset' }).first();
