@@ -81,6 +81,11 @@ const envSchema = z.object({
     return roles;
   }),
   QUEUE_POLL_MS: positiveInt(250),
+  OIDC_ISSUER: z.string().trim().url().optional().or(z.literal('').transform(() => undefined)),
+  OIDC_CLIENT_ID: z.string().trim().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: statement.optional(),
+  OIDC_ALLOW_SIGNUP: z.enum(['true', 'false', '']).default('false'),
   ...blobStoreEnv,
 });
 
@@ -126,6 +131,8 @@ export type Config = Readonly<{
   roles: readonly Role[];
   /** DATA_DIR/blobs unless BLOB_STORE=s3 names a bucket. */
   blobStore: BlobStoreTarget;
+  /** OpenID Connect single sign-on, when OIDC_ISSUER is set. */
+  oidc?: Readonly<{ issuer: string; clientId: string; clientSecret: string; name: string; allowSignup: boolean }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -154,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  SIGHTLINE_ROLE: running roles in separate processes needs PostgreSQL (set DATABASE_URL); with SQLite leave it unset',
     );
   }
+  const oidcProblem = checkOidc(e);
+  if (oidcProblem) throw new ConfigError(`Invalid configuration:\n  ${oidcProblem}`);
   const blobs = blobStoreTarget(e);
   if ('problems' in blobs) throw new ConfigError(`Invalid configuration:\n${blobs.problems.map((p) => `  ${p}`).join('\n')}`);
   const https = e.BASE_URL?.startsWith('https://') ?? false;
@@ -205,7 +214,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     zeroRetentionOnly: e.ZERO_RETENTION_ONLY === 'true',
     roles: Object.freeze([...e.SIGHTLINE_ROLE]),
     blobStore: blobs.target,
+    oidc: e.OIDC_ISSUER
+      ? Object.freeze({
+          issuer: e.OIDC_ISSUER,
+          clientId: e.OIDC_CLIENT_ID!,
+          clientSecret: e.OIDC_CLIENT_SECRET!,
+          name: e.OIDC_NAME ?? 'single sign-on',
+          allowSignup: e.OIDC_ALLOW_SIGNUP === 'true',
+        })
+      : undefined,
   });
+}
+
+/**
+ * Single sign-on needs the issuer, client id and secret together; the issuer over HTTPS, except on
+ * this machine's loopback addresses (a provider run for testing).
+ */
+function checkOidc(e: { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string }): string | undefined {
+  const set = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((v) => v).length;
+  if (set === 0) return undefined;
+  if (set < 3) return 'OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none';
+  const url = new URL(e.OIDC_ISSUER!);
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) return 'OIDC_ISSUER: must be an https:// address (plain http only on localhost)';
+  return undefined;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** Loads `.env` from the working directory when it exists; real environment variables win. */

@@ -20,6 +20,10 @@ export async function scrubAccount(trx: Knex, userId: number, replacement: { ema
   await trx('jobs').where({ user_id: userId }).delete();
   await trx('sessions').where({ user_id: userId }).delete();
   await trx('api_keys').where({ user_id: userId }).delete();
+  await trx('remembered_browsers').where({ user_id: userId }).delete();
+  await trx('recovery_codes').where({ user_id: userId }).delete();
+  await trx('totp_secrets').where({ user_id: userId }).delete();
+  await trx('passkeys').where({ user_id: userId }).delete();
   // Webhook endpoints take their deliveries (payloads hold result text) with them; patterns their versions.
   await trx('webhook_endpoints').where({ user_id: userId }).delete();
   await trx('patterns').where({ user_id: userId }).delete();

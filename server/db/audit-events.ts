@@ -14,7 +14,19 @@ export type AuditEventName =
   | 'user.disable'
   | 'user.enable'
   | 'account.delete'
-  | 'account.restore';
+  | 'account.restore'
+  | 'two_factor.enable'
+  | 'two_factor.disable'
+  | 'two_factor.failure'
+  | 'two_factor.recovery_code'
+  | 'two_factor.reset'
+  | 'two_factor.required'
+  | 'two_factor.optional'
+  | 'passkey.add'
+  | 'passkey.remove'
+  | 'login.passkey'
+  | 'login.sso'
+  | 'login.sso_refused';
 
 export interface AuditEventInput {
   userId: number | null;

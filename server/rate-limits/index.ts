@@ -5,7 +5,7 @@ import type { Db } from '../db/knex';
 import { openLimitStore, type LimitStore } from './store';
 
 /** Every rate limit of the app. */
-export type LimitName = 'loginPerAccount' | 'loginPerIp' | 'signupPerIp' | 'tryPerIp' | 'apiPerKey';
+export type LimitName = 'loginPerAccount' | 'loginPerIp' | 'secondFactorPerAccount' | 'signupPerIp' | 'tryPerIp' | 'apiPerKey';
 
 /** At most `points` attempts in a window of `windowMs` that starts with the first attempt. */
 export interface LimitRule {
@@ -18,13 +18,15 @@ export type LimitRules = Record<LimitName, LimitRule>;
 const MINUTE = 60_000;
 
 /**
- * 10 failed sign-ins per account per 15 minutes, 50 per address; 20 sign-ups per address an hour;
+ * 10 failed sign-ins per account per 15 minutes, 50 per address; 10 wrong second-factor codes
+ * (authenticator or recovery codes) per account per 15 minutes; 20 sign-ups per address an hour;
  * 10 images an hour per address on the public describe page; API_RATE_LIMIT_PER_MINUTE per key.
  */
 export function defaultLimitRules(config: Pick<Config, 'apiRateLimitPerMinute'>): LimitRules {
   return {
     loginPerAccount: { points: 10, windowMs: 15 * MINUTE },
     loginPerIp: { points: 50, windowMs: 15 * MINUTE },
+    secondFactorPerAccount: { points: 10, windowMs: 15 * MINUTE },
     signupPerIp: { points: 20, windowMs: 60 * MINUTE },
     tryPerIp: { points: 10, windowMs: 60 * MINUTE },
     apiPerKey: { points: config.apiRateLimitPerMinute, windowMs: MINUTE },

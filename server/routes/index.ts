@@ -22,6 +22,11 @@ import { webhookRoutes } from './web/webhooks';
 import { patternRoutes } from './web/patterns';
 import { usagePageRoutes } from './web/usage';
 import { apiDocsRoutes } from './web/api-docs';
+import { twoFactorLoginRoutes } from './web/two-factor-login';
+import { enrolmentGate, twoFactorAccountRoutes } from './web/two-factor-account';
+import { passkeyRoutes } from './web/passkeys';
+import { signInAdminRoutes } from './web/sign-in-admin';
+import { singleSignOnRoutes } from './web/single-sign-on';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -32,6 +37,12 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   });
   app.use('/api/v1', createApiV1Router(deps, auth.limits));
   app.use(authRoutes(deps, auth));
+  app.use(twoFactorLoginRoutes(deps, auth));
+  app.use(passkeyRoutes(deps));
+  app.use(singleSignOnRoutes(deps));
+  app.use(enrolmentGate(deps));
+  app.use(twoFactorAccountRoutes(deps, auth));
+  app.use(signInAdminRoutes(deps));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));

@@ -24,6 +24,14 @@ declare module 'express-session' {
     flash?: FlashMessage[];
     /** The session's account while active, loaded with the row by the store; never stored. */
     account?: Express.User;
+    /** A password (or single sign-on) that passed, waiting for the second factor; not yet signed in. */
+    pendingSignIn?: { userId: number; next?: string; at: number };
+    /** Two-factor is required here and this account has none: pages send it to enrol. */
+    mustEnrol?: boolean;
+    /** The one WebAuthn challenge in flight, with what it is for; taken (deleted) when answered. */
+    webauthn?: { challenge: string; purpose: 'register' | 'second-factor' | 'passwordless'; at: number; userHandle?: string };
+    /** The single sign-on request in flight: PKCE verifier, state and nonce; taken when answered. */
+    oidc?: { codeVerifier: string; state: string; nonce: string; next?: string; at: number };
   }
 }
 

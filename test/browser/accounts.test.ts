@@ -70,7 +70,7 @@ describe('accounts in a real browser', function () {
     await page.waitForURL(`${rig.url}/login`);
     await page.getByLabel('Email address').fill('rosa@example.test');
     await page.getByLabel('Password').fill('sparrow lantern quartz');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await page.getByRole('alert').textContent()).to.equal('That email address and password do not match an account.');
   });
 });

@@ -86,7 +86,7 @@ export async function logInWithForm(page: Page, baseUrl: string, email: string, 
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }
 
 /** A fresh browser context (JavaScript on unless asked), signed in through the form, on `path`. */

@@ -51,7 +51,7 @@ describe('first run, in a real browser', function () {
         expect(page.url()).to.equal(`${rig.url}/login?next=%2Faccount%2Fapi-keys`);
         await page.getByLabel('Email address').fill('rosa@example.test');
         await page.getByLabel('Password').fill(PASSWORD);
-        await Promise.all([page.waitForURL(`${rig.url}/account/api-keys`), page.getByRole('button', { name: 'Sign in' }).click()]);
+        await Promise.all([page.waitForURL(`${rig.url}/account/api-keys`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
         expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('API keys');
         await context.close();
       });

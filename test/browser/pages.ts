@@ -48,6 +48,17 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   { name: 'admin: security log', as: 'admin', path: '/admin/audit' },
+  { name: 'admin: sign-in', as: 'admin', path: '/admin/sign-in' },
+  { name: 'account: sign-in and two-factor', as: 'admin', path: '/account/two-factor' },
+  {
+    name: 'account: setting up an authenticator app',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { startTotpEnrolment } = await import('../../server/services/two-factor/totp');
+      await startTotpEnrolment(deps, userId);
+      return '/account/two-factor';
+    },
+  },
   { name: 'upload images', as: 'user', path: '/images/new' },
   {
     name: 'dashboard with long batch names',

@@ -112,7 +112,7 @@ describe('every privacy promise, walked in a real browser', function () {
       await shot('account-deleted');
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       expect(await page.getByRole('alert').textContent()).to.contain('do not match an account');
       await waitFor(async () => !(await databaseBytes(t)).includes(Buffer.from(email)), 15_000, 'the deleted email to leave the database file');
       expect((await databaseBytes(t)).includes(Buffer.from(altText)), 'the generated text is gone from the file').to.equal(false);

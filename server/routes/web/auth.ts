@@ -9,6 +9,7 @@ import { signUp, signupAllowed, signupMode } from '../../services/accounts/signu
 import { safeReturnPath } from '../../auth/return-path';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/password-policy';
 import { authenticateLocal, endSession, requestMeta, startSession } from './session-helpers';
+import { afterPassword } from './sign-in-steps';
 
 const LOGIN_FAILED = 'That email address and password do not match an account.';
 const passwordRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
@@ -16,6 +17,11 @@ const passwordRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
 /** The sign-up page's title: on a fresh instance it creates the administrator. */
 function signupPage(firstRun: boolean): { title: string; firstRun: boolean } {
   return { title: firstRun ? 'Create the admin account' : 'Create your account', firstRun };
+}
+
+/** "Sign in with <name>" on the login page, when single sign-on is set up. */
+function ssoButton(deps: Deps): { name: string } | undefined {
+  return deps.config.oidc ? { name: deps.config.oidc.name } : undefined;
 }
 
 /** Sign up, log in, log out. */
@@ -29,16 +35,13 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     if ((await signupMode(deps)) === 'first') return res.redirect(303, '/signup');
     csrfTokenFor(req);
     const { publicDescribePage } = await instancePrivacy(deps);
-    res.render('auth/login', { title: 'Sign in', email: '', error: null, publicDescribePage, next });
+    res.render('auth/login', { title: 'Sign in', email: '', error: null, publicDescribePage, next, sso: ssoButton(deps) });
   });
 
   router.post('/login', async (req, res) => {
     const next = safeReturnPath((req.body as { next?: unknown } | undefined)?.next);
     const { user, failure } = await authenticateLocal(auth, req, res);
-    if (user) {
-      await startSession(req, user);
-      return res.redirect(303, next ?? '/');
-    }
+    if (user) return res.redirect(303, await afterPassword(deps, req, user, next));
     let error = LOGIN_FAILED;
     res.status(401);
     if (failure?.reason === 'disabled') error = 'This account has been disabled. Ask your administrator.';
@@ -47,7 +50,7 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
       error = `Too many failed attempts. Try again in ${Math.ceil(failure.retryAfterSeconds / 60)} minutes.`;
     }
     csrfTokenFor(req);
-    res.render('auth/login', { title: 'Sign in', email: typeof req.body?.email === 'string' ? req.body.email : '', error, next });
+    res.render('auth/login', { title: 'Sign in', email: typeof req.body?.email === 'string' ? req.body.email : '', error, next, sso: ssoButton(deps) });
   });
 
   router.post('/logout', async (req, res) => {

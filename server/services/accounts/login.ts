@@ -5,7 +5,6 @@ import { dummyHash, verifyPasswordInSlot, withPasswordSlot } from '../../auth/pa
 import { findUserByEmail, SessionUser } from '../../db/users';
 import { recordAudit, RequestMeta } from './audit';
 import { normalizeEmail } from './email';
-import { restorePendingDeletion } from '../data-rights/account-deletion';
 
 export type LoginResult =
   | { ok: true; user: SessionUser }
@@ -55,7 +54,7 @@ export async function logIn(deps: Deps, limits: RateLimits, meta: RequestMeta, e
   }
   await perAccount.reset(email);
   await recordAudit(deps, meta, { userId: user.id, event: 'login.success' });
-  await restorePendingDeletion(deps, meta, user.id);
+  // A pending deletion is cancelled once the whole sign-in (second step included) is done: signIn.
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 

@@ -10,6 +10,7 @@ import {
   exportSettingsRow,
 } from '../../db/account-export';
 import { receiptsForUser } from '../../db/receipts';
+import { signInFactorsForExport } from '../../db/two-factor';
 import { toCsv } from '../exports/csv';
 
 export interface AccountExport {
@@ -26,6 +27,8 @@ results.*          one row per image: its details and the generated text (no ima
 result-versions.*  every version of each result: generated, edited by you, or restored, with when and how
 receipts.*         deletion receipts: SHA-256 of each working copy, when it arrived, was processed and was deleted, and why
 audit-log.*        security events on your account
+sign-in.*          your sign-in factors: authenticator app, recovery codes, remembered browsers, passkeys
+                   (names and times only: no secret, code or key)
 Times are milliseconds since 1970-01-01 UTC; the *_iso columns give the same instants in ISO 8601.
 `;
 
@@ -52,6 +55,7 @@ export async function exportAccount(deps: Deps, userId: number): Promise<Account
     'result-versions': (await exportResultVersions(deps.db, userId)).map(withIsoTimes),
     receipts: (await receiptsForUser(deps.db, userId)).map(({ user_id: _owner, ...r }) => withIsoTimes(r)),
     'audit-log': (await exportAuditLog(deps.db, userId)).map(withIsoTimes),
+    'sign-in': (await signInFactorsForExport(deps.db, userId)).map(withIsoTimes),
   };
   const now = deps.clock.now();
   const zip = new yazl.ZipFile();
