@@ -128,7 +128,22 @@ export interface LibraryQuery {
   q?: string;
   batch?: string;
   status?: string;
+  reviewed?: string;
+  edited?: string;
+  describer?: string;
+  /** YYYY-MM-DD, UTC days, both included. */
+  from?: string;
+  to?: string;
   page?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A YYYY-MM-DD day as epoch ms at its start (UTC), or undefined when it is not one. */
+function dayStart(value: string | undefined): number | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** The library counts at most this many matching images; past it the page says "more than". */
@@ -141,14 +156,23 @@ export interface LibraryPage {
   more: boolean;
   page: number;
   pages: number;
-  query: { q: string; batch: string; status: string };
+  /** The filters as the page was asked for them (blank when not set), for the form and the links. */
+  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; from: string; to: string };
   batches: Awaited<ReturnType<typeof listBatches>>;
 }
 
 /** The user's library, newest first, filtered and searched (full-text over generated and edited text, and file names). */
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
-  const filter = { batchId: query.batch || undefined, status, search: toLibrarySearch(query.q) };
+  const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
+  const edited = query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined;
+  const describer = query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined;
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
+  const filter = {
+    batchId: query.batch || undefined, status, search: toLibrarySearch(query.q), reviewed, edited, describer,
+    createdFrom: from, createdBefore: to === undefined ? undefined : to + DAY_MS,
+  };
   const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);
   const more = counted > LIBRARY_COUNT_CAP;
   const requested = Math.max(1, Math.floor(query.page ?? 1) || 1);
@@ -164,7 +188,10 @@ export async function libraryPage(deps: Deps, userId: number, query: LibraryQuer
     more,
     page,
     pages,
-    query: { q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '' },
+    query: {
+      q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '', reviewed: query.reviewed === 'yes' || query.reviewed === 'no' ? query.reviewed : '',
+      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
+    },
     batches: await listBatches(deps.db, userId),
   };
 }
