@@ -1,4 +1,6 @@
 import { expireImageBlobs } from '../retention/expire-blobs';
+import { checkAltTexts, type Finding } from '../audit/rules';
+import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
@@ -19,6 +21,8 @@ export { editDescription, editAltText } from './edit';
 export { restoreVersion, chooseWaitingVersion } from './versions';
 
 export interface Card extends ImageRecord, CardHistory {
+  /** What the alt text checks found (server/services/audit/rules.ts); none without a result. */
+  checks: Finding[];
   /** The working copy can still be shown (GET /images/:id/file). */
   retained: boolean;
   /** A blurred stand-in when it cannot. */
@@ -33,9 +37,14 @@ function retained(image: ImageRow, now: number): boolean {
   return image.blob_key !== null && (image.expires_at === null || image.expires_at > now);
 }
 
-async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<Card[]> {
+async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength): Promise<Card[]> {
   const now = deps.clock.now().getTime();
   const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  // Checked together, so the same alt text on two images of the page is found too.
+  const checks = checkAltTexts(records.flatMap((r) => (r.description ? [{
+    key: r.image.id,
+    facts: { altText: r.description.alt_text, decorative: r.description.decorative, limit: altTextLimit, imageText: r.description.text, fileName: r.image.original_name },
+  }] : [])));
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   const histories = await cardHistories(deps, userId, images.map((image) => image.id));
   return Promise.all(
@@ -43,7 +52,7 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<
       const keep = retained(record.image, now);
       const placeholder = keep ? null : await blurhashDataUrl(record.image.blurhash, record.image.width, record.image.height);
       const history = histories.get(record.image.id) ?? { history: [], waiting: null, editedFields: [] };
-      return { ...record, ...history, retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
+      return { ...record, ...history, checks: checks.get(record.image.id) ?? [], retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
     }),
   );
 }
@@ -93,7 +102,7 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
   return {
     batch,
     options: readStoredOptions(batch.options_json),
-    cards: await toCards(deps, userId, images),
+    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength),
     counts,
     total,
     shown,
@@ -118,7 +127,7 @@ export async function imagePage(deps: Deps, userId: number, imageId: string): Pr
   if (!image) return undefined;
   const batch = await findBatch(deps.db, userId, image.batch_id);
   if (!batch) return undefined;
-  const [card] = await toCards(deps, userId, [image]);
+  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength);
   return { card: card!, batch, options: readStoredOptions(batch.options_json), ...(await batchNeighbours(deps.db, userId, image)) };
 }
 

@@ -52,6 +52,14 @@ describe('reviewing a large batch: pages, filters, the table, one image\'s page'
     const row = table.text.slice(table.text.indexOf(`id="row-${id}"`), table.text.indexOf(`id="row-${imageIds[1]}"`));
     expect(row).to.include('<span class="flag">Too long</span>');
     expect(row).to.include('<span class="flag">Edited</span>');
+
+    // The image's own page says why, and other checks show the same way.
+    await alice.agent.post(`/images/${imageIds[1]}/alt-text`).type('form').send({ _csrf: alice.csrf, alt_text: 'Image of a dog on a porch' }).expect(303);
+    const detail = await alice.agent.get(`/images/${imageIds[1]}`).expect(200);
+    expect(detail.text).to.include('data-check="preamble"');
+    expect(detail.text).to.include('screen readers already announce an image');
+    const again = await alice.agent.get(`/batches/${batchId}?view=table`).expect(200);
+    expect(again.text).to.include('<span class="flag">Starts with “image of”</span>');
   });
 
   it('saves the alt text alone from the table, keeping every other field, and answers the script in JSON', async () => {
