@@ -6,7 +6,7 @@ import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
 import {
   findImage, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES,
-  listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter,
+  listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter, type ImageFilter,
 } from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
 import { readStoredOptions } from '../ingest/options';
@@ -82,7 +82,7 @@ export interface BatchPage {
   pending: boolean;
 }
 
-function batchFilter(query: BatchQuery): BatchImageFilter {
+export function batchFilter(query: BatchQuery): BatchImageFilter {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
   return { status, reviewed };
@@ -170,18 +170,26 @@ export interface LibraryPage {
   batches: Awaited<ReturnType<typeof listBatches>>;
 }
 
+/** What the library's query asks for, as a filter over the user's images. */
+export function libraryFilter(query: LibraryQuery): ImageFilter {
+  const to = dayStart(query.to);
+  return {
+    batchId: query.batch || undefined,
+    status: IMAGE_STATUSES.find((known) => known === query.status),
+    search: toLibrarySearch(query.q),
+    reviewed: query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined,
+    edited: query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined,
+    describer: query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined,
+    createdFrom: dayStart(query.from),
+    createdBefore: to === undefined ? undefined : to + DAY_MS,
+  };
+}
+
 /** The user's library, newest first, filtered and searched (full-text over generated and edited text, and file names). */
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
-  const status = IMAGE_STATUSES.find((known) => known === query.status);
-  const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
-  const edited = query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined;
-  const describer = query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined;
-  const from = dayStart(query.from);
+  const filter = libraryFilter(query);
+  const { status, edited, describer, createdFrom: from } = filter;
   const to = dayStart(query.to);
-  const filter = {
-    batchId: query.batch || undefined, status, search: toLibrarySearch(query.q), reviewed, edited, describer,
-    createdFrom: from, createdBefore: to === undefined ? undefined : to + DAY_MS,
-  };
   const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);
   const more = counted > LIBRARY_COUNT_CAP;
   const requested = Math.max(1, Math.floor(query.page ?? 1) || 1);
