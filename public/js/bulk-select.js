@@ -8,9 +8,17 @@
   var selectPage = form.querySelector('[data-select-page]');
   var buttons = Array.prototype.slice.call(form.querySelectorAll('button[name="action"]'));
 
+  var matching = form.querySelector('[data-bulk-matching]');
+
   function update() {
     var all = boxes();
     var ticked = all.filter(function (b) { return b.checked; }).length;
+    if (matching && matching.checked) {
+      count.textContent = 'Every image in this view (' + matching.getAttribute('data-count') + ') is selected.';
+      buttons.forEach(function (b) { b.disabled = false; });
+      selectPage.textContent = 'Select all on this page';
+      return;
+    }
     count.textContent = ticked === 0 ? 'Tick images to act on several at once.' : ticked + (ticked === 1 ? ' image selected.' : ' images selected.');
     buttons.forEach(function (b) { b.disabled = ticked === 0; });
     selectPage.textContent = ticked === all.length && all.length > 0 ? 'Clear the selection' : 'Select all on this page';
@@ -24,7 +32,8 @@
     update();
   });
   document.addEventListener('change', function (event) {
-    if (event.target && event.target.hasAttribute && event.target.hasAttribute('data-select-image')) update();
+    var el = event.target;
+    if (el && el.hasAttribute && (el.hasAttribute('data-select-image') || el.hasAttribute('data-bulk-matching'))) update();
   });
   update();
 })();

@@ -95,6 +95,14 @@ export interface ImageFilter {
   batchId?: string;
   status?: ImageStatus;
   search?: LibrarySearch;
+  reviewed?: boolean;
+  /** A person edited the current result. */
+  edited?: boolean;
+  /** Which describer wrote the current result ("local" or "openai"). */
+  describer?: string;
+  /** Uploaded at or after / before (epoch ms). */
+  createdFrom?: number;
+  createdBefore?: number;
 }
 
 /** Wrapped in an object: a query builder is thenable, so an async function returning it would run it. */
@@ -102,6 +110,18 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
   const query = db('images').where('images.user_id', userId);
   if (filter.batchId) query.andWhere('images.batch_id', filter.batchId);
   if (filter.status) query.andWhere('images.status', filter.status);
+  if (filter.reviewed === true) query.whereNotNull('images.reviewed_at');
+  if (filter.reviewed === false) query.whereNull('images.reviewed_at');
+  if (filter.createdFrom !== undefined) query.andWhere('images.created_at', '>=', filter.createdFrom);
+  if (filter.createdBefore !== undefined) query.andWhere('images.created_at', '<', filter.createdBefore);
+  if (filter.edited !== undefined || filter.describer !== undefined) {
+    const result = (q: Knex.QueryBuilder) => {
+      q.select(db.raw('1')).from('descriptions as d').whereRaw('d.image_id = images.id');
+      if (filter.edited !== undefined) q.where((e) => (filter.edited ? e.whereNotNull('d.edited_at') : e.whereNull('d.edited_at')));
+      if (filter.describer !== undefined) q.andWhere('d.describer', filter.describer);
+    };
+    query.whereExists(result);
+  }
   const search = filter.search;
   if (search) {
     const textMatches = search.words.length > 0 ? await textMatcher(db, userId, search.words) : undefined;

@@ -33,6 +33,13 @@ describe('bulk actions on a batch page, in a real browser', function () {
       const count = page.locator('[data-bulk-count]');
       expect(await page.getByRole('button', { name: 'Mark reviewed' }).isDisabled()).to.equal(true);
 
+      // "Every image in this view" enables the actions with nothing ticked.
+      await page.getByLabel('All 6 images in this view, not only the ticked ones').check();
+      expect(await count.textContent()).to.equal('Every image in this view (6) is selected.');
+      expect(await page.getByRole('button', { name: 'Mark reviewed' }).isDisabled()).to.equal(false);
+      await page.getByLabel('All 6 images in this view, not only the ticked ones').uncheck();
+      expect(await count.textContent()).to.equal('Tick images to act on several at once.');
+
       await page.getByLabel('Select photo-001.jpg').check();
       await page.getByLabel('Select photo-002.jpg').check();
       expect(await count.textContent()).to.equal('2 images selected.');

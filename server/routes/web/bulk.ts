@@ -8,7 +8,7 @@ import { sendExport } from './export-response';
 import { parseReplaceEdits, regenerateOptionsWithPattern } from '../../services/describe/control';
 import { listPatterns } from '../../patterns';
 import {
-  deleteSelection, markSelectionReviewed, ownImages, parseBulkAction, parseSelection, redescribeSelection,
+  chosenImageIds, deleteSelection, markSelectionReviewed, ownImages, parseBulkAction, redescribeSelection,
 } from '../../services/review/selection';
 
 /** Where a bulk action returns: the batch page or the library it came from, nothing else (no open redirect). */
@@ -36,7 +36,7 @@ export function bulkRoutes(deps: Deps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const userId = req.user!.id;
     const action = parseBulkAction(body.action);
-    const selection = await ownImages(deps, userId, parseSelection(body));
+    const selection = await ownImages(deps, userId, await chosenImageIds(deps, userId, body));
     const ids = selection.map((s) => s.id);
     if (ids.length === 0) throw new HttpError(404, 'None of the selected images could be found; they may have been deleted.', 'not_found');
     const back = reviewReturn(body.back);

@@ -57,7 +57,10 @@ export function imageRoutes(deps: Deps): Router {
 
   router.get('/images', requireUser, async (req, res) => {
     const page = Number(queryText(req, 'page') ?? 1);
-    const library = await libraryPage(deps, req.user!.id, { q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), page });
+    const library = await libraryPage(deps, req.user!.id, {
+      q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
+      edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
+    });
     res.render('images/index', { title: 'Library', library });
   });
 

@@ -1,10 +1,12 @@
 import { expireImageBlobs } from '../retention/expire-blobs';
+import { checkAltTexts, type Finding } from '../audit/rules';
+import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
 import { findBatch, listBatches, BatchRow } from '../../db/batches';
 import {
   findImage, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES,
-  listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter,
+  listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter, type ImageFilter,
 } from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
 import { readStoredOptions } from '../ingest/options';
@@ -19,6 +21,8 @@ export { editDescription, editAltText } from './edit';
 export { restoreVersion, chooseWaitingVersion } from './versions';
 
 export interface Card extends ImageRecord, CardHistory {
+  /** What the alt text checks found (server/services/audit/rules.ts); none without a result. */
+  checks: Finding[];
   /** The working copy can still be shown (GET /images/:id/file). */
   retained: boolean;
   /** A blurred stand-in when it cannot. */
@@ -33,9 +37,14 @@ function retained(image: ImageRow, now: number): boolean {
   return image.blob_key !== null && (image.expires_at === null || image.expires_at > now);
 }
 
-async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<Card[]> {
+async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength): Promise<Card[]> {
   const now = deps.clock.now().getTime();
   const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  // Checked together, so the same alt text on two images of the page is found too.
+  const checks = checkAltTexts(records.flatMap((r) => (r.description ? [{
+    key: r.image.id,
+    facts: { altText: r.description.alt_text, decorative: r.description.decorative, limit: altTextLimit, imageText: r.description.text, fileName: r.image.original_name },
+  }] : [])));
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   const histories = await cardHistories(deps, userId, images.map((image) => image.id));
   return Promise.all(
@@ -43,7 +52,7 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[]): Promise<
       const keep = retained(record.image, now);
       const placeholder = keep ? null : await blurhashDataUrl(record.image.blurhash, record.image.width, record.image.height);
       const history = histories.get(record.image.id) ?? { history: [], waiting: null, editedFields: [] };
-      return { ...record, ...history, retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
+      return { ...record, ...history, checks: checks.get(record.image.id) ?? [], retained: keep, placeholder, receipt: receipts.get(record.image.id)?.summary ?? null };
     }),
   );
 }
@@ -73,7 +82,7 @@ export interface BatchPage {
   pending: boolean;
 }
 
-function batchFilter(query: BatchQuery): BatchImageFilter {
+export function batchFilter(query: BatchQuery): BatchImageFilter {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
   return { status, reviewed };
@@ -93,7 +102,7 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
   return {
     batch,
     options: readStoredOptions(batch.options_json),
-    cards: await toCards(deps, userId, images),
+    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength),
     counts,
     total,
     shown,
@@ -118,7 +127,7 @@ export async function imagePage(deps: Deps, userId: number, imageId: string): Pr
   if (!image) return undefined;
   const batch = await findBatch(deps.db, userId, image.batch_id);
   if (!batch) return undefined;
-  const [card] = await toCards(deps, userId, [image]);
+  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength);
   return { card: card!, batch, options: readStoredOptions(batch.options_json), ...(await batchNeighbours(deps.db, userId, image)) };
 }
 
@@ -128,7 +137,22 @@ export interface LibraryQuery {
   q?: string;
   batch?: string;
   status?: string;
+  reviewed?: string;
+  edited?: string;
+  describer?: string;
+  /** YYYY-MM-DD, UTC days, both included. */
+  from?: string;
+  to?: string;
   page?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A YYYY-MM-DD day as epoch ms at its start (UTC), or undefined when it is not one. */
+function dayStart(value: string | undefined): number | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** The library counts at most this many matching images; past it the page says "more than". */
@@ -141,14 +165,31 @@ export interface LibraryPage {
   more: boolean;
   page: number;
   pages: number;
-  query: { q: string; batch: string; status: string };
+  /** The filters as the page was asked for them (blank when not set), for the form and the links. */
+  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; from: string; to: string };
   batches: Awaited<ReturnType<typeof listBatches>>;
+}
+
+/** What the library's query asks for, as a filter over the user's images. */
+export function libraryFilter(query: LibraryQuery): ImageFilter {
+  const to = dayStart(query.to);
+  return {
+    batchId: query.batch || undefined,
+    status: IMAGE_STATUSES.find((known) => known === query.status),
+    search: toLibrarySearch(query.q),
+    reviewed: query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined,
+    edited: query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined,
+    describer: query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined,
+    createdFrom: dayStart(query.from),
+    createdBefore: to === undefined ? undefined : to + DAY_MS,
+  };
 }
 
 /** The user's library, newest first, filtered and searched (full-text over generated and edited text, and file names). */
 export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
-  const status = IMAGE_STATUSES.find((known) => known === query.status);
-  const filter = { batchId: query.batch || undefined, status, search: toLibrarySearch(query.q) };
+  const filter = libraryFilter(query);
+  const { status, edited, describer, createdFrom: from } = filter;
+  const to = dayStart(query.to);
   const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);
   const more = counted > LIBRARY_COUNT_CAP;
   const requested = Math.max(1, Math.floor(query.page ?? 1) || 1);
@@ -164,7 +205,10 @@ export async function libraryPage(deps: Deps, userId: number, query: LibraryQuer
     more,
     page,
     pages,
-    query: { q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '' },
+    query: {
+      q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '', reviewed: query.reviewed === 'yes' || query.reviewed === 'no' ? query.reviewed : '',
+      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
+    },
     batches: await listBatches(deps.db, userId),
   };
 }

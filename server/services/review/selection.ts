@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
-import { setManyReviewed } from '../../db/images';
+import { listBatchImagesPage, listImages, setManyReviewed } from '../../db/images';
+import { batchFilter, libraryFilter } from '../results';
 import { findImages } from '../../db/retention';
 import { deleteImageForUser } from '../data-rights/delete-content';
 import { regenerateImage } from '../describe/control';
@@ -33,6 +34,35 @@ export function parseBulkAction(value: unknown): BulkAction {
   const action = BULK_ACTIONS.find((a) => a === value);
   if (!action) throw new HttpError(400, 'Choose what to do with the selected images.', 'invalid_action');
   return action;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * "All images that match" instead of the ticked ones: the filter the page showed, sent back as `f_*`
+ * fields (a batch's status and reviewed filters, or the library's). At most MAX_SELECTION of them.
+ */
+export async function matchingImageIds(deps: Deps, userId: number, body: Record<string, unknown>): Promise<string[]> {
+  const batchId = text(body.f_batch);
+  let ids: string[];
+  if (batchId && body.f_scope === 'batch') {
+    const filter = batchFilter({ status: text(body.f_status), reviewed: text(body.f_reviewed) });
+    ids = (await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
+  } else {
+    const filter = libraryFilter({
+      q: text(body.f_q), batch: batchId, status: text(body.f_status), reviewed: text(body.f_reviewed), edited: text(body.f_edited),
+      describer: text(body.f_describer), from: text(body.f_from), to: text(body.f_to),
+    });
+    ids = (await listImages(deps.db, userId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
+  }
+  if (ids.length === 0) throw new HttpError(400, 'No image matches that view any more.', 'empty_selection');
+  if (ids.length > MAX_SELECTION) throw new HttpError(400, `More than ${MAX_SELECTION} images match: narrow the view first, or act on fewer at a time.`, 'selection_too_large');
+  return ids;
+}
+
+/** The ids a bulk form chose: every image matching its view, or the ticked ones. */
+export async function chosenImageIds(deps: Deps, userId: number, body: Record<string, unknown>): Promise<string[]> {
+  return body.scope === 'matching' ? matchingImageIds(deps, userId, body) : parseSelection(body);
 }
 
 /** The selected ids that are this user's images (another account's ids are never acted on), in upload order. */

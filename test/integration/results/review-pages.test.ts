@@ -52,6 +52,14 @@ describe('reviewing a large batch: pages, filters, the table, one image\'s page'
     const row = table.text.slice(table.text.indexOf(`id="row-${id}"`), table.text.indexOf(`id="row-${imageIds[1]}"`));
     expect(row).to.include('<span class="flag">Too long</span>');
     expect(row).to.include('<span class="flag">Edited</span>');
+
+    // The image's own page says why, and other checks show the same way.
+    await alice.agent.post(`/images/${imageIds[1]}/alt-text`).type('form').send({ _csrf: alice.csrf, alt_text: 'Image of a dog on a porch' }).expect(303);
+    const detail = await alice.agent.get(`/images/${imageIds[1]}`).expect(200);
+    expect(detail.text).to.include('data-check="preamble"');
+    expect(detail.text).to.include('screen readers already announce an image');
+    const again = await alice.agent.get(`/batches/${batchId}?view=table`).expect(200);
+    expect(again.text).to.include('<span class="flag">Starts with “image of”</span>');
   });
 
   it('saves the alt text alone from the table, keeping every other field, and answers the script in JSON', async () => {
@@ -78,5 +86,43 @@ describe('reviewing a large batch: pages, filters, the table, one image\'s page'
     const bob = await signUp(t.app);
     await bob.agent.get(`/images/${imageIds[1]}`).expect(404);
     await bob.agent.post(`/images/${imageIds[1]}/alt-text`).type('form').send({ _csrf: bob.csrf, alt_text: 'Mine now' }).expect(404);
+  });
+});
+
+describe('bulk actions on every image in a view', () => {
+  let t: TestApp;
+  let alice: SignedUp;
+  let batchId: string;
+  let imageIds: string[];
+
+  before(async () => {
+    t = await buildTestApp();
+    alice = await signUp(t.app);
+    ({ batchId, imageIds } = await seedReviewBatch(t.deps, alice.user.id, 60));
+    await t.deps.db('images').whereIn('id', imageIds.slice(0, 5)).update({ reviewed_at: Date.now() });
+  });
+  after(async () => t.close());
+
+  it('marks every image of a filtered batch view reviewed, across its pages, none of the ticked ones needed', async () => {
+    const page = await alice.agent.get(`/batches/${batchId}?reviewed=no`).expect(200);
+    expect(page.text).to.include('All 55 images in this view');
+    expect(page.text).to.include(`name="f_batch" value="${batchId}"`);
+    await alice.agent.post('/images/bulk').type('form')
+      .send({ _csrf: alice.csrf, action: 'review', scope: 'matching', f_scope: 'batch', f_batch: batchId, f_reviewed: 'no', back: `/batches/${batchId}?reviewed=no` })
+      .expect(303);
+    expect(await t.deps.db('images').whereIn('id', imageIds).whereNull('reviewed_at')).to.have.length(0);
+  });
+
+  it('takes the library\'s filters for "every image in this view", and never another account\'s', async () => {
+    const bob = await signUp(t.app);
+    const { imageIds: bobs } = await seedReviewBatch(t.deps, bob.user.id, 2);
+    await t.deps.db('images').whereIn('id', imageIds).update({ reviewed_at: null });
+    await alice.agent.post(`/images/${imageIds[0]}/alt-text`).type('form').send({ _csrf: alice.csrf, alt_text: 'A kingfisher' }).expect(303);
+    const ask = await alice.agent.post('/images/bulk').type('form')
+      .send({ _csrf: alice.csrf, action: 'delete', scope: 'matching', f_scope: 'library', f_edited: 'yes' }).expect(200);
+    expect(ask.text).to.include('Delete 1 image?');
+    await alice.agent.post('/images/bulk').type('form').send({ _csrf: alice.csrf, action: 'review', scope: 'matching', f_scope: 'library' }).expect(303);
+    expect(await t.deps.db('images').whereIn('id', imageIds).whereNull('reviewed_at')).to.have.length(0);
+    expect(await t.deps.db('images').whereIn('id', bobs).whereNotNull('reviewed_at')).to.have.length(0);
   });
 });
