@@ -54,6 +54,21 @@ describe('reviewing a 200-image batch by keyboard, in a real browser', function 
       await page.screenshot({ path: `${SHOTS}/review-table-${width}.png` });
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
 
+      // r: describe the focused image again, on its own page, with the keyboard already in the form.
+      await Promise.all([page.waitForURL(/\/images\/[^/]+\?again=1$/), page.keyboard.press('r')]);
+      expect(new URL(page.url()).pathname).to.equal(`/images/${imageIds[13]}`);
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-open-again]')))).to.equal(true);
+      await page.keyboard.type('Name the breed');
+      await page.keyboard.press('Tab');
+      const onButton = () => page.evaluate(() => document.activeElement?.tagName === 'BUTTON' && Boolean(document.activeElement.textContent?.includes('Describe again')));
+      for (let presses = 0; presses < 20 && !(await onButton()); presses++) await page.keyboard.press('Tab');
+      expect(await onButton()).to.equal(true);
+      await Promise.all([page.waitForURL(/\/batches\//), page.keyboard.press('Enter')]);
+      const job = await app.t.deps.db('jobs').where({ image_id: imageIds[13], status: 'queued' }).first();
+      expect(JSON.parse(job.payload_json).options.instructions).to.equal('Name the breed');
+      await app.t.deps.db('jobs').where({ image_id: imageIds[13] }).update({ status: 'done' });
+      await app.t.deps.db('images').where({ id: imageIds[13] }).update({ status: 'done' });
+
       // The rest: show only what is not reviewed, then s (select the page) and m (mark reviewed), page after page.
       await page.goto(`${app.rig.url}/batches/${batchId}?view=table&reviewed=no`);
       for (let round = 0; round < 10 && (await page.locator('[data-review-row]').count()) > 0; round++) {
