@@ -139,3 +139,10 @@
     send(form, submitter, card);
   });
 })();
+
+// Opened from the review table's r key: the describe-again form is open; put the keyboard in it.
+(function () {
+  var again = document.querySelector('[data-open-again]');
+  var first = again && again.querySelector('textarea, input:not([type=hidden]), select');
+  if (first) first.focus();
+})();

@@ -1,7 +1,7 @@
 // Keyboard-first review on a batch's table view (views/review/table.ejs). Without it every row is
 // plain forms and links. With it: j / k (or the arrow keys) move between images, e edits the alt
 // text, Ctrl+Enter saves it without leaving the page, Esc leaves the text box, a marks reviewed,
-// x selects, s selects the page, m marks the selected reviewed, o opens the image's page, ? shows the list. Saving keeps focus on the same image.
+// r opens "describe again" for the image, x selects, s selects the page, m marks the selected reviewed, o opens the image's page, ? shows the list. Saving keeps focus on the same image.
 (function () {
   var table = document.querySelector('[data-review-table]');
   if (!table) return;
@@ -100,6 +100,10 @@
       case 'x':
         var box = row && row.querySelector('[data-select-image]');
         if (box) { event.preventDefault(); box.checked = !box.checked; box.dispatchEvent(new Event('change', { bubbles: true })); }
+        break;
+      case 'r':
+        var again = row && row.querySelector('[data-open-image]');
+        if (again) { event.preventDefault(); window.location.href = again.href + '?again=1'; }
         break;
       case 'o':
         var link = row && row.querySelector('[data-open-image]');

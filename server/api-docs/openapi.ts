@@ -117,6 +117,40 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           responses: { '204': { description: 'Deleted.' }, ...common, ...forbidden, ...notFound },
         },
       },
+      '/images/bulk': {
+        post: {
+          operationId: 'bulkImages',
+          summary: 'Mark reviewed or not, describe again, or delete many images at once',
+          description: 'At most 1,000 ids. Ids that are not this account\'s images are left out of `ids`, as if they did not exist. `review` marks only images with a finished description; `redescribe` takes the options of /images/{id}/regenerate and skips images whose working copy has expired.',
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: json({
+              allOf: [ref('DescribeOptions')],
+              type: 'object',
+              required: ['action', 'ids'],
+              properties: {
+                action: { type: 'string', enum: ['review', 'unreview', 'redescribe', 'delete'] },
+                ids: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1000 },
+                replace_edits: { type: 'boolean', default: false, description: 'With redescribe: let the new text replace edits made by a person.' },
+              },
+            }),
+          },
+          responses: {
+            '200': ok('What was done.', {
+              type: 'object',
+              required: ['object', 'action', 'ids', 'done'],
+              properties: {
+                object: { type: 'string', enum: ['bulk_action'] },
+                action: { type: 'string' },
+                ids: { type: 'array', items: { type: 'string' }, description: 'The ids sent that are this account\'s images.' },
+                done: { type: 'integer', description: 'How many were marked, queued again or deleted.' },
+              },
+            }),
+            ...common, ...forbidden,
+          },
+        },
+      },
       '/images/{id}/regenerate': {
         parameters: [idParam('Image id.')],
         post: {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import knex, { Knex } from 'knex';
 import { types as pgTypes } from 'pg';
 import { openSealedText } from './text-codec';
+import { applyPragmas, SQLITE_BUSY_WAIT_MS, type RawSqliteConnection } from './sqlite-pragmas';
 
 export type Db = Knex;
 
@@ -14,14 +15,13 @@ export type DatabaseTarget = { client: 'sqlite'; filename: string } | { client: 
  * secure_delete so deleted rows do not linger in the file.
  */
 const PRAGMAS = [
+  `PRAGMA busy_timeout = ${SQLITE_BUSY_WAIT_MS}`,
   'PRAGMA journal_mode = WAL',
   'PRAGMA foreign_keys = ON',
-  'PRAGMA busy_timeout = 5000',
   'PRAGMA synchronous = FULL',
   'PRAGMA secure_delete = ON',
 ].join(';\n');
 
-type RawSqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
 
 // PostgreSQL type ids (pg_type.oid).
 const INT8 = 20;
@@ -52,7 +52,7 @@ function sqliteConfig(filename: string): Knex.Config {
       min: 1,
       max: 1,
       afterCreate(conn: RawSqliteConnection, done: (err: Error | null, conn: RawSqliteConnection) => void) {
-        conn.exec(PRAGMAS, (err) => done(err, conn));
+        applyPragmas(conn, PRAGMAS, done);
       },
     },
   };

@@ -3,6 +3,7 @@ import knex, { type Knex } from 'knex';
 import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { isPostgres, type Db } from '../db/knex';
+import { applyPragmas, SQLITE_BUSY_WAIT_MS, type RawSqliteConnection } from '../db/sqlite-pragmas';
 
 const TABLE = 'rate_limits';
 /** Rows whose window ended this long ago are deleted, now and then, by `prune`. */
@@ -13,9 +14,7 @@ const KEEP_EXPIRED_MS = 60 * 60_000;
  * writes; synchronous NORMAL, because a count lost to a power cut only forgives a few attempts, and
  * syncing every check to disk would double its cost (about 0.8 ms against 0.4 ms a check, measured).
  */
-const SQLITE_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA busy_timeout = 5000', 'PRAGMA synchronous = NORMAL'].join(';\n');
-
-type RawSqliteConnection = { exec(sql: string, cb: (err: Error | null) => void): void };
+const SQLITE_PRAGMAS = [`PRAGMA busy_timeout = ${SQLITE_BUSY_WAIT_MS}`, 'PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL'].join(';\n');
 
 async function deleteExpired(db: Knex): Promise<void> {
   await db(TABLE).where('expire', '<', Date.now() - KEEP_EXPIRED_MS).delete();
@@ -55,7 +54,7 @@ export function openLimitStore(config: Config, db: Db): LimitStore {
       min: 1,
       max: 1,
       afterCreate(conn: RawSqliteConnection, done: (err: Error | null, conn: RawSqliteConnection) => void) {
-        conn.exec(SQLITE_PRAGMAS, (err) => done(err, conn));
+        applyPragmas(conn, SQLITE_PRAGMAS, done);
       },
     },
   });

@@ -7,7 +7,7 @@ import { DEFAULT_PASSWORD } from '../helpers/session';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** The flags every browser test uses (see TEAM.md). */
+/** The flags every browser test uses: headless, and nothing that reaches the network by itself. */
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,35 +1,21 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../helpers/test-app';
-import { signUp } from '../helpers/session';
 import { seedReviewBatch } from '../helpers/review-seed';
-import { BrowserRig, openBrowserRig, signedInAt, skipWithoutChromium } from './browser';
+import { signedInAt } from './browser';
+import { browserApp } from './browser-app';
 
 const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-bulk';
 
 describe('bulk actions on a batch page, in a real browser', function () {
   this.timeout(90_000);
-  let t: TestApp;
-  let rig: BrowserRig;
-  let userId: number;
   const email = 'bulk@example.test';
-
-  before(async function () {
-    skipWithoutChromium(this);
-    t = await buildTestApp();
-    userId = (await signUp(t.app, { email })).user.id;
-    rig = await openBrowserRig(t);
-    fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await rig?.close();
-    await t?.close();
-  });
+  const app = browserApp({ email });
+  before(() => fs.mkdirSync(SHOTS, { recursive: true }));
 
   for (const width of [390, 1280]) {
     it(`ticks images, selects the page, marks them reviewed and deletes one after asking, at ${width} px`, async () => {
-      const { batchId, imageIds } = await seedReviewBatch(t.deps, userId, 6, `Bulk ${width}`);
-      const { context, page } = await signedInAt(rig, email, `/batches/${batchId}`, { width });
+      const { batchId, imageIds } = await seedReviewBatch(app.t.deps, app.userId, 6, `Bulk ${width}`);
+      const { context, page } = await signedInAt(app.rig, email, `/batches/${batchId}`, { width });
       const count = page.locator('[data-bulk-count]');
       expect(await page.getByRole('button', { name: 'Mark reviewed' }).isDisabled()).to.equal(true);
 
@@ -50,18 +36,18 @@ describe('bulk actions on a batch page, in a real browser', function () {
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
       await page.screenshot({ path: `${SHOTS}/bulk-selected-${width}.png` });
 
-      await Promise.all([page.waitForURL(`${rig.url}/batches/${batchId}`), page.getByRole('button', { name: 'Mark reviewed' }).click()]);
+      await Promise.all([page.waitForURL(`${app.rig.url}/batches/${batchId}`), page.getByRole('button', { name: 'Mark reviewed' }).click()]);
       expect(await page.locator('main').textContent()).to.include('Marked 5 images reviewed.');
-      const marked = await t.deps.db('images').whereIn('id', imageIds).whereNotNull('reviewed_at').pluck('id');
+      const marked = await app.t.deps.db('images').whereIn('id', imageIds).whereNotNull('reviewed_at').pluck('id');
       expect(marked.sort()).to.deep.equal(imageIds.slice(0, 5).sort());
 
       await page.getByLabel('Select photo-006.jpg').check();
-      await Promise.all([page.waitForURL(`${rig.url}/images/bulk`), page.getByRole('button', { name: 'Delete…' }).click()]);
+      await Promise.all([page.waitForURL(`${app.rig.url}/images/bulk`), page.getByRole('button', { name: 'Delete…' }).click()]);
       expect(await page.locator('h1').textContent()).to.equal('Delete 1 image?');
       await page.screenshot({ path: `${SHOTS}/bulk-confirm-delete-${width}.png` });
-      await Promise.all([page.waitForURL(`${rig.url}/batches/${batchId}`), page.getByRole('button', { name: 'Delete 1 image' }).click()]);
+      await Promise.all([page.waitForURL(`${app.rig.url}/batches/${batchId}`), page.getByRole('button', { name: 'Delete 1 image' }).click()]);
       expect(await page.locator('main').textContent()).to.include('Deleted 1 image with its text.');
-      expect(await t.deps.db('images').whereIn('id', imageIds)).to.have.length(5);
+      expect(await app.t.deps.db('images').whereIn('id', imageIds)).to.have.length(5);
       await context.close();
     });
   }

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { buildTestApp, TestApp } from '../helpers/test-app';
-import { signUp } from '../helpers/session';
 import * as fx from '../helpers/image-fixtures';
 import { createPattern } from '../../server/patterns';
-import { BrowserRig, openBrowserRig, signedInAt, skipWithoutChromium } from './browser';
+import { signedInAt } from './browser';
+import { browserApp } from './browser-app';
 
 const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-upload-options';
 const schema = '{"type":"object","additionalProperties":false,"required":["colour"],"properties":{"colour":{"type":"string"}}}';
@@ -12,26 +11,16 @@ const schema = '{"type":"object","additionalProperties":false,"required":["colou
 /** The upload form with the offline describer, JavaScript on, at a phone's width and a desktop's. */
 describe('choosing a pattern and seeing what the describer ignores, in a real browser', function () {
   this.timeout(90_000);
-  let t: TestApp;
-  let rig: BrowserRig;
   const email = 'patterns@example.test';
-
-  before(async function () {
-    skipWithoutChromium(this);
-    t = await buildTestApp();
-    const owner = await signUp(t.app, { email });
-    await createPattern(t.deps, owner.user.id, { name: 'Main colour', instructions: 'The main colour', schema });
-    rig = await openBrowserRig(t);
+  const app = browserApp({ email });
+  before(async () => {
+    await createPattern(app.t.deps, app.userId, { name: 'Main colour', instructions: 'The main colour', schema });
     fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await rig?.close();
-    await t?.close();
   });
 
   for (const width of [390, 1280]) {
     it(`uploads with a pattern over the script and shows the choice on the batch page at ${width} px`, async () => {
-      const { context, page } = await signedInAt(rig, email, '/images/new', { width });
+      const { context, page } = await signedInAt(app.rig, email, '/images/new', { width });
       // Marked before anything is uploaded, next to the options themselves.
       expect(await page.locator('#language-ignored').textContent()).to.match(/writes English only/);
       expect(await page.locator('#instructions').getAttribute('aria-describedby')).to.equal('instructions-ignored');
@@ -47,7 +36,7 @@ describe('choosing a pattern and seeing what the describer ignores, in a real br
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
       await page.screenshot({ path: `${SHOTS}/upload-options-batch-${width}.png` });
       const batchId = new URL(page.url()).pathname.split('/').pop();
-      const batch = await t.deps.db('batches').where({ id: batchId }).first();
+      const batch = await app.t.deps.db('batches').where({ id: batchId }).first();
       expect(JSON.parse(batch.options_json)).to.deep.include({ language: 'de' });
       expect(JSON.parse(batch.options_json).pattern.name).to.equal('Main colour');
       await context.close();

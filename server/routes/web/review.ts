@@ -35,7 +35,9 @@ export function reviewRoutes(deps: Deps): Router {
   router.get('/images/:id', requireUser, async (req, res) => {
     const page = await imagePage(deps, req.user!.id, req.params.id as string);
     if (!page) throw imageNotFound();
-    res.render('review/image', { title: page.card.image.original_name, page, patterns: await listPatterns(deps, req.user!.id) });
+    // `?again=1` (the review table's r key): the page opens on "Describe again".
+    const openAgain = req.query.again === '1';
+    res.render('review/image', { title: page.card.image.original_name, page, openAgain, patterns: await listPatterns(deps, req.user!.id) });
   });
 
   return router;

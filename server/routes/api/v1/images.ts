@@ -9,6 +9,7 @@ import { deleteApiImage, listApiImages, patchApiImage, regenerateApiImage, retri
 import { listApiImageVersions } from '../../../services/api-images/versions';
 import type { ImageResource } from '../../../services/api-resources';
 import { sendIdempotent } from './idempotent';
+import { apiBulkAction } from '../../../services/api-images/bulk';
 
 /** The longest `?wait=` honoured, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
@@ -64,6 +65,11 @@ export function imageRoutes(deps: Deps): express.Router {
       await deleteApiImage(deps, userId, req.params.id);
       return { status: 204, body: null };
     });
+  });
+
+  router.post('/images/bulk', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, userId, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
   router.post('/images/:id/regenerate', async (req, res) => {
