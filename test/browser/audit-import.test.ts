@@ -6,6 +6,8 @@ import { parseCsv } from '../helpers/csv';
 import { browserApp } from './browser-app';
 import { logInWithForm } from './browser';
 import { axeViolations } from './axe';
+import { startImageServer } from '../helpers/image-server';
+import { fixture } from '../helpers/image-fixtures';
 
 const SITE_CSV = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/audit/site-alt-text.csv'));
 const SHOTS = '/tmp/shots-audit';
@@ -62,4 +64,42 @@ describe('auditing a site\'s alt text from a CSV file, in a real browser', funct
       await context.close();
     }
   });
+
+});
+
+describe('describing the images an audit found wanting, in a real browser', function () {
+  this.timeout(60_000);
+  const email = 'fixer@example.test';
+  const env: Record<string, string> = {};
+  let site: Awaited<ReturnType<typeof startImageServer>>;
+  // Before the app is built, so it may fetch from this loopback "site".
+  before(async () => {
+    site = await startImageServer({ '/img/IMG_2041.jpg': fixture('dog.jpg'), '/img/sofa.jpg': fixture('dog.jpg') });
+    env.ALLOWED_INTERNAL_HOSTS = `127.0.0.1:${site.port}`;
+  });
+  after(async () => site?.close());
+  const app = browserApp({ email, env });
+
+  for (const width of [390, 1280]) {
+    it(`sends them to a new batch in one click and shows it, at ${width} px`, async () => {
+      const context = await app.rig.browser.newContext({ viewport: { width, height: 900 } });
+      try {
+        const page = await context.newPage();
+        await logInWithForm(page, app.rig.url, email, DEFAULT_PASSWORD);
+        await page.goto(`${app.rig.url}/audit`);
+        const csv = `image,alt\n${site.url('/img/IMG_2041.jpg')},IMG_2041\n${site.url('/img/sofa.jpg')},Image of a sofa\n`;
+        await page.setInputFiles('#csv', { name: 'site.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await Promise.all([page.waitForURL(/\/audit/), page.getByRole('button', { name: 'Check the alt text' }).click()]);
+        await Promise.all([page.waitForURL(/\/batches\//), page.getByRole('button', { name: 'Describe these 2 images again' }).click()]);
+        expect(await page.getByRole('status').first().textContent()).to.contain('2 images are being described.');
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 'no sideways scroll').to.be.at.most(0);
+        fs.mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: `${SHOTS}/described-${width}.png` });
+        const batchId = /\/batches\/([^/?#]+)/.exec(page.url())?.[1];
+        expect(await app.t.deps.db('images').where({ batch_id: batchId, user_id: app.userId }).count({ n: '*' }).first()).to.deep.equal({ n: 2 });
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

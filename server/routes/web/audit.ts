@@ -6,6 +6,9 @@ import { HttpError } from '../../middleware/errors';
 import { AUDIT_MAX_BYTES, AUDIT_MAX_ROWS, auditRows, readAuditCsv, type AuditReport } from '../../services/audit/import';
 import { auditReportCsv } from '../../services/audit/report-files';
 import { attachmentDisposition } from './export-response';
+import { flash } from '../../middleware/flash';
+import { requireDescriberConsent } from '../../middleware/describer-consent';
+import { describableUrls, describeToFix } from '../../services/audit/describe-to-fix';
 
 /** Rows shown on the page; the downloads carry all of them. */
 const SHOWN_ROWS = 500;
@@ -21,10 +24,10 @@ function refusal(err: unknown): HttpError | undefined {
 }
 
 /** Audit existing alt text: a CSV of images and their alt text in, a report of what to fix out. */
-export function auditRoutes(_deps: Deps): Router {
+export function auditRoutes(deps: Deps): Router {
   const router = Router();
-  const page = (res: Response, status: number, locals: { report?: AuditReport; error?: string; fileName?: string }) =>
-    res.status(status).render('audit/index', { title: 'Audit alt text', report: null, error: null, fileName: '', shownRows: SHOWN_ROWS, maxRows: AUDIT_MAX_ROWS, maxMb: AUDIT_MAX_BYTES / 1024 / 1024, ...locals });
+  const page = (res: Response, status: number, locals: { report?: AuditReport; error?: string; fileName?: string; urlsToFix?: string[] }) =>
+    res.status(status).render('audit/index', { title: 'Audit alt text', report: null, error: null, fileName: '', urlsToFix: [], shownRows: SHOWN_ROWS, maxRows: AUDIT_MAX_ROWS, maxMb: AUDIT_MAX_BYTES / 1024 / 1024, ...locals });
 
   router.get('/audit', requireUser, (_req, res) => page(res, 200, {}));
 
@@ -42,7 +45,7 @@ export function auditRoutes(_deps: Deps): Router {
         } else if (format === 'html') {
           res.set('Content-Disposition', attachmentDisposition(`${base}.html`)).render('audit/report-file', { report, fileName: req.file.originalname });
         } else {
-          page(res, 200, { report, fileName: req.file.originalname });
+          page(res, 200, { report, fileName: req.file.originalname, urlsToFix: describableUrls(report.toFix.map((row) => row.image)) });
         }
       } catch (err) {
         const refused = refusal(err);
@@ -50,6 +53,22 @@ export function auditRoutes(_deps: Deps): Router {
         page(res, refused.status, { error: refused.message });
       }
     });
+  });
+
+  // The report page's button: the addresses travel in the form, since the audit kept nothing.
+  router.post('/audit/describe', requireUser, requireDescriberConsent(deps), async (req: Request, res: Response) => {
+    const given = (req.body as Record<string, unknown> | undefined)?.url;
+    const images = (Array.isArray(given) ? given : [given]).filter((url): url is string => typeof url === 'string');
+    try {
+      const done = await describeToFix(deps, req.user!.id, images);
+      const missed = done.unreachable.length;
+      flash(req, 'info', `${done.accepted} ${done.accepted === 1 ? 'image is' : 'images are'} being described.` +
+        (missed ? ` ${missed} could not be fetched: ${done.unreachable.slice(0, 3).map((u) => `${u.url} (${u.reason})`).join('; ')}${missed > 3 ? '; …' : ''}` : ''));
+      res.redirect(303, `/batches/${encodeURIComponent(done.batchId)}`);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      page(res, err.status, { error: err.message });
+    }
   });
 
   return router;
