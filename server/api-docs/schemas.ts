@@ -52,6 +52,23 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       },
       edited_at: nullableTime,
       provenance: { $ref: '#/components/schemas/Provenance' },
+      checks: {
+        type: 'array',
+        description:
+          'On an image\'s current result (not on versions): what the alt text checks found, empty when nothing. The same alt text on several images of one answer is flagged as duplicate.',
+        items: {
+          type: 'object',
+          required: ['rule', 'label', 'message'],
+          properties: {
+            rule: {
+              type: 'string',
+              enum: ['empty', 'file_name', 'preamble', 'too_long', 'too_short', 'keyword_stuffing', 'all_capitals', 'url', 'missing_text', 'decorative_with_text', 'duplicate'],
+            },
+            label: { type: 'string', description: 'A short name of the problem, e.g. "Too long".' },
+            message: { type: 'string', description: 'Why it matters, in plain words.' },
+          },
+        },
+      },
     },
   },
   Image: {

@@ -13,6 +13,7 @@ import { createApiV1Router } from './api/v1';
 import { describeControlRoutes } from './web/describe-control';
 import { bulkRoutes } from './web/bulk';
 import { fileAgainRoutes } from './web/file-again';
+import { auditRoutes } from './web/audit';
 import { reviewRoutes } from './web/review';
 import { imageRoutes } from './web/images';
 import { batchRoutes } from './web/batches';
@@ -56,6 +57,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(batchRoutes(deps));
   app.use(reviewRoutes(deps));
   app.use(fileAgainRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use(deleteContentRoutes(deps));
   app.use(versionRoutes(deps));
   app.use(apiKeyRoutes(deps));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { axeViolations } from './axe';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -7,24 +8,6 @@ import { buildTestApp, TestApp } from '../helpers/test-app';
 import { DEFAULT_PASSWORD, signUp } from '../helpers/session';
 import { BrowserRig, logInWithForm, openBrowserRig, skipWithoutChromium } from './browser';
 import { PAGES, PageUnderTest } from './pages';
-
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core in the page and returns its violations (WCAG 2.x A/AA and best practices). */
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, options: { resultTypes: string[] }): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-}
 
 /** A phone and a laptop: every page must fit both without scrolling sideways. */
 const WIDTHS = [390, 1280] as const;

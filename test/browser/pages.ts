@@ -60,6 +60,7 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   { name: 'upload images', as: 'user', path: '/images/new' },
+  { name: 'audit alt text', as: 'user', path: '/audit' },
   {
     name: 'dashboard with long batch names',
     as: 'user',

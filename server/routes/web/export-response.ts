@@ -8,6 +8,11 @@ function disposition(type: 'inline' | 'attachment', filename: string): string {
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
+/** Content-Disposition for a download named `filename`. */
+export function attachmentDisposition(filename: string): string {
+  return disposition('attachment', filename);
+}
+
 export function inlineDisposition(filename: string): string {
   return disposition('inline', filename);
 }

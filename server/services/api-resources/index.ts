@@ -5,6 +5,8 @@ import { findBatch, type BatchRow } from '../../db/batches';
 import { descriptionsFor, type DescriptionRow } from '../../db/descriptions';
 import type { Description } from '../../describers/types';
 import type { ProvenanceView } from '../results/records';
+import { checkResults } from '../audit/of-results';
+import type { Finding } from '../audit/rules';
 
 /** How the API, webhooks and exports show one image and its result: snake_case, ISO times. */
 export interface ImageResource {
@@ -32,6 +34,11 @@ export interface ResultResource extends Omit<Description, 'provenance'> {
   pattern: { id: string; version: number; name: string } | null;
   edited_at: string | null;
   provenance: ProvenanceView;
+  /**
+   * What the alt text checks found (server/services/audit/rules.ts), on an image's current result:
+   * found across the images of the same answer, so a repeated alt text is flagged. Versions have none.
+   */
+  checks?: Finding[];
 }
 
 export function iso(ms: number | null | undefined): string | null {
@@ -114,12 +121,20 @@ export async function presentImages(deps: Pick<Deps, 'db'>, images: ImageRow[]):
   const byImage = await descriptionsFor(deps.db, userId, images.map((i) => i.id));
   const withManifest = images.filter((i) => byImage.get(i.id)?.manifest_json);
   const jobOptions = await latestJobOptions(deps.db, withManifest.map((i) => i.id));
-  const batchIds = [...new Set(withManifest.map((i) => i.batch_id))];
+  const described = images.filter((i) => byImage.has(i.id));
+  const batchIds = [...new Set(described.map((i) => i.batch_id))];
   const batches: BatchRow[] = batchIds.length ? await deps.db<BatchRow>('batches').whereIn('id', batchIds) : [];
   const batchOptions = new Map(batches.map((b) => [b.id, parseJson<Record<string, unknown>>(b.options_json, {})]));
+  const checks = checkResults(described.map((image) => {
+    const d = byImage.get(image.id) as DescriptionRow;
+    const limit = batchOptions.get(image.batch_id)?.altTextLength;
+    return { key: image.id, altText: d.alt_text, decorative: Boolean(d.decorative), text: d.text, fileName: image.original_name, limit: typeof limit === 'number' ? limit : undefined };
+  }));
   return images.map((image) => {
     const pattern = patternRef(jobOptions.get(image.id)) ?? patternRef(batchOptions.get(image.batch_id));
-    return presentImage(image, byImage.get(image.id), pattern);
+    const resource = presentImage(image, byImage.get(image.id), pattern);
+    if (resource.result) resource.result.checks = checks.get(image.id) ?? [];
+    return resource;
   });
 }
 

@@ -1,5 +1,8 @@
 import type { Deps } from '../../deps';
-import { findBatch } from '../../db/batches';
+import { findBatch, type BatchRow } from '../../db/batches';
+import { readStoredOptions } from '../ingest/options';
+import { checkResults } from '../audit/of-results';
+import type { Finding } from '../audit/rules';
 import { listImagesForExport } from '../../db/images';
 import { descriptionsFor } from '../../db/descriptions';
 import { toRecords, ImageRecord, type ProvenanceView } from '../results/records';
@@ -34,6 +37,8 @@ export interface ExportRecord {
     reason: string;
   } | null;
   provenance: ProvenanceView | null;
+  /** What the alt text checks found, across every image of the export (so repeats are flagged). */
+  checks: Finding[];
 }
 
 function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['deletion_receipt'] {
@@ -46,7 +51,7 @@ function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['de
   };
 }
 
-function toExportRecord({ image, description: d }: ImageRecord, receipt: DeletionReceipt | undefined): ExportRecord {
+function toExportRecord({ image, description: d }: ImageRecord, receipt: DeletionReceipt | undefined, checks: Finding[]): ExportRecord {
   const { created_at: _describedAt, ...provenance } = d?.provenance ?? { created_at: 0 };
   return {
     id: image.id,
@@ -68,6 +73,7 @@ function toExportRecord({ image, description: d }: ImageRecord, receipt: Deletio
     created_at: new Date(image.created_at).toISOString(),
     deletion_receipt: toReceiptRecord(receipt),
     provenance: d ? (provenance as ExportRecord['provenance']) : null,
+    checks,
   };
 }
 
@@ -82,13 +88,24 @@ export async function exportRecords(deps: Deps, userId: number, batchId?: string
   const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds));
   const receipts = await receiptsForImages(deps.db, userId, imageIds);
   await recordRetrieved(deps, userId, records.filter((r) => r.description).map((r) => r.image.id), 'web');
-  return records.map((record) => toExportRecord(record, receipts.get(record.image.id)));
+  const limits = await altTextLimits(deps, userId, [...new Set(images.map((image) => image.batch_id))]);
+  const checks = checkResults(records.flatMap(({ image, description: d }) => (d ? [{
+    key: image.id, altText: d.alt_text, decorative: d.decorative, text: d.text, fileName: image.original_name, limit: limits.get(image.batch_id),
+  }] : [])));
+  return records.map((record) => toExportRecord(record, receipts.get(record.image.id), checks.get(record.image.id) ?? []));
+}
+
+/** The alt text length each batch asked for, which the "too long" check measures against. */
+async function altTextLimits(deps: Deps, userId: number, batchIds: string[]): Promise<Map<string, number>> {
+  if (batchIds.length === 0) return new Map();
+  const batches = await deps.db<BatchRow>('batches').where({ user_id: userId }).whereIn('id', batchIds).select('id', 'options_json');
+  return new Map(batches.map((b) => [b.id, readStoredOptions(b.options_json).altTextLength]));
 }
 
 const CSV_HEADER = [
   'id', 'batch_id', 'original_name', 'status', 'error', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text',
   'decorative', 'manifest', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
-  'duration_ms', 'draft', 'notes', 'image_sha256', 'deleted_at', 'deletion_reason',
+  'duration_ms', 'draft', 'notes', 'image_sha256', 'deleted_at', 'deletion_reason', 'checks',
 ];
 
 export function recordsToCsv(records: ExportRecord[]): string {
@@ -98,7 +115,7 @@ export function recordsToCsv(records: ExportRecord[]): string {
       r.id, r.batch_id, r.original_name, r.status, r.error, r.alt_text, r.caption, r.title, r.description, r.tags.join(', '), r.filename,
       r.text, r.decorative, r.manifest === null ? null : JSON.stringify(r.manifest), r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
       r.provenance?.input_tokens, r.provenance?.output_tokens, r.provenance?.duration_ms, r.provenance?.draft, r.provenance?.notes.join(' | '),
-      r.deletion_receipt?.image_sha256, r.deletion_receipt?.deleted_at, r.deletion_receipt?.reason,
+      r.deletion_receipt?.image_sha256, r.deletion_receipt?.deleted_at, r.deletion_receipt?.reason, r.checks.map((c) => c.label).join(' | '),
     ]),
   );
 }

@@ -27,7 +27,12 @@ export type PreparedUpload =
 
 /** 16 random bytes, base64url: ids say nothing about order or volume. */
 export function randomId(): string {
-  return crypto.randomBytes(16).toString('base64url');
+  // Drawn again when it would start with "-" (or "_"): a CSV export guards a leading "-" against
+  // spreadsheet formulas with an apostrophe, which would change the id a spreadsheet reads back.
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }
 
 /** File names are shown and exported, never used as paths; keep them printable and bounded. */

@@ -1,5 +1,6 @@
 import { expireImageBlobs } from '../retention/expire-blobs';
-import { checkAltTexts, type Finding } from '../audit/rules';
+import type { Finding } from '../audit/rules';
+import { checkResults } from '../audit/of-results';
 import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
@@ -41,9 +42,8 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLi
   const now = deps.clock.now().getTime();
   const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
   // Checked together, so the same alt text on two images of the page is found too.
-  const checks = checkAltTexts(records.flatMap((r) => (r.description ? [{
-    key: r.image.id,
-    facts: { altText: r.description.alt_text, decorative: r.description.decorative, limit: altTextLimit, imageText: r.description.text, fileName: r.image.original_name },
+  const checks = checkResults(records.flatMap(({ image, description: d }) => (d ? [{
+    key: image.id, altText: d.alt_text, decorative: d.decorative, text: d.text, fileName: image.original_name, limit: altTextLimit,
   }] : [])));
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   const histories = await cardHistories(deps, userId, images.map((image) => image.id));

@@ -28,7 +28,7 @@ describe('image exports and deletion receipts', () => {
     expect(record.deletion_receipt!.deleted_at).to.equal(t.clock.now().toISOString());
 
     const [header, row] = recordsToCsv([record]).trim().split(/\r?\n/);
-    expect(header.split(',').slice(-3)).to.deep.equal(['image_sha256', 'deleted_at', 'deletion_reason']);
+    expect(header.split(',').slice(-4, -1)).to.deep.equal(['image_sha256', 'deleted_at', 'deletion_reason']);
     expect(row).to.contain(image.sha256).and.to.contain('retention');
   });
 
