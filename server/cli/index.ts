@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createOfflineDescriber } from '../describers';
+import { DEFAULT_DESCRIBE_OPTIONS, type DescribeOptions } from '../describers/types';
+import { parseDescribeOptions } from '../services/ingest/options';
+import { createLogger } from '../logger';
+import { describeFolder } from './describe-folder';
+import { ResultsFile } from './results-file';
+import { progressReporter } from './progress';
+
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+};
+
+/** The upload form's options from the command's flags; a bad one ends the command with its reason. */
+function describeOptions(opts: Record<string, unknown>): DescribeOptions {
+  try {
+    return parseDescribeOptions(
+      { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions },
+      { ...DEFAULT_DESCRIBE_OPTIONS, context: {} },
+    );
+  } catch (err) {
+    return program.error((err as Error).message, { exitCode: 2 });
+  }
+}
+
+const program = new Command('sightline').description('Sightline on the command line: describe a folder of images on this machine.');
+
+program
+  .command('describe')
+  .description('Describe every image in a folder with the offline describer; nothing leaves this machine. Running it again skips what is done.')
+  .argument('<folder>', 'the folder of images')
+  .requiredOption('-o, --out <file>', 'the results file, appended to as images finish (CSV, or JSON lines with --json)')
+  .option('--json', 'write JSON lines instead of CSV')
+  .option('-r, --recursive', 'include the folders inside it')
+  .option('--language <code>', 'language of the text, e.g. en, de, fr')
+  .option('--length <characters>', 'longest alt text, 40 to 1000 characters')
+  .addOption(new Option('--style <style>', 'how the text is written').choices(['concise', 'descriptive', 'product']))
+  .option('--context <topic>', 'the page or topic the images are for')
+  .option('--keywords <words>', 'keywords to use where they fit')
+  .option('--instructions <text>', 'more instructions for the describer')
+  .option('--concurrency <n>', 'images described at once', positive, 2)
+  .option('--limit <n>', 'describe at most this many images in this run', positive)
+  .option('--dry-run', 'list what would be described, and describe nothing')
+  .option('--force', 'describe again images the results file already holds')
+  .action(async (folder: string, opts: Record<string, string | boolean | number | undefined>) => {
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) program.error(`${folder} is not a folder.`, { exitCode: 2 });
+    const options = describeOptions(opts);
+    const results = ResultsFile.open(path.resolve(String(opts.out)), opts.json ? 'jsonl' : 'csv');
+    const describer = createOfflineDescriber(createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr));
+    const progress = progressReporter();
+    try {
+      const summary = await describeFolder(
+        { folder, recursive: Boolean(opts.recursive), options, concurrency: Number(opts.concurrency), limit: Number(opts.limit ?? Infinity), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) },
+        describer,
+        results,
+        progress,
+      );
+      progress.stop();
+      if (opts.dryRun) {
+        for (const file of summary.planned) process.stdout.write(`${file}\n`);
+        process.stderr.write(`Would describe ${summary.planned.length}; ${summary.skipped} already done.\n`);
+      } else {
+        process.stderr.write(`${summary.done} described, ${summary.skipped} skipped (already done), ${summary.failed.length} failed.\n`);
+        for (const { file, reason } of summary.failed) process.stderr.write(`  failed: ${file}: ${reason}\n`);
+      }
+      process.exitCode = summary.failed.length > 0 ? 1 : 0;
+    } finally {
+      await describer.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});
