@@ -9,6 +9,8 @@ import { createLogger } from '../logger';
 import { describeFolder } from './describe-folder';
 import { ResultsFile } from './results-file';
 import { progressReporter } from './progress';
+import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
+import type { AuditReport } from '../services/audit/import';
 
 const positive = (value: string): number => {
   const n = Number(value);
@@ -28,7 +30,17 @@ function describeOptions(opts: Record<string, unknown>): DescribeOptions {
   }
 }
 
-const program = new Command('sightline').description('Sightline on the command line: describe a folder of images on this machine.');
+/** The audit of a CSV file; a file that cannot be read or used ends the command with the reason. */
+function readAudit(file: string): AuditReport {
+  try {
+    return auditCsvFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return program.error(code === 'ENOENT' || code === 'EISDIR' ? `${file} is not a file.` : (err as Error).message, { exitCode: 2 });
+  }
+}
+
+const program = new Command('sightline').description('Sightline on the command line: describe a folder of images on this machine, or audit the alt text a site has.');
 
 program
   .command('describe')
@@ -72,6 +84,19 @@ program
     } finally {
       await describer.close();
     }
+  });
+
+program
+  .command('audit')
+  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does. Exits 1 when any needs fixing.')
+  .argument('<file>', 'the CSV file')
+  .option('--csv <file>', 'also write the images to fix as CSV')
+  .option('--html <file>', 'also write the report as a web page')
+  .action(async (file: string, opts: { csv?: string; html?: string }) => {
+    const report = readAudit(file);
+    process.stdout.write(reportText(report));
+    await writeReportFiles(report, file, opts);
+    process.exitCode = report.toFix.length > 0 ? 1 : 0;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

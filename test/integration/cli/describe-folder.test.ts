@@ -117,3 +117,37 @@ describe('sightline describe: a folder on the command line', function () {
     expect(missing.stderr).to.contain('is not a folder');
   });
 });
+
+describe('sightline audit: alt text from a CSV file on the command line', () => {
+  const SITE_CSV = path.join(__dirname, '../../../../test/fixtures/audit/site-alt-text.csv');
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-audit-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints what to fix, writes the CSV and web page reports, and exits 1 while anything needs fixing', async () => {
+    const csv = path.join(dir, 'fix.csv');
+    const html = path.join(dir, 'report.html');
+    const res = await runCli(['audit', SITE_CSV, '--csv', csv, '--html', html]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout.split('\n')[0]).to.equal('6 checked, 5 to fix, 1 fine.');
+    expect(res.stdout).to.contain('line 3: https://shop.example/img/sofa.jpg: Starts with “image of”');
+    expect(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((row) => row[0])).to.deep.equal(['2', '3', '4', '6', '7']);
+    const page = fs.readFileSync(html, 'utf8');
+    expect(page).to.contain('<h1>Alt text audit of site-alt-text.csv</h1>');
+    expect([...page.matchAll(/<tr data-line="/g)]).to.have.length(5);
+
+    const clean = path.join(dir, 'clean.csv');
+    fs.writeFileSync(clean, 'src,alt\n/a.jpg,A red bicycle against a brick wall\n');
+    const fine = await runCli(['audit', clean]);
+    expect(fine.code).to.equal(0);
+    expect(fine.stdout).to.equal('1 checked, 0 to fix, 1 fine.\n');
+
+    const wrong = path.join(dir, 'wrong.csv');
+    fs.writeFileSync(wrong, 'picture,words\na.jpg,A cat\n');
+    const refused = await runCli(['audit', wrong]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain('The first row must name the columns');
+  });
+});
