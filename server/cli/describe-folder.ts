@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Describer, DescribeOptions } from '../describers/types';
+import type { Description, Describer, DescribeOptions } from '../describers/types';
 import { prepareImage } from '../services/ingest/prepare';
 import type { ResultsFile } from './results-file';
 
@@ -49,8 +49,20 @@ export function optionsHash(options: DescribeOptions): string {
   return crypto.createHash('sha256').update(JSON.stringify(options)).digest('hex').slice(0, 16);
 }
 
+/** Describes one file's bytes: here with the offline describer, or through a server's API. `key` names the work. */
+export type DescribeFile = (bytes: Buffer, fileName: string, key: string) => Promise<Description>;
+
+/** The offline describer in this process, on a working copy made as the server makes it. */
+export function describeHere(describer: Describer, options: DescribeOptions): DescribeFile {
+  return async (bytes, fileName) => {
+    const prepared = await prepareImage(bytes, MAX_PIXELS);
+    const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: fileName, embedded: prepared.embedded };
+    return describer.describe(input, options);
+  };
+}
+
 /** Describes the folder's images that the results file does not hold yet, `concurrency` at a time. */
-export async function describeFolder(run: FolderRun, describer: Describer, results: ResultsFile, events: FolderEvents): Promise<FolderSummary> {
+export async function describeFolder(run: FolderRun, describeFile: DescribeFile, results: ResultsFile, events: FolderEvents): Promise<FolderSummary> {
   const files = listImages(run.folder, run.recursive);
   const summary: FolderSummary = { done: 0, skipped: 0, failed: [], planned: [] };
   const optionsKey = optionsHash(run.options);
@@ -75,9 +87,7 @@ export async function describeFolder(run: FolderRun, describer: Describer, resul
           summary.planned.push(file);
           continue;
         }
-        const prepared = await prepareImage(bytes, MAX_PIXELS);
-        const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: path.basename(file), embedded: prepared.embedded };
-        const d = await describer.describe(input, run.options);
+        const d = await describeFile(bytes, path.basename(file), key);
         results.append({
           key, path: file, sha256, alt_text: d.alt_text, caption: d.caption, title: d.title, description: d.description, tags: d.tags,
           filename: d.filename, text: d.text, decorative: d.decorative, describer: d.provenance.describer, model: d.provenance.model,

@@ -6,7 +6,8 @@ import { createOfflineDescriber } from '../describers';
 import { DEFAULT_DESCRIBE_OPTIONS, type DescribeOptions } from '../describers/types';
 import { parseDescribeOptions } from '../services/ingest/options';
 import { createLogger } from '../logger';
-import { describeFolder } from './describe-folder';
+import { describeFolder, describeHere } from './describe-folder';
+import { describeThroughServer } from './remote';
 import { ResultsFile } from './results-file';
 import { progressReporter } from './progress';
 import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
@@ -18,13 +19,16 @@ const positive = (value: string): number => {
   return n;
 };
 
+/** The flags as the upload form's (and the API's) field names. */
+function optionFields(opts: Record<string, unknown>): Record<string, string> {
+  const fields = { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions };
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 /** The upload form's options from the command's flags; a bad one ends the command with its reason. */
 function describeOptions(opts: Record<string, unknown>): DescribeOptions {
   try {
-    return parseDescribeOptions(
-      { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions },
-      { ...DEFAULT_DESCRIBE_OPTIONS, context: {} },
-    );
+    return parseDescribeOptions(optionFields(opts), { ...DEFAULT_DESCRIBE_OPTIONS, context: {} });
   } catch (err) {
     return program.error((err as Error).message, { exitCode: 2 });
   }
@@ -44,7 +48,7 @@ const program = new Command('sightline').description('Sightline on the command l
 
 program
   .command('describe')
-  .description('Describe every image in a folder with the offline describer; nothing leaves this machine. Running it again skips what is done.')
+  .description('Describe every image in a folder with the offline describer (nothing leaves this machine), or through a running Sightline. Running it again skips what is done.')
   .argument('<folder>', 'the folder of images')
   .requiredOption('-o, --out <file>', 'the results file, appended to as images finish (CSV, or JSON lines with --json)')
   .option('--json', 'write JSON lines instead of CSV')
@@ -59,16 +63,22 @@ program
   .option('--limit <n>', 'describe at most this many images in this run', positive)
   .option('--dry-run', 'list what would be described, and describe nothing')
   .option('--force', 'describe again images the results file already holds')
+  .option('--server <url>', 'describe through a running Sightline instead (or SIGHTLINE_SERVER)')
+  .option('--key <key>', 'its API key, with write scope (or SIGHTLINE_API_KEY)')
   .action(async (folder: string, opts: Record<string, string | boolean | number | undefined>) => {
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) program.error(`${folder} is not a folder.`, { exitCode: 2 });
     const options = describeOptions(opts);
     const results = ResultsFile.open(path.resolve(String(opts.out)), opts.json ? 'jsonl' : 'csv');
-    const describer = createOfflineDescriber(createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr));
+    const server = (opts.server as string | undefined) ?? process.env.SIGHTLINE_SERVER;
+    const apiKey = (opts.key as string | undefined) ?? process.env.SIGHTLINE_API_KEY;
+    if (server && !apiKey) program.error('--server needs --key (or SIGHTLINE_API_KEY): an API key with write scope.', { exitCode: 2 });
+    const describer = server ? undefined : createOfflineDescriber(createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr));
+    const describeFile = describer ? describeHere(describer, options) : describeThroughServer(server as string, apiKey as string, optionFields(opts));
     const progress = progressReporter();
     try {
       const summary = await describeFolder(
         { folder, recursive: Boolean(opts.recursive), options, concurrency: Number(opts.concurrency), limit: Number(opts.limit ?? Infinity), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) },
-        describer,
+        describeFile,
         results,
         progress,
       );
@@ -82,7 +92,7 @@ program
       }
       process.exitCode = summary.failed.length > 0 ? 1 : 0;
     } finally {
-      await describer.close();
+      await describer?.close();
     }
   });
 

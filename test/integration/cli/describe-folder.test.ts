@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +8,8 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import { parseCsv } from '../../helpers/csv';
 import { fixture } from '../../helpers/image-fixtures';
+import { buildTestApp } from '../../helpers/test-app';
+import { listen, userWithKey } from '../../helpers/api-client';
 
 const CLI = path.join(__dirname, '../../../server/cli/index.js');
 
@@ -149,5 +153,72 @@ describe('sightline audit: alt text from a CSV file on the command line', () => 
     const refused = await runCli(['audit', wrong]);
     expect(refused.code).to.equal(2);
     expect(refused.stderr).to.contain('The first row must name the columns');
+  });
+});
+
+describe('sightline describe --server: through a running Sightline\'s API', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-server-'));
+    fs.mkdirSync(path.join(dir, 'photos'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('uploads each image with an idempotency key, so describing again returns the first answer and adds no image', async () => {
+    const t = await buildTestApp();
+    await t.deps.queue.start();
+    const server = await listen(t.app);
+    try {
+      const { auth, userId } = await userWithKey(t.deps, 'write');
+      const key = auth.replace('Bearer ', '');
+      for (let i = 0; i < 2; i += 1) fs.writeFileSync(path.join(dir, 'photos', `shot-${i}.jpg`), await distinctImage(i));
+      const out = path.join(dir, 'results.csv');
+      const first = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', server.url, '--key', key, '--length', '90']);
+      expect(first.code, first.stderr).to.equal(0);
+      const rows = rowsOf(out);
+      expect(rows.map((row) => row[1])).to.have.members(['shot-0.jpg', 'shot-1.jpg']);
+      for (const row of rows) expect(row[3], 'alt text').to.have.length.within(6, 90);
+      const images = await t.deps.db('images').where({ user_id: userId });
+      expect(images).to.have.length(2);
+
+      const forced = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', server.url, '--key', key, '--length', '90', '--force']);
+      expect(forced.code, forced.stderr).to.equal(0);
+      expect(await t.deps.db('images').where({ user_id: userId })).to.have.length(2);
+
+      const refused = await runCli(['describe', path.join(dir, 'photos'), '--out', path.join(dir, 'other.csv'), '--server', server.url, '--key', 'sl_live_wrong']);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.match(/failed: shot-0\.jpg: .*key/i);
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it('waits as long as a 429 answer\'s Retry-After asks, then sends the same request again', async () => {
+    const posts: { at: number; key: string | undefined }[] = [];
+    const api = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        posts.push({ at: Date.now(), key: req.headers['idempotency-key'] as string | undefined });
+        if (posts.length === 1) return void res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":{"code":"rate_limited","message":"Too many requests."}}');
+        const result = { alt_text: 'A red square', caption: '', title: '', description: '', tags: [], filename: 'red-square.jpg', text: '', decorative: false, manifest: null, provenance: { describer: 'openai', model: 'm' } };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'img1', status: 'done', error: null, result }));
+      });
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      fs.writeFileSync(path.join(dir, 'photos', 'red.jpg'), await distinctImage(1));
+      const out = path.join(dir, 'results.csv');
+      const res = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', `http://127.0.0.1:${(api.address() as AddressInfo).port}`, '--key', 'k']);
+      expect(res.code, res.stderr).to.equal(0);
+      expect(posts).to.have.length(2);
+      expect(posts[1].at - posts[0].at, 'waited for Retry-After').to.be.at.least(950);
+      expect(posts[1].key).to.equal(posts[0].key).and.to.match(/^cli-[0-9a-f]{64}-[0-9a-f]{16}$/);
+      expect(rowsOf(out).map((row) => row[3])).to.deep.equal(['A red square']);
+    } finally {
+      api.closeAllConnections();
+      await new Promise((resolve) => api.close(resolve));
+    }
   });
 });
