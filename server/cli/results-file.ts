@@ -1,24 +1,17 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { csvCell } from '../services/exports/csv';
+import type { Description } from '../describers/types';
 
-/** One described image as the command writes it. */
-export interface FolderResult {
+/** One described image as the command writes it: where it is, its hash, and the text fields. */
+export type FolderResult = Pick<Description, 'alt_text' | 'caption' | 'title' | 'description' | 'tags' | 'filename' | 'text' | 'decorative'> & {
   /** The file's SHA-256 and the options' hash: what a later run compares to skip it. */
   key: string;
   path: string;
   sha256: string;
-  alt_text: string;
-  caption: string;
-  title: string;
-  description: string;
-  tags: string[];
-  filename: string;
-  text: string;
-  decorative: boolean;
   describer: string;
   model: string;
-}
+};
 
 const COLUMNS: (keyof FolderResult)[] = ['key', 'path', 'sha256', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text', 'decorative', 'describer', 'model'];
 
