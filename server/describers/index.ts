@@ -9,6 +9,11 @@ export type { Describer } from './types';
 /** Picks the describer named by DESCRIBER. */
 export function createDescriber(config: Config, logger: Logger): Describer {
   if (config.describer === 'openai') return createOpenAIDescriber(config, logger);
+  return createOfflineDescriber(logger);
+}
+
+/** The embedded describer, loaded on its first image: what the command line uses by default. */
+export function createOfflineDescriber(logger: Logger): Describer {
   return new LazyLocalDescriber(logger);
 }
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createOfflineDescriber } from '../describers';
+import { DEFAULT_DESCRIBE_OPTIONS, type DescribeOptions } from '../describers/types';
+import { parseDescribeOptions } from '../services/ingest/options';
+import { createLogger } from '../logger';
+import { describeFolder, describeHere } from './describe-folder';
+import { describeThroughServer } from './remote';
+import { ResultsFile } from './results-file';
+import { progressReporter } from './progress';
+import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
+import type { AuditReport } from '../services/audit/import';
+
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+};
+
+/** The flags as the upload form's (and the API's) field names. */
+function optionFields(opts: Record<string, unknown>): Record<string, string> {
+  const fields = { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions };
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** The upload form's options from the command's flags; a bad one ends the command with its reason. */
+function describeOptions(opts: Record<string, unknown>): DescribeOptions {
+  try {
+    return parseDescribeOptions(optionFields(opts), { ...DEFAULT_DESCRIBE_OPTIONS, context: {} });
+  } catch (err) {
+    return program.error((err as Error).message, { exitCode: 2 });
+  }
+}
+
+/** The audit of a CSV file; a file that cannot be read or used ends the command with the reason. */
+function readAudit(file: string): AuditReport {
+  try {
+    return auditCsvFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return program.error(code === 'ENOENT' || code === 'EISDIR' ? `${file} is not a file.` : (err as Error).message, { exitCode: 2 });
+  }
+}
+
+const program = new Command('sightline').description('Sightline on the command line: describe a folder of images on this machine, or audit the alt text a site has.');
+
+program
+  .command('describe')
+  .description('Describe every image in a folder with the offline describer (nothing leaves this machine), or through a running Sightline. Running it again skips what is done.')
+  .argument('<folder>', 'the folder of images')
+  .requiredOption('-o, --out <file>', 'the results file, appended to as images finish (CSV, or JSON lines with --json)')
+  .option('--json', 'write JSON lines instead of CSV')
+  .option('-r, --recursive', 'include the folders inside it')
+  .option('--language <code>', 'language of the text, e.g. en, de, fr')
+  .option('--length <characters>', 'longest alt text, 40 to 1000 characters')
+  .addOption(new Option('--style <style>', 'how the text is written').choices(['concise', 'descriptive', 'product']))
+  .option('--context <topic>', 'the page or topic the images are for')
+  .option('--keywords <words>', 'keywords to use where they fit')
+  .option('--instructions <text>', 'more instructions for the describer')
+  .option('--concurrency <n>', 'images described at once', positive, 2)
+  .option('--limit <n>', 'describe at most this many images in this run', positive)
+  .option('--dry-run', 'list what would be described, and describe nothing')
+  .option('--force', 'describe again images the results file already holds')
+  .option('--server <url>', 'describe through a running Sightline instead (or SIGHTLINE_SERVER)')
+  .option('--key <key>', 'its API key, with write scope (or SIGHTLINE_API_KEY)')
+  .action(async (folder: string, opts: Record<string, string | boolean | number | undefined>) => {
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) program.error(`${folder} is not a folder.`, { exitCode: 2 });
+    const options = describeOptions(opts);
+    const results = ResultsFile.open(path.resolve(String(opts.out)), opts.json ? 'jsonl' : 'csv');
+    const server = (opts.server as string | undefined) ?? process.env.SIGHTLINE_SERVER;
+    const apiKey = (opts.key as string | undefined) ?? process.env.SIGHTLINE_API_KEY;
+    if (server && !apiKey) program.error('--server needs --key (or SIGHTLINE_API_KEY): an API key with write scope.', { exitCode: 2 });
+    const describer = server ? undefined : createOfflineDescriber(createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr));
+    const describeFile = describer ? describeHere(describer, options) : describeThroughServer(server as string, apiKey as string, optionFields(opts));
+    const progress = progressReporter();
+    try {
+      const summary = await describeFolder(
+        { folder, recursive: Boolean(opts.recursive), options, concurrency: Number(opts.concurrency), limit: Number(opts.limit ?? Infinity), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) },
+        describeFile,
+        results,
+        progress,
+      );
+      progress.stop();
+      if (opts.dryRun) {
+        for (const file of summary.planned) process.stdout.write(`${file}\n`);
+        process.stderr.write(`Would describe ${summary.planned.length}; ${summary.skipped} already done.\n`);
+      } else {
+        process.stderr.write(`${summary.done} described, ${summary.skipped} skipped (already done), ${summary.failed.length} failed.\n`);
+        for (const { file, reason } of summary.failed) process.stderr.write(`  failed: ${file}: ${reason}\n`);
+      }
+      process.exitCode = summary.failed.length > 0 ? 1 : 0;
+    } finally {
+      await describer?.close();
+    }
+  });
+
+program
+  .command('audit')
+  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does. Exits 1 when any needs fixing.')
+  .argument('<file>', 'the CSV file')
+  .option('--csv <file>', 'also write the images to fix as CSV')
+  .option('--html <file>', 'also write the report as a web page')
+  .action(async (file: string, opts: { csv?: string; html?: string }) => {
+    const report = readAudit(file);
+    process.stdout.write(reportText(report));
+    await writeReportFiles(report, file, opts);
+    process.exitCode = report.toFix.length > 0 ? 1 : 0;
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

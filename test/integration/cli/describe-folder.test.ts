@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import sharp from 'sharp';
+import { parseCsv } from '../../helpers/csv';
+import { fixture } from '../../helpers/image-fixtures';
+import { buildTestApp } from '../../helpers/test-app';
+import { listen, userWithKey } from '../../helpers/api-client';
+
+const CLI = path.join(__dirname, '../../../server/cli/index.js');
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startCli(args: string[]): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const runCli = (args: string[]) => startCli(args).done;
+
+/** A picture of its own for each index: a colour and a stripe, so every file has other bytes. */
+async function distinctImage(i: number): Promise<Buffer> {
+  const stripe = await sharp({ create: { width: 40, height: 200, channels: 3, background: { r: 255 - i * 30, g: 40, b: i * 30 } } }).png().toBuffer();
+  return sharp({ create: { width: 320, height: 200, channels: 3, background: { r: i * 30, g: 120, b: 200 - i * 20 } } })
+    .composite([{ input: stripe, left: 20 + i * 30, top: 0 }])
+    .jpeg()
+    .toBuffer();
+}
+
+const rowsOf = (file: string) => parseCsv(fs.readFileSync(file, 'utf8')).slice(1);
+
+describe('sightline describe: a folder on the command line', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let photos: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-'));
+    photos = path.join(dir, 'photos');
+    fs.mkdirSync(path.join(photos, 'trip'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('describes every image offline, fails a damaged file alone, and skips what is done when run again', async () => {
+    fs.writeFileSync(path.join(photos, 'dog.jpg'), fixture('dog.jpg'));
+    fs.writeFileSync(path.join(photos, 'trip', 'cat.png'), fixture('cat.png'));
+    fs.writeFileSync(path.join(photos, 'broken.jpg'), fixture('dog.jpg').subarray(0, 500));
+    fs.writeFileSync(path.join(photos, 'notes.txt'), 'not an image');
+    const out = path.join(dir, 'results.csv');
+
+    const first = await runCli(['describe', photos, '-r', '--out', out]);
+    expect(first.code, first.stderr).to.equal(1);
+    expect(first.stderr).to.contain('2 described, 0 skipped (already done), 1 failed.');
+    expect(first.stderr).to.contain('failed: broken.jpg: The file could not be read as an image');
+    expect(first.stderr).to.match(/^\[\d\/3\] done dog\.jpg$/m);
+    const [header] = parseCsv(fs.readFileSync(out, 'utf8'));
+    expect(header.slice(0, 4)).to.deep.equal(['key', 'path', 'sha256', 'alt_text']);
+    const rows = rowsOf(out);
+    expect(rows.map((row) => row[1]).sort()).to.deep.equal(['dog.jpg', path.join('trip', 'cat.png')]);
+    for (const row of rows) expect(row[3], 'alt text').to.have.length.greaterThan(5);
+
+    const again = await runCli(['describe', photos, '-r', '--out', out]);
+    expect(again.stderr).to.contain('0 described, 2 skipped (already done), 1 failed.');
+    expect(rowsOf(out)).to.deep.equal(rows);
+
+    const otherOptions = await runCli(['describe', photos, '--out', out, '--length', '80']);
+    expect(otherOptions.stderr, 'other options are other work').to.contain('1 described, 0 skipped');
+  });
+
+  it('killed in the middle and run again, writes every image exactly once', async () => {
+    for (let i = 0; i < 6; i += 1) fs.writeFileSync(path.join(photos, `shot-${i}.jpg`), await distinctImage(i));
+    const out = path.join(dir, 'results.jsonl');
+    const { child, done } = startCli(['describe', photos, '--out', out, '--json', '--concurrency', '1']);
+    const deadline = Date.now() + 60_000;
+    while (!(fs.existsSync(out) && fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).length >= 2)) {
+      if (Date.now() > deadline) throw new Error('no result was written within a minute');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await done;
+    const before = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+    expect(before, 'killed before the end').to.be.lessThan(6);
+
+    const rest = await runCli(['describe', photos, '--out', out, '--json']);
+    expect(rest.code, rest.stderr).to.equal(0);
+    const lines = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { path: string; alt_text: string });
+    expect(lines.map((line) => line.path).sort()).to.deep.equal([0, 1, 2, 3, 4, 5].map((i) => `shot-${i}.jpg`));
+  });
+
+  it('lists without describing on --dry-run, stops at --limit, and refuses a bad option plainly', async () => {
+    for (let i = 0; i < 3; i += 1) fs.writeFileSync(path.join(photos, `shot-${i}.jpg`), await distinctImage(i));
+    const out = path.join(dir, 'results.csv');
+    const dry = await runCli(['describe', photos, '--out', out, '--dry-run']);
+    expect(dry.code).to.equal(0);
+    expect(dry.stdout.trim().split('\n')).to.deep.equal(['shot-0.jpg', 'shot-1.jpg', 'shot-2.jpg']);
+    expect(rowsOf(out)).to.deep.equal([]);
+
+    const limited = await runCli(['describe', photos, '--out', out, '--limit', '1']);
+    expect(limited.stderr).to.contain('1 described, 0 skipped');
+    const rest = await runCli(['describe', photos, '--out', out]);
+    expect(rest.stderr).to.contain('2 described, 1 skipped');
+    expect(rowsOf(out)).to.have.length(3);
+
+    const bad = await runCli(['describe', photos, '--out', out, '--length', '5']);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('Alt text length');
+    const missing = await runCli(['describe', path.join(dir, 'nowhere'), '--out', out]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain('is not a folder');
+  });
+});
+
+describe('sightline audit: alt text from a CSV file on the command line', () => {
+  const SITE_CSV = path.join(__dirname, '../../../../test/fixtures/audit/site-alt-text.csv');
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-audit-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints what to fix, writes the CSV and web page reports, and exits 1 while anything needs fixing', async () => {
+    const csv = path.join(dir, 'fix.csv');
+    const html = path.join(dir, 'report.html');
+    const res = await runCli(['audit', SITE_CSV, '--csv', csv, '--html', html]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout.split('\n')[0]).to.equal('6 checked, 5 to fix, 1 fine.');
+    expect(res.stdout).to.contain('line 3: https://shop.example/img/sofa.jpg: Starts with “image of”');
+    expect(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((row) => row[0])).to.deep.equal(['2', '3', '4', '6', '7']);
+    const page = fs.readFileSync(html, 'utf8');
+    expect(page).to.contain('<h1>Alt text audit of site-alt-text.csv</h1>');
+    expect([...page.matchAll(/<tr data-line="/g)]).to.have.length(5);
+
+    const clean = path.join(dir, 'clean.csv');
+    fs.writeFileSync(clean, 'src,alt\n/a.jpg,A red bicycle against a brick wall\n');
+    const fine = await runCli(['audit', clean]);
+    expect(fine.code).to.equal(0);
+    expect(fine.stdout).to.equal('1 checked, 0 to fix, 1 fine.\n');
+
+    const wrong = path.join(dir, 'wrong.csv');
+    fs.writeFileSync(wrong, 'picture,words\na.jpg,A cat\n');
+    const refused = await runCli(['audit', wrong]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain('The first row must name the columns');
+  });
+});
+
+describe('sightline describe --server: through a running Sightline\'s API', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-server-'));
+    fs.mkdirSync(path.join(dir, 'photos'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('uploads each image with an idempotency key, so describing again returns the first answer and adds no image', async () => {
+    const t = await buildTestApp();
+    await t.deps.queue.start();
+    const server = await listen(t.app);
+    try {
+      const { auth, userId } = await userWithKey(t.deps, 'write');
+      const key = auth.replace('Bearer ', '');
+      for (let i = 0; i < 2; i += 1) fs.writeFileSync(path.join(dir, 'photos', `shot-${i}.jpg`), await distinctImage(i));
+      const out = path.join(dir, 'results.csv');
+      const first = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', server.url, '--key', key, '--length', '90']);
+      expect(first.code, first.stderr).to.equal(0);
+      const rows = rowsOf(out);
+      expect(rows.map((row) => row[1])).to.have.members(['shot-0.jpg', 'shot-1.jpg']);
+      for (const row of rows) expect(row[3], 'alt text').to.have.length.within(6, 90);
+      const images = await t.deps.db('images').where({ user_id: userId });
+      expect(images).to.have.length(2);
+
+      const forced = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', server.url, '--key', key, '--length', '90', '--force']);
+      expect(forced.code, forced.stderr).to.equal(0);
+      expect(await t.deps.db('images').where({ user_id: userId })).to.have.length(2);
+
+      const refused = await runCli(['describe', path.join(dir, 'photos'), '--out', path.join(dir, 'other.csv'), '--server', server.url, '--key', 'sl_live_wrong']);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.match(/failed: shot-0\.jpg: .*key/i);
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it('waits as long as a 429 answer\'s Retry-After asks, then sends the same request again', async () => {
+    const posts: { at: number; key: string | undefined }[] = [];
+    const api = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        posts.push({ at: Date.now(), key: req.headers['idempotency-key'] as string | undefined });
+        if (posts.length === 1) return void res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":{"code":"rate_limited","message":"Too many requests."}}');
+        const result = { alt_text: 'A red square', caption: '', title: '', description: '', tags: [], filename: 'red-square.jpg', text: '', decorative: false, manifest: null, provenance: { describer: 'openai', model: 'm' } };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'img1', status: 'done', error: null, result }));
+      });
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      fs.writeFileSync(path.join(dir, 'photos', 'red.jpg'), await distinctImage(1));
+      const out = path.join(dir, 'results.csv');
+      const res = await runCli(['describe', path.join(dir, 'photos'), '--out', out, '--server', `http://127.0.0.1:${(api.address() as AddressInfo).port}`, '--key', 'k']);
+      expect(res.code, res.stderr).to.equal(0);
+      expect(posts).to.have.length(2);
+      expect(posts[1].at - posts[0].at, 'waited for Retry-After').to.be.at.least(950);
+      expect(posts[1].key).to.equal(posts[0].key).and.to.match(/^cli-[0-9a-f]{64}-[0-9a-f]{16}$/);
+      expect(rowsOf(out).map((row) => row[3])).to.deep.equal(['A red square']);
+    } finally {
+      api.closeAllConnections();
+      await new Promise((resolve) => api.close(resolve));
+    }
+  });
+});
