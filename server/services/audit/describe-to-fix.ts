@@ -32,27 +32,30 @@ export async function describeToFix(deps: Deps, userId: number, images: readonly
   const urls = describableUrls(images);
   if (urls.length === 0) throw new HttpError(400, 'No web address to fetch: only images given as http or https addresses can be described from an audit.', 'no_urls');
   await assertWithinQuota(deps, userId, urls.length);
-  const uploads: PreparedUpload[] = [];
+  // By the row's place, so the batch keeps the report's order however the fetches finish.
+  const fetched: (PreparedUpload | undefined)[] = new Array(urls.length);
   const unreachable: DescribedToFix['unreachable'] = [];
   let next = 0;
   const fetchNext = async (): Promise<void> => {
     for (let i = next++; i < urls.length; i = next++) {
       try {
         const { bytes, name } = await downloadImage(deps, urls[i], resolve);
-        uploads.push(await prepareUpload(deps, bytes, name));
+        fetched[i] = await prepareUpload(deps, bytes, name);
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;
         unreachable.push({ url: urls[i], reason: err.message.replace(/^image_url: /, '').replace(/^image_url/, 'The address') });
       }
     }
   };
+  const uploads = () => fetched.filter((upload): upload is PreparedUpload => upload !== undefined);
   try {
     await Promise.all(Array.from({ length: FETCH_AT_ONCE }, fetchNext));
-    if (uploads.length === 0) throw new HttpError(422, `None of the ${urls.length} addresses could be fetched: ${unreachable[0]?.reason ?? ''}`, 'nothing_fetched');
+    if (uploads().length === 0) throw new HttpError(422, `None of the ${urls.length} addresses could be fetched: ${unreachable[0]?.reason ?? ''}`, 'nothing_fetched');
   } catch (err) {
-    await discardUploads(deps, uploads);
+    await discardUploads(deps, uploads());
     throw err;
   }
-  const { batchId } = await createBatch(deps, { userId, uploads, options: await describeDefaults(deps, userId), name: `Audit: ${uploads.length} images to fix` });
-  return { batchId, accepted: uploads.filter((upload) => upload.status === 'ready').length, unreachable };
+  const ready = uploads();
+  const { batchId } = await createBatch(deps, { userId, uploads: ready, options: await describeDefaults(deps, userId), name: `Audit: ${ready.length} images to fix` });
+  return { batchId, accepted: ready.filter((upload) => upload.status === 'ready').length, unreachable };
 }
