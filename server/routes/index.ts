@@ -29,6 +29,7 @@ import { enrolmentGate, twoFactorAccountRoutes } from './web/two-factor-account'
 import { passkeyRoutes } from './web/passkeys';
 import { signInAdminRoutes } from './web/sign-in-admin';
 import { singleSignOnRoutes } from './web/single-sign-on';
+import { workspaceRoutes } from './web/workspaces';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -45,6 +46,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(enrolmentGate(deps));
   app.use(twoFactorAccountRoutes(deps, auth));
   app.use(signInAdminRoutes(deps));
+  app.use(workspaceRoutes(deps));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));

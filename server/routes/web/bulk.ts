@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { exportRecords } from '../../services/exports';
@@ -32,9 +32,9 @@ function named(selection: { name: string }[]): string {
 export function bulkRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/images/bulk', requireUser, async (req: Request, res) => {
+  router.post('/images/bulk', requireRole('viewer'), async (req: Request, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const userId = req.user!.id;
+    const userId = scopeOf(req);
     const action = parseBulkAction(body.action);
     const selection = await ownImages(deps, userId, await chosenImageIds(deps, userId, body));
     const ids = selection.map((s) => s.id);
