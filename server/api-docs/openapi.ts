@@ -214,6 +214,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
     webhooks: {
       'image.completed': webhook('An image was described.', ref('Image')),
       'image.failed': webhook('An image could not be described; `error` says why.', ref('Image')),
+      'image.approved': webhook('An editor approved an image\'s text (team workspaces that require approval).', ref('Image')),
       'batch.completed': webhook('Every image of a batch has finished.', { type: 'object' }),
     },
   };

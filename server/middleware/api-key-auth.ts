@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { authenticateApiKey, type ApiKeyPrincipal, type ApiKeyRefusal } from '../services/api-keys';
 import { HttpError } from './errors';
 import { atLeast, type WorkspaceRole } from '../workspaces/roles';
+import type { WorkspaceContext } from '../workspaces/context';
 
 const REFUSALS: Record<ApiKeyRefusal, { code: string; message: string }> = {
   invalid: { code: 'unauthorized', message: 'A valid API key is required: send Authorization: Bearer <key>.' },
@@ -55,3 +56,9 @@ export const enforceScope: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/** The key's workspace as the services see a signed-in person's: its id and the key's role there. */
+export function keyWorkspace(res: Response): WorkspaceContext {
+  const principal = apiPrincipal(res);
+  return { id: principal.userId, name: 'this workspace', kind: principal.role === 'owner' && principal.actorId === principal.userId ? 'personal' : 'team', role: principal.role, approvalRequired: false };
+}

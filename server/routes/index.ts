@@ -30,6 +30,7 @@ import { passkeyRoutes } from './web/passkeys';
 import { signInAdminRoutes } from './web/sign-in-admin';
 import { singleSignOnRoutes } from './web/single-sign-on';
 import { workspaceRoutes } from './web/workspaces';
+import { approvalRoutes } from './web/approval';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -55,6 +56,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(bulkRoutes(deps));
+  app.use(approvalRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
   app.use(reviewRoutes(deps));

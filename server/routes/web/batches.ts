@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { requireRole, scopeOf } from '../../middleware/workspace';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
@@ -24,7 +24,7 @@ export function batchRoutes(deps: Deps): Router {
 
   router.get('/batches/:id/export.:format', requireRole('viewer'), async (req, res) => {
     const id = req.params.id as string;
-    const records = await exportRecords(deps, scopeOf(req), id);
+    const records = await exportRecords(deps, scopeOf(req), id, undefined, { approvedOnly: workspaceOf(req).approvalRequired });
     if (!records) throw notFound();
     sendExport(res, req.params.format as string, records, `sightline-batch-${id}`, deps.clock.now());
   });

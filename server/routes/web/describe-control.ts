@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
+import { editableImage } from './approval';
 import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { cancelBatch, parseReplaceEdits, regenerateImage, regenerateOptionsWithPattern } from '../../services/describe/control';
@@ -30,7 +31,7 @@ export function describeControlRoutes(deps: Deps): Router {
     res.redirect(303, `/batches/${encodeURIComponent(req.params.id as string)}`);
   });
 
-  router.post('/images/:id/regenerate', requireRole('contributor'), async (req, res) => {
+  router.post('/images/:id/regenerate', requireRole('contributor'), editableImage(deps), async (req, res) => {
     const options = await regenerateOptionsWithPattern(deps, scopeOf(req), (req.body ?? {}) as Record<string, unknown>);
     const { batchId, keepsEdits } = await regenerateImage(deps, scopeOf(req), req.params.id as string, options, { replaceEdits: parseReplaceEdits(req.body) });
     flash(req, 'info', `The image is queued to be described again.${keepsEdits ? ' Your edits stay; the new text will wait for you to choose.' : ''}`);

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
+import { editableImage } from './approval';
 import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
@@ -11,7 +12,7 @@ import { describeAgainWithFile } from '../../services/describe/file-again';
 export function fileAgainRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/images/:id/file-again', requireRole('contributor'), uploadImages(deps, 'image', 1), async (req: Request, res) => {
+  router.post('/images/:id/file-again', requireRole('contributor'), editableImage(deps), uploadImages(deps, 'image', 1), async (req: Request, res) => {
     const id = req.params.id as string;
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {

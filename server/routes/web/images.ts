@@ -1,6 +1,7 @@
 import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
-import { requireRole, scopeOf } from '../../middleware/workspace';
+import { editableImage } from './approval';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { batchReturn } from './review';
@@ -65,7 +66,7 @@ export function imageRoutes(deps: Deps): Router {
   });
 
   router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {
-    sendExport(res, req.params.format as string, (await exportRecords(deps, scopeOf(req)))!, 'sightline-library', deps.clock.now());
+    sendExport(res, req.params.format as string, (await exportRecords(deps, scopeOf(req), undefined, undefined, { approvedOnly: workspaceOf(req).approvalRequired }))!, 'sightline-library', deps.clock.now());
   });
 
   router.get('/images/:id/file', requireRole('viewer'), async (req, res) => {
@@ -83,7 +84,7 @@ export function imageRoutes(deps: Deps): Router {
     res.send(file.bytes);
   });
 
-  router.post('/images/:id/description', requireRole('contributor'), async (req, res) => {
+  router.post('/images/:id/description', requireRole('contributor'), editableImage(deps), async (req, res) => {
     const id = req.params.id as string;
     const result = await editDescription(deps, scopeOf(req), id, req.body as Record<string, unknown>);
     if (!result.ok && result.status === 404) throw new HttpError(404, 'We could not find that image.', 'not_found');

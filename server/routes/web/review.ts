@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
-import { requireRole, scopeOf } from '../../middleware/workspace';
+import { editableImage } from './approval';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
+import { historyOf } from '../../services/approval';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { editAltText, imagePage } from '../../services/results';
@@ -18,7 +20,7 @@ const imageNotFound = () => new HttpError(404, 'We could not find that image.', 
 export function reviewRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/images/:id/alt-text', requireRole('contributor'), async (req: Request, res) => {
+  router.post('/images/:id/alt-text', requireRole('contributor'), editableImage(deps), async (req: Request, res) => {
     const id = req.params.id as string;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const result = await editAltText(deps, scopeOf(req), id, body.alt_text);
@@ -37,7 +39,9 @@ export function reviewRoutes(deps: Deps): Router {
     if (!page) throw imageNotFound();
     // `?again=1` (the review table's r key): the page opens on "Describe again".
     const openAgain = req.query.again === '1';
-    res.render('review/image', { title: page.card.image.original_name, page, openAgain, patterns: await listPatterns(deps, scopeOf(req)) });
+    const workspace = workspaceOf(req);
+    const approval = workspace.kind === 'team' ? { state: page.card.image.approval, history: await historyOf(deps, workspace, page.card.image.id) } : undefined;
+    res.render('review/image', { title: page.card.image.original_name, page, openAgain, approval, patterns: await listPatterns(deps, scopeOf(req)) });
   });
 
   return router;

@@ -1,6 +1,7 @@
 import express, { type Request } from 'express';
+import { mustMayEdit } from '../../../services/approval';
 import type { Deps } from '../../../deps';
-import { apiPrincipal } from '../../../middleware/api-key-auth';
+import { apiPrincipal, keyWorkspace } from '../../../middleware/api-key-auth';
 import { HttpError } from '../../../middleware/errors';
 import { preparedUploads, uploadImages } from '../../../middleware/upload';
 import { discardUploads } from '../../../services/ingest';
@@ -56,6 +57,7 @@ export function imageRoutes(deps: Deps): express.Router {
 
   router.patch('/images/:id', async (req, res) => {
     const { userId } = apiPrincipal(res);
+    await mustMayEdit(deps, keyWorkspace(res), req.params.id);
     await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await patchApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
@@ -74,6 +76,7 @@ export function imageRoutes(deps: Deps): express.Router {
 
   router.post('/images/:id/regenerate', async (req, res) => {
     const { userId } = apiPrincipal(res);
+    await mustMayEdit(deps, keyWorkspace(res), req.params.id);
     await sendIdempotent(deps, req, res, async () => ({ status: 202, body: await regenerateApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
