@@ -45,7 +45,8 @@ export function apiKeyRoutes(deps: Deps): Router {
 
   router.post('/account/api-keys/:id/revoke', async (req, res) => {
     const revoked = await revokeApiKey(deps, scopeOf(req), Number(req.params.id));
-    flash(req, revoked ? 'success' : 'error', revoked ? 'The key was revoked; it stopped working at once.' : 'No such active key.');
+    if (!revoked) throw new HttpError(404, 'No such active key.', 'not_found');
+    flash(req, 'success', 'The key was revoked; it stopped working at once.');
     res.redirect(303, '/account/api-keys');
   });
 

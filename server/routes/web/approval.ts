@@ -4,6 +4,7 @@ import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { requireRole, workspaceOf } from '../../middleware/workspace';
 import { approve, mustMayEdit, sendBack, submitForApproval } from '../../services/approval';
+import { approvalOf } from '../../db/approvals';
 
 /** Before a change to one image's text: approved text is an editor's to change. */
 export function editableImage(deps: Deps): RequestHandler {
@@ -25,6 +26,7 @@ export function approvalRoutes(deps: Deps): Router {
   router.post('/images/:id/approval', requireRole('contributor'), async (req, res) => {
     const id = req.params.id as string;
     const workspace = workspaceOf(req);
+    if (!(await approvalOf(deps.db, workspace.id, id))) throw new HttpError(404, 'We could not find that image.', 'not_found');
     const step = String(req.body?.step ?? '');
     let outcome;
     if (step === 'send_back') {

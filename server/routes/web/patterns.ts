@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
@@ -91,7 +91,13 @@ export function patternRoutes(deps: Deps): Router {
     res.redirect(303, '/patterns');
   });
 
-  router.post('/patterns/:id/test', requireRole('contributor'), uploadImages(deps), async (req, res) => {
+  // The pattern is looked up before the upload is read: another workspace's pattern id answers 404, not "no file".
+  const patternExists: RequestHandler = async (req, _res, next) => {
+    await getPattern(deps, scopeOf(req), req.params.id as string); // throws 404 for a pattern not in this workspace
+    next();
+  };
+
+  router.post('/patterns/:id/test', requireRole('contributor'), patternExists, uploadImages(deps), async (req, res) => {
     const patternId = String(req.params.id);
     const imageId = await testPatternOnImage(deps, scopeOf(req), patternId, preparedUploads(req));
     res.redirect(303, `/patterns/${encodeURIComponent(patternId)}/tests/${encodeURIComponent(imageId)}`);

@@ -56,9 +56,9 @@ function teamOnly(workspace: WorkspaceContext): void {
 /** Owners change roles; the last owner cannot step down, so a workspace always has one. */
 export async function changeRole(deps: Deps, meta: RequestMeta | null, workspace: WorkspaceContext, actorId: number, memberId: number, role: unknown): Promise<void> {
   teamOnly(workspace);
-  if (!isRole(role)) throw new HttpError(400, 'Choose a role: viewer, contributor, editor or owner.', 'invalid');
   const member = (await listMembers(deps.db, workspace.id)).find((m) => m.user_id === memberId);
   if (!member) throw new HttpError(404, 'That person is not a member of this workspace.', 'not_found');
+  if (!isRole(role)) throw new HttpError(400, 'Choose a role: viewer, contributor, editor or owner.', 'invalid');
   if (member.role === 'owner' && role !== 'owner' && (await countOwners(deps.db, workspace.id)) <= 1) {
     throw new HttpError(400, 'A workspace needs an owner: make someone else owner first.', 'invalid');
   }
