@@ -11,6 +11,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('users', (t) => {
     t.string('kind', 10).notNullable().defaultTo('person');
     t.boolean('approval_required').notNullable().defaultTo(false);
+    t.boolean('two_factor_required').notNullable().defaultTo(false);
     t.integer('created_by').nullable();
   });
   await knex.schema.createTable('workspace_members', (t) => {
@@ -71,6 +72,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('workspace_members');
   await knex.schema.alterTable('users', (t) => {
     t.dropColumn('created_by');
+    t.dropColumn('two_factor_required');
     t.dropColumn('approval_required');
     t.dropColumn('kind');
   });

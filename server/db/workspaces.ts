@@ -5,6 +5,7 @@ export interface TeamWorkspaceRow {
   id: number;
   name: string;
   approval_required: boolean;
+  two_factor_required: boolean;
   created_at: number;
 }
 
@@ -13,6 +14,7 @@ export interface Membership {
   name: string;
   role: WorkspaceRole;
   approval_required: boolean;
+  two_factor_required: boolean;
 }
 
 export interface MemberRow {
@@ -51,10 +53,10 @@ export function findTeamWorkspace(db: Db, id: number): Promise<TeamWorkspaceRow 
   return db('users')
     .where({ id, kind: 'workspace' })
     .whereNull('deletion_requested_at')
-    .first<TeamWorkspaceRow | undefined>('id', 'name', 'approval_required', 'created_at');
+    .first<TeamWorkspaceRow | undefined>('id', 'name', 'approval_required', 'two_factor_required', 'created_at');
 }
 
-export async function updateTeamWorkspace(db: Db, id: number, changes: { name?: string; approval_required?: boolean }, now: number): Promise<void> {
+export async function updateTeamWorkspace(db: Db, id: number, changes: { name?: string; approval_required?: boolean; two_factor_required?: boolean }, now: number): Promise<void> {
   await db('users').where({ id, kind: 'workspace' }).update({ ...changes, updated_at: now });
 }
 
@@ -64,7 +66,7 @@ export function findMembership(db: Db, workspaceId: number, userId: number): Pro
     .join('users as w', 'w.id', 'm.workspace_id')
     .where({ 'm.workspace_id': workspaceId, 'm.user_id': userId, 'w.kind': 'workspace', 'w.status': 'active' })
     .whereNull('w.deletion_requested_at')
-    .first<Membership | undefined>('m.workspace_id', 'w.name', 'm.role', 'w.approval_required');
+    .first<Membership | undefined>('m.workspace_id', 'w.name', 'm.role', 'w.approval_required', 'w.two_factor_required');
 }
 
 export function listMemberships(db: Db, userId: number): Promise<Membership[]> {
@@ -73,7 +75,7 @@ export function listMemberships(db: Db, userId: number): Promise<Membership[]> {
     .where({ 'm.user_id': userId, 'w.kind': 'workspace', 'w.status': 'active' })
     .whereNull('w.deletion_requested_at')
     .orderBy('w.name')
-    .select<Membership[]>('m.workspace_id', 'w.name', 'm.role', 'w.approval_required');
+    .select<Membership[]>('m.workspace_id', 'w.name', 'm.role', 'w.approval_required', 'w.two_factor_required');
 }
 
 export function listMembers(db: Db, workspaceId: number): Promise<MemberRow[]> {

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Deps } from '../deps';
 import { findMembership } from '../db/workspaces';
+import { meetsWorkspaceSignIn } from '../services/workspaces';
 import { personalWorkspace, type WorkspaceContext } from '../workspaces/context';
 import { atLeast, ROLE_LABELS, type WorkspaceRole } from '../workspaces/roles';
 import { requireUser } from './auth';
@@ -9,16 +10,18 @@ import { HttpError } from './errors';
 /**
  * Sets `req.workspace` for a signed-in person: the team workspace chosen in the session when they
  * are still a member of it (looked up on every request, so a removed member loses access on their
- * next one), their personal workspace otherwise. The personal workspace costs no query.
+ * next one) and meet its sign-in rule (two-factor, when the owners require it), their personal
+ * workspace otherwise. The personal workspace costs no query.
  */
 export function loadWorkspace(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     if (req.user) {
       const wanted = req.session?.workspaceId;
-      const membership = wanted && wanted !== req.user.id ? await findMembership(deps.db, wanted, req.user.id) : undefined;
+      const found = wanted && wanted !== req.user.id ? await findMembership(deps.db, wanted, req.user.id) : undefined;
+      const membership = found && (await meetsWorkspaceSignIn(deps, found, req.user.id)) ? found : undefined;
       if (wanted && !membership && req.session) delete req.session.workspaceId;
       req.workspace = membership
-        ? { id: membership.workspace_id, name: membership.name, kind: 'team', role: membership.role, approvalRequired: Boolean(membership.approval_required) }
+        ? { id: membership.workspace_id, name: membership.name, kind: 'team', role: membership.role, approvalRequired: Boolean(membership.approval_required), twoFactorRequired: Boolean(membership.two_factor_required) }
         : personalWorkspace(req.user);
     }
     next();

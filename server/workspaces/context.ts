@@ -11,8 +11,10 @@ export interface WorkspaceContext {
   role: WorkspaceRole;
   /** Text is published (exported, sent by webhooks) only once an editor approved it. */
   approvalRequired: boolean;
+  /** Members work here only with a second factor (see services/workspaces meetsWorkspaceSignIn). */
+  twoFactorRequired: boolean;
 }
 
 export function personalWorkspace(user: { id: number }): WorkspaceContext {
-  return { id: user.id, name: 'Personal', kind: 'personal', role: 'owner', approvalRequired: false };
+  return { id: user.id, name: 'Personal', kind: 'personal', role: 'owner', approvalRequired: false, twoFactorRequired: false };
 }

@@ -26,7 +26,7 @@ export function sendToBatch(req: Request, res: Response, batchId: string): void 
  * upload at all is answered 403 where it stands: the form would refuse it too.
  */
 export const refusalsToForm: ErrorRequestHandler = (err, req, res, next) => {
-  if (!(err instanceof HttpError) || wantsJson(req) || err.status === 401 || err.status === 403) return next(err);
+  if (!(err instanceof HttpError) || wantsJson(req) || err.status === 401 || err.code === 'forbidden') return next(err);
   flash(req, 'error', err.message);
   res.redirect(303, UPLOAD_FORM);
 };

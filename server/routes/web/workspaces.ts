@@ -4,7 +4,7 @@ import { requireAdmin, requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { requireRole, workspaceOf } from '../../middleware/workspace';
-import { changeRole, createTeamWorkspace, deleteTeamWorkspace, membersOf, removeMember, updateWorkspaceSettings, workspacesOf } from '../../services/workspaces';
+import { changeRole, createTeamWorkspace, deleteTeamWorkspace, meetsWorkspaceSignIn, membersOf, removeMember, updateWorkspaceSettings, workspacesOf } from '../../services/workspaces';
 import { acceptInvite, inviteFor, invitesOf, inviteToWorkspace } from '../../services/workspaces/invites';
 import { ROLE_LABELS, ROLES } from '../../workspaces/roles';
 import { requestMeta } from './session-helpers';
@@ -26,6 +26,10 @@ export function workspaceRoutes(deps: Deps): Router {
     const memberships = await workspacesOf(deps, req.user!.id);
     const membership = memberships.find((m) => m.workspace_id === wanted);
     if (wanted !== req.user!.id && !membership) throw new HttpError(404, 'We could not find that workspace.', 'not_found');
+    if (membership && !(await meetsWorkspaceSignIn(deps, membership, req.user!.id))) {
+      flash(req, 'error', `${membership.name} requires two-factor sign-in. Set it up here, then switch again.`);
+      return res.redirect(303, '/account/two-factor');
+    }
     if (membership) req.session.workspaceId = membership.workspace_id;
     else delete req.session.workspaceId;
     flash(req, 'success', `You are now working in ${membership ? membership.name : 'your personal workspace'}.`);
@@ -87,7 +91,7 @@ export function workspaceRoutes(deps: Deps): Router {
   });
 
   router.post('/workspace/settings', requireRole('owner'), async (req, res) => {
-    await updateWorkspaceSettings(deps, requestMeta(req), workspaceOf(req), req.user!.id, { name: req.body?.name, approval: req.body?.approval });
+    await updateWorkspaceSettings(deps, requestMeta(req), workspaceOf(req), req.user!.id, { name: req.body?.name, approval: req.body?.approval, two_factor: req.body?.two_factor });
     flash(req, 'success', 'The workspace settings were saved.');
     res.redirect(303, '/workspace');
   });
@@ -108,6 +112,11 @@ export function workspaceRoutes(deps: Deps): Router {
   router.post('/workspace-invites/:token', requireUser, async (req, res) => {
     const offer = await acceptInvite(deps, requestMeta(req), req.user!, req.params.token as string);
     req.session.workspaceId = offer.workspaceId;
+    const membership = (await workspacesOf(deps, req.user!.id)).find((m) => m.workspace_id === offer.workspaceId);
+    if (membership && !(await meetsWorkspaceSignIn(deps, membership, req.user!.id))) {
+      flash(req, 'info', `You joined ${offer.workspaceName}. It requires two-factor sign-in: set it up here, then switch to it from Workspaces.`);
+      return res.redirect(303, '/account/two-factor');
+    }
     flash(req, 'success', `Welcome to ${offer.workspaceName}: you are a ${offer.roleLabel.toLowerCase()} here.`);
     res.redirect(303, '/');
   });

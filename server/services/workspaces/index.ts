@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
 import { recordAudit, type RequestMeta } from '../accounts/audit';
 import { requestAccountDeletion } from '../data-rights/account-deletion';
+import { hasSecondFactor } from '../two-factor';
 import {
   countOwners,
   deleteAllMembers,
@@ -79,12 +80,34 @@ export async function removeMember(deps: Deps, meta: RequestMeta | null, workspa
   await recordAudit(deps, meta, { userId: workspace.id, actorId, event, detail: member.email });
 }
 
-export async function updateWorkspaceSettings(deps: Deps, meta: RequestMeta | null, workspace: WorkspaceContext, actorId: number, input: { name?: unknown; approval?: unknown }): Promise<void> {
+/**
+ * Name, approval and the two-factor requirement. An owner who requires two-factor sign-in must have
+ * it themself, so the setting cannot lock out the person turning it on.
+ */
+export async function updateWorkspaceSettings(
+  deps: Deps,
+  meta: RequestMeta | null,
+  workspace: WorkspaceContext,
+  actorId: number,
+  input: { name?: unknown; approval?: unknown; two_factor?: unknown },
+): Promise<void> {
   teamOnly(workspace);
   const name = cleanName(input.name);
   const approvalRequired = input.approval === 'on';
-  await updateTeamWorkspace(deps.db, workspace.id, { name, approval_required: approvalRequired }, deps.clock.now().getTime());
-  await recordAudit(deps, meta, { userId: workspace.id, actorId, event: 'workspace.settings', detail: `approval ${approvalRequired ? 'required' : 'optional'}` });
+  const twoFactorRequired = input.two_factor === 'on';
+  if (twoFactorRequired && !(await hasSecondFactor(deps, actorId))) {
+    throw new HttpError(400, 'Set up two-factor sign-in for yourself first (Account → Sign-in), then require it of everyone here.', 'invalid');
+  }
+  await updateTeamWorkspace(deps.db, workspace.id, { name, approval_required: approvalRequired, two_factor_required: twoFactorRequired }, deps.clock.now().getTime());
+  await recordAudit(deps, meta, {
+    userId: workspace.id, actorId, event: 'workspace.settings',
+    detail: `approval ${approvalRequired ? 'required' : 'optional'}; two-factor ${twoFactorRequired ? 'required' : 'optional'}`,
+  });
+}
+
+/** A member may work in a workspace that requires two-factor sign-in only once they have a second factor. */
+export async function meetsWorkspaceSignIn(deps: Deps, membership: Pick<Membership, 'two_factor_required'>, userId: number): Promise<boolean> {
+  return !membership.two_factor_required || hasSecondFactor(deps, userId);
 }
 
 /**
