@@ -5,6 +5,7 @@ import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
+import { approvedTextOnly } from '../../services/approval/viewer';
 import { listPatterns } from '../../patterns';
 import { ignoredOptions, ignoredSentence } from '../../describers/honours';
 
@@ -17,6 +18,7 @@ export function batchRoutes(deps: Deps): Router {
     const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
     if (!page) throw notFound();
+    page.cards = approvedTextOnly(workspaceOf(req), page.cards);
     const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));
     const view = query('view') === 'table' ? 'table' : 'cards';
     res.render('batches/show', { title: page.batch.name || 'Batch', page, view, ignored, patterns: await listPatterns(deps, scopeOf(req)) });

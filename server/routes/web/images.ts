@@ -21,6 +21,7 @@ import { monthUsage } from '../../services/usage';
 import { listPatterns } from '../../patterns';
 import { describerLabel, languageName } from '../../describers/honours';
 import { sendToBatch, refusalsToForm } from './upload-answers';
+import { approvedTextOnly } from '../../services/approval/viewer';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -62,6 +63,7 @@ export function imageRoutes(deps: Deps): Router {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
       edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
     });
+    library.cards = approvedTextOnly(workspaceOf(req), library.cards);
     res.render('images/index', { title: 'Library', library });
   });
 

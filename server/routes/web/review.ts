@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { editableImage } from './approval';
 import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { historyOf } from '../../services/approval';
+import { approvedTextOnly } from '../../services/approval/viewer';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { editAltText, imagePage } from '../../services/results';
@@ -37,6 +38,7 @@ export function reviewRoutes(deps: Deps): Router {
   router.get('/images/:id', requireRole('viewer'), async (req, res) => {
     const page = await imagePage(deps, scopeOf(req), req.params.id as string);
     if (!page) throw imageNotFound();
+    [page.card] = approvedTextOnly(workspaceOf(req), [page.card]);
     // `?again=1` (the review table's r key): the page opens on "Describe again".
     const openAgain = req.query.again === '1';
     const workspace = workspaceOf(req);

@@ -111,6 +111,21 @@ describe('team workspaces: membership, isolation, approval and keys', () => {
     expect(history.text).to.include(`${contributor.user.email} submitted it`);
   });
 
+  it('shows a viewer approved text only, on every page that shows text', async () => {
+    const viewer = team.members.viewer;
+    const batch = await seedReviewBatch(t.deps, team.workspaceId, 1, 'Unpublished', () => 'Embargoed result of the vote');
+    const id = batch.imageIds[0]!;
+    for (const path of [`/batches/${batch.batchId}`, `/batches/${batch.batchId}?view=table`, `/images/${id}`, '/images']) {
+      const page = await viewer.agent.get(path).expect(200);
+      expect(page.text, path).not.to.include('Embargoed result');
+    }
+    expect((await team.members.contributor.agent.get(`/images/${id}`).expect(200)).text).to.include('Embargoed result');
+    await team.members.editor.agent.post(`/images/${id}/approval`).type('form').send({ _csrf: team.members.editor.csrf, step: 'approve' }).expect(303);
+    for (const path of [`/batches/${batch.batchId}`, `/images/${id}`]) {
+      expect((await viewer.agent.get(path).expect(200)).text, path).to.include('Embargoed result');
+    }
+  });
+
   it('gives a workspace key at most its creator\'s role, and stops it when the creator leaves', async () => {
     const keyOwner = await signUp(t.app);
     await inviteAndJoin(admin, keyOwner, 'owner');
