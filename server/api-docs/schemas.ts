@@ -90,6 +90,7 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       created_at: { type: 'string', format: 'date-time' },
       processed_at: nullableTime,
       reviewed_at: nullableTime,
+      approval: { type: 'string', enum: ['draft', 'submitted', 'approved'], description: 'Where the text stands in its team workspace\'s approval (always draft in a personal workspace).' },
       expires_at: { ...nullableTime, description: 'When the stored working copy is deleted.' },
       result: { oneOf: [{ $ref: '#/components/schemas/Result' }, { type: 'null' }] },
     },

@@ -60,6 +60,21 @@ export async function mustMayEdit(deps: Deps, workspace: WorkspaceContext, image
   }
 }
 
+export type ApprovalStep = 'submit' | 'approve' | 'send_back';
+
+/**
+ * One step for one image, as the image's page and the API take it: 404 for an image not in the
+ * workspace, 400 for an unknown step, 403 for a role that may not take it.
+ */
+export async function approvalStep(deps: Deps, workspace: WorkspaceContext, actorId: number, imageId: string, input: { step?: unknown; comment?: unknown }): Promise<{ step: ApprovalStep; outcome: ApprovalOutcome }> {
+  if (!(await approvalOf(deps.db, workspace.id, imageId))) throw new HttpError(404, 'We could not find that image.', 'not_found');
+  const ids = [imageId];
+  if (input.step === 'submit') return { step: 'submit', outcome: await submitForApproval(deps, workspace, actorId, ids) };
+  if (input.step === 'approve') return { step: 'approve', outcome: await approve(deps, workspace, actorId, ids) };
+  if (input.step === 'send_back') return { step: 'send_back', outcome: await sendBack(deps, workspace, actorId, ids, input.comment) };
+  throw new HttpError(400, 'Choose a step: submit, approve or send_back.', 'invalid');
+}
+
 export function historyOf(deps: Deps, workspace: WorkspaceContext, imageId: string): Promise<ApprovalEventRow[]> {
   return approvalHistory(deps.db, workspace.id, imageId);
 }

@@ -139,6 +139,9 @@ describe('team workspaces: membership, isolation, approval and keys', () => {
     await api().patch(`/api/v1/images/${id}`).set('Authorization', `Bearer ${key}`).send({ alt_text: 'From the key' }).expect(200);
     const refused = await api().delete(`/api/v1/images/${id}`).set('Authorization', `Bearer ${key}`).expect(403);
     expect(refused.body.error.code).to.equal('insufficient_role');
+    const submitted = await api().post(`/api/v1/images/${id}/approval`).set('Authorization', `Bearer ${key}`).send({ step: 'submit' }).expect(200);
+    expect(submitted.body.approval).to.equal('submitted');
+    await api().post(`/api/v1/images/${id}/approval`).set('Authorization', `Bearer ${key}`).send({ step: 'approve' }).expect(403);
 
     await admin.agent.post(`/workspace/members/${keyOwner.user.id}/remove`).type('form').send({ _csrf: admin.csrf }).expect(303);
     const gone = await api().get('/api/v1/images').set('Authorization', `Bearer ${key}`).expect(401);
