@@ -20,6 +20,7 @@ import { uploadRetentionChoices, applyBatchRetention } from '../../services/rete
 import { monthUsage } from '../../services/usage';
 import { listPatterns } from '../../patterns';
 import { describerLabel, languageName } from '../../describers/honours';
+import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 import { approvedTextOnly } from '../../services/approval/viewer';
 
@@ -46,6 +47,7 @@ export function imageRoutes(deps: Deps): Router {
       honours: deps.describer.honours,
       describerLabel: describerLabel(deps.describer.name),
       languageName,
+      purposes: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
     });
   });
 
