@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { applyPurpose, readableTarget, repeats } from '../../../server/describers/purpose';
+import { parseRegenerateOptions } from '../../../server/services/describe/control';
 import { DEFAULT_DESCRIBE_OPTIONS, type DescribeOptions, type Description } from '../../../server/describers/types';
 
 const written: Description = {
@@ -64,5 +65,10 @@ describe('alt text that fits its purpose (W3C alt decision tree)', () => {
     expect(readableTarget('mailto:a@b.c')).to.equal('mailto:a@b.c');
     expect(repeats('A dog runs on the beach at dawn', 'Dog runs on beach')).to.equal(true);
     expect(repeats('A dog runs on the beach at dawn', 'A cat sleeps on a sofa')).to.equal(false);
+  });
+
+  it('is taken by "describe again" for one image, with its destination', () => {
+    expect(parseRegenerateOptions({ purpose: 'functional', linkTarget: 'Print this page', style: '' })).to.deep.equal({ purpose: 'functional', linkTarget: 'Print this page' });
+    expect(() => parseRegenerateOptions({ purpose: 'ornamental' })).to.throw(/purpose/);
   });
 });
