@@ -9,7 +9,7 @@ import { passwordGate, refuseWhenFull } from './auth/cpu-gate';
 import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
-import { formatTime, statusLabel } from './view-helpers';
+import { formatTime, mayAct, statusLabel } from './view-helpers';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -37,6 +37,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   app.locals.currentPath = '';
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
+  app.locals.mayAct = mayAct;
   app.locals.statusLabel = statusLabel;
   // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
   app.locals.signupOpen = deps.config.signup === 'open';

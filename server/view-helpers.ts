@@ -1,3 +1,5 @@
+import { atLeast, type WorkspaceRole } from './workspaces/roles';
+import type { WorkspaceContext } from './workspaces/context';
 const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /**
@@ -30,4 +32,9 @@ const STATUS_WORDS: Record<string, string> = {
 /** An image's status in words, as every page shows it (the codes are for the API). */
 export function statusLabel(status: string): string {
   return STATUS_WORDS[status] ?? status;
+}
+
+/** In views: may the person do what needs `role` in the current workspace (hides what would answer 403). */
+export function mayAct(workspace: WorkspaceContext | null | undefined, role: WorkspaceRole): boolean {
+  return Boolean(workspace) && atLeast(workspace!.role, role);
 }

@@ -169,6 +169,27 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           responses: { '202': ok('Queued again.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('The working copy has expired, so it cannot be described again.') },
         },
       },
+      '/images/{id}/approval': {
+        parameters: [idParam('Image id.')],
+        post: {
+          operationId: 'approveImage',
+          summary: 'Submit the image\'s text for approval, approve it, or send it back with a comment',
+          description: 'Team workspaces. `submit` needs a contributor\'s key (draft → submitted); `approve` and `send_back` an editor\'s. Approving sends `image.approved` to subscribed webhooks; where the workspace requires approval, exports carry approved images only. A step that does not apply to the image\'s state (not described yet, or already past it) changes nothing and answers the image as it is.',
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['step'],
+              properties: {
+                step: { type: 'string', enum: ['submit', 'approve', 'send_back'] },
+                comment: { type: 'string', maxLength: 500, description: 'Required with send_back: what should change.' },
+              },
+            }),
+          },
+          responses: { '200': ok('The image, with its approval state.', ref('Image')), ...common, ...forbidden, ...notFound },
+        },
+      },
       '/images/{id}/versions': {
         parameters: [idParam('Image id.')],
         get: {
@@ -214,6 +235,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
     webhooks: {
       'image.completed': webhook('An image was described.', ref('Image')),
       'image.failed': webhook('An image could not be described; `error` says why.', ref('Image')),
+      'image.approved': webhook('An editor approved an image\'s text (team workspaces that require approval).', ref('Image')),
       'batch.completed': webhook('Every image of a batch has finished.', { type: 'object' }),
     },
   };

@@ -90,6 +90,7 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       created_at: { type: 'string', format: 'date-time' },
       processed_at: nullableTime,
       reviewed_at: nullableTime,
+      approval: { type: 'string', enum: ['draft', 'submitted', 'approved'], description: 'Where the text stands in its team workspace\'s approval (always draft in a personal workspace).' },
       expires_at: { ...nullableTime, description: 'When the stored working copy is deleted.' },
       result: { oneOf: [{ $ref: '#/components/schemas/Result' }, { type: 'null' }] },
     },
@@ -172,6 +173,12 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       context_brand: { type: 'string', maxLength: 200 },
       instructions: { type: 'string', maxLength: 2000 },
       pattern_id: { type: 'string', description: 'Describe with this pattern\'s current version; the result gets a manifest.' },
+      purpose: {
+        type: 'string', enum: ['informative', 'linked', 'functional', 'decorative', 'complex'], default: 'informative',
+        description: 'Where the image is used (W3C alt decision tree): linked and functional alt text names the link\'s destination or the control\'s action; decorative gets alt=""; complex puts the data in the long description. The result\'s provenance notes say which rule was applied.',
+      },
+      link_target: { type: 'string', maxLength: 500, description: 'With linked: the destination (a page name or a web address); with functional: the action, e.g. "Search".' },
+      surrounding_text: { type: 'string', maxLength: 2000, description: 'Text next to the image on its page: the alt text does not repeat it, and is empty when it already says everything.' },
     },
   },
   ImageEdit: {

@@ -21,7 +21,7 @@ const positive = (value: string): number => {
 
 /** The flags as the upload form's (and the API's) field names. */
 function optionFields(opts: Record<string, unknown>): Record<string, string> {
-  const fields = { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions };
+  const fields = { language: opts.language, alt_text_length: opts.length, style: opts.style, context_title: opts.context, context_keywords: opts.keywords, instructions: opts.instructions, purpose: opts.purpose, link_target: opts.linkTarget };
   return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
@@ -59,6 +59,8 @@ program
   .option('--context <topic>', 'the page or topic the images are for')
   .option('--keywords <words>', 'keywords to use where they fit')
   .option('--instructions <text>', 'more instructions for the describer')
+  .addOption(new Option('--purpose <purpose>', 'where the images are used').choices(['informative', 'linked', 'functional', 'decorative', 'complex']))
+  .option('--link-target <destination>', 'with linked or functional: where the link goes, or what the control does')
   .option('--concurrency <n>', 'images described at once', positive, 2)
   .option('--limit <n>', 'describe at most this many images in this run', positive)
   .option('--dry-run', 'list what would be described, and describe nothing')

@@ -19,6 +19,7 @@ export async function scrubAccount(trx: Knex, userId: number, replacement: { ema
   await trx('batches').where({ user_id: userId }).delete();
   await trx('jobs').where({ user_id: userId }).delete();
   await trx('sessions').where({ user_id: userId }).delete();
+  await trx('workspace_members').where({ user_id: userId }).delete();
   await trx('api_keys').where({ user_id: userId }).delete();
   await trx('remembered_browsers').where({ user_id: userId }).delete();
   await trx('recovery_codes').where({ user_id: userId }).delete();

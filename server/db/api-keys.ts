@@ -1,5 +1,6 @@
 import type { Db } from './knex';
 import type { UserStatus } from './users';
+import type { WorkspaceRole } from '../workspaces/roles';
 
 export type ApiKeyScope = 'read' | 'write';
 
@@ -13,6 +14,8 @@ export interface ApiKeyRow {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  created_by: number | null;
+  role: WorkspaceRole;
 }
 
 export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id' | 'last_used_at' | 'revoked_at'>): Promise<number> {
@@ -24,21 +27,31 @@ export async function insertApiKey(db: Db, row: Omit<ApiKeyRow, 'id' | 'last_use
 export interface ApiKeyWithAccount extends ApiKeyRow {
   account_status: UserStatus;
   account_deletion_requested_at: number | null;
+  /** 'workspace' for a team workspace's key, whose creator must still be an active member. */
+  account_kind: 'person' | 'workspace';
+  creator_status: UserStatus | null;
+  creator_role: WorkspaceRole | null;
 }
 
 /**
  * The key and its account in one query, so every request re-checks that the account is still
  * active without a second round trip (the unique index on key_hash finds one row; the join is by
- * the users primary key).
+ * the users primary key). A team workspace's key also brings its creator's state and current role,
+ * by primary keys too.
  */
 export function findApiKeyWithAccount(db: Db, keyHash: string): Promise<ApiKeyWithAccount | undefined> {
   return db('api_keys')
     .join('users', 'users.id', 'api_keys.user_id')
+    .leftJoin('users as creator', 'creator.id', 'api_keys.created_by')
+    .leftJoin('workspace_members as member', (on) => on.on('member.workspace_id', '=', 'api_keys.user_id').andOn('member.user_id', '=', 'api_keys.created_by'))
     .where('api_keys.key_hash', keyHash)
     .first<ApiKeyWithAccount | undefined>(
       'api_keys.*',
       'users.status as account_status',
       'users.deletion_requested_at as account_deletion_requested_at',
+      'users.kind as account_kind',
+      'creator.status as creator_status',
+      'member.role as creator_role',
     );
 }
 

@@ -26,7 +26,15 @@ export type AuditEventName =
   | 'passkey.remove'
   | 'login.passkey'
   | 'login.sso'
-  | 'login.sso_refused';
+  | 'login.sso_refused'
+  | 'workspace.create'
+  | 'workspace.invite'
+  | 'workspace.join'
+  | 'workspace.role'
+  | 'workspace.remove'
+  | 'workspace.leave'
+  | 'workspace.settings'
+  | 'workspace.delete';
 
 export interface AuditEventInput {
   userId: number | null;

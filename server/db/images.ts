@@ -25,6 +25,8 @@ export interface ImageRow {
   expires_at: number | null;
   processed_at: number | null;
   reviewed_at: number | null;
+  /** draft → submitted → approved (team workspaces' approval; see services/approval). */
+  approval?: 'draft' | 'submitted' | 'approved';
   created_at: number;
   updated_at: number;
 }
@@ -153,8 +155,9 @@ export async function countImages(db: Knex, userId: number, filter: ImageFilter,
 }
 
 /** Every image of the user (or of one batch), oldest first, for exports. */
-export async function listImagesForExport(db: Knex, userId: number, batchId?: string, imageIds?: readonly string[]): Promise<ImageRow[]> {
+export async function listImagesForExport(db: Knex, userId: number, batchId?: string, imageIds?: readonly string[], approvedOnly = false): Promise<ImageRow[]> {
   const query = db('images').where({ user_id: userId });
+  if (approvedOnly) query.andWhere({ approval: 'approved' });
   if (batchId) query.andWhere({ batch_id: batchId });
   if (imageIds) query.whereIn('id', imageIds);
   return query.orderBy([{ column: 'created_at' }, { column: 'rowid' }]);

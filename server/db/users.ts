@@ -25,21 +25,21 @@ export interface SessionUser {
 const SESSION_COLUMNS = ['id', 'email', 'name', 'role'] as const;
 
 export async function countUsers(db: Knex): Promise<number> {
-  const row = await db('users').count<{ n: number }[]>({ n: '*' }).first();
+  const row = await db('users').where({ kind: 'person' }).count<{ n: number }[]>({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }
 
 export async function findUserByEmail(db: Knex, email: string): Promise<UserRow | undefined> {
-  return db<UserRow>('users').where({ email }).first();
+  return db<UserRow>('users').where({ email }).where('kind', 'person').first();
 }
 
 export async function findUserById(db: Knex, id: number): Promise<UserRow | undefined> {
-  return db<UserRow>('users').where({ id }).first();
+  return db<UserRow>('users').where({ id }).where('kind', 'person').first();
 }
 
 /** One indexed lookup per signed-in request; a disabled account yields nothing. */
 export async function findActiveSessionUser(db: Knex, id: number): Promise<SessionUser | undefined> {
-  return db('users').select(SESSION_COLUMNS).where({ id, status: 'active' }).first();
+  return db('users').select(SESSION_COLUMNS).where({ id, status: 'active', kind: 'person' }).first();
 }
 
 export async function insertUser(
@@ -61,5 +61,5 @@ export async function updateUser(
 }
 
 export async function listUsers(db: Knex): Promise<Omit<UserRow, 'password_hash'>[]> {
-  return db('users').select('id', 'email', 'name', 'role', 'status', 'created_at', 'updated_at').orderBy('id');
+  return db('users').where({ kind: 'person' }).select('id', 'email', 'name', 'role', 'status', 'created_at', 'updated_at').orderBy('id');
 }

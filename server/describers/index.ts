@@ -3,18 +3,19 @@ import type { Logger } from '../logger';
 import { DescriberError, type Describer, type DescribeInput, type DescribeOptions, type Description } from './types';
 import { createOpenAIDescriber } from './openai';
 import { LOCAL_HONOURS } from './honours';
+import { withPurpose } from './purpose';
 
 export type { Describer } from './types';
 
-/** Picks the describer named by DESCRIBER. */
+/** Picks the describer named by DESCRIBER; either way, the image's purpose is applied to what it writes. */
 export function createDescriber(config: Config, logger: Logger): Describer {
-  if (config.describer === 'openai') return createOpenAIDescriber(config, logger);
+  if (config.describer === 'openai') return withPurpose(createOpenAIDescriber(config, logger));
   return createOfflineDescriber(logger);
 }
 
 /** The embedded describer, loaded on its first image: what the command line uses by default. */
 export function createOfflineDescriber(logger: Logger): Describer {
-  return new LazyLocalDescriber(logger);
+  return withPurpose(new LazyLocalDescriber(logger));
 }
 
 type LocalModule = {

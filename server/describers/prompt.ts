@@ -1,7 +1,8 @@
 import type { DescribeInput, DescribeOptions } from './types';
+import { purposePromptLines } from './purpose';
 
 /** Bump when the wording changes, so provenance tells which prompt wrote a description. */
-export const PROMPT_VERSION = 'alt-2026-11-22.1';
+export const PROMPT_VERSION = 'alt-2026-12-05.1';
 
 const STYLE_GUIDE: Record<DescribeOptions['style'], string> = {
   concise: 'Keep every field short and plain; the alt text names only what matters for the purpose.',
@@ -49,6 +50,7 @@ export function userPrompt(input: DescribeInput, options: DescribeOptions, jsonS
   if (embedded.title) lines.push(`Title found in the file: ${oneLine(embedded.title)}`);
   if (embedded.caption) lines.push(`Caption found in the file: ${oneLine(embedded.caption)}`);
   if (embedded.keywords?.length) lines.push(`Keywords found in the file: ${oneLine(embedded.keywords.join(', '))}`);
+  lines.push(...purposePromptLines(options));
   if (options.pattern) {
     lines.push(`Also fill "manifest" for the pattern "${oneLine(options.pattern.name)}": ${oneLine(options.pattern.instructions)}`);
   }

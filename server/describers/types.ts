@@ -11,6 +11,13 @@ export interface PatternSpec {
   schema: Record<string, unknown>;
 }
 
+/**
+ * Where the image is used, after the W3C alt decision tree: informative (the default), linked (the
+ * only content of a link), functional (a button or control), decorative, or complex (a chart,
+ * diagram or map whose data goes in the long description).
+ */
+export type ImagePurpose = 'informative' | 'linked' | 'functional' | 'decorative' | 'complex';
+
 /** What the user asked for; saved per batch. */
 export interface DescribeOptions {
   /** BCP 47 language code of the output, e.g. "en", "de", "pt-BR". */
@@ -23,6 +30,12 @@ export interface DescribeOptions {
   context: { title?: string; keywords?: string; product?: string; brand?: string };
   instructions?: string;
   pattern?: PatternSpec;
+  /** Absent: informative. */
+  purpose?: ImagePurpose;
+  /** A linked image's destination, or a functional image's action ("Search", "Print this page"). */
+  linkTarget?: string;
+  /** The text next to the image on its page, so the alt text does not repeat it. */
+  surroundingText?: string;
 }
 
 /** Text found inside the file itself at ingest (EXIF/IPTC/XMP), used as context. */

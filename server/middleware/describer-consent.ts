@@ -1,3 +1,4 @@
+import { scopeOf } from './workspace';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../deps';
 import { needsDescriberConsent } from '../services/privacy/consent';
@@ -9,7 +10,7 @@ import { HttpError } from './errors';
  */
 export function requireDescriberConsent(deps: Deps): RequestHandler {
   return async (req, _res, next) => {
-    if (!(await needsDescriberConsent(deps, req.user!.id))) return next();
+    if (!(await needsDescriberConsent(deps, scopeOf(req)))) return next();
     next(new HttpError(403, `Confirm first that your images may be sent to ${deps.describer.destination.host}. Nothing was uploaded.`, 'consent_required'));
   };
 }

@@ -1,3 +1,4 @@
+import { scopeOf } from './workspace';
 import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer, { MulterError } from 'multer';
@@ -145,7 +146,7 @@ export function streamImages(deps: Deps, field = 'images', maxFiles = MAX_FILES_
     limits: { fileSize: deps.config.maxUploadBytes, files: maxFiles, ...FIELD_LIMITS },
   }).array(field, maxFiles);
   return (req, res, next) => {
-    const intake = new UploadIntake(deps, req.user!.id, maxFiles);
+    const intake = new UploadIntake(deps, scopeOf(req), maxFiles);
     intakes.set(req, intake);
     parse(req, res, (err?: unknown) => {
       if (!err) return next();

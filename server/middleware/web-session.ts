@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import type { Auth } from '../auth';
 import { csrfProtection, csrfTokenFor, isApiV1 } from './csrf';
 import { takeFlashes } from './flash';
+import { loadWorkspace } from './workspace';
 
 /** Runs `handler` on every request except the Bearer-key API, which has no cookies or forms. */
 function exceptApiV1(handler: RequestHandler): RequestHandler {
@@ -18,6 +19,7 @@ function exceptApiV1(handler: RequestHandler): RequestHandler {
  */
 const viewLocals: RequestHandler = (req, res, next) => {
   res.locals.user = req.user ?? null;
+  res.locals.workspace = req.workspace ?? null;
   res.locals.currentPath = req.path;
   res.locals.takeFlashes = () => takeFlashes(req);
   Object.defineProperty(res.locals, 'csrfToken', {
@@ -48,7 +50,7 @@ export function sessionMiddleware(config: Pick<Config, 'https' | 'sessionSecret'
   });
 }
 
-/** Body parsing, database-backed sessions, passport, view locals and CSRF checks, in that order. */
+/** Body parsing, database-backed sessions, passport, the workspace, view locals and CSRF checks, in that order. */
 export function webSession(deps: Deps, auth: Auth): RequestHandler[] {
   return [
     express.urlencoded({ extended: false, limit: '100kb' }),
@@ -56,6 +58,7 @@ export function webSession(deps: Deps, auth: Auth): RequestHandler[] {
     exceptApiV1(sessionMiddleware(deps.config, auth.sessionStore)),
     exceptApiV1(auth.passport.initialize()),
     exceptApiV1(auth.passport.session()),
+    exceptApiV1(loadWorkspace(deps)),
     viewLocals,
     csrfProtection,
   ];

@@ -29,6 +29,8 @@ import { enrolmentGate, twoFactorAccountRoutes } from './web/two-factor-account'
 import { passkeyRoutes } from './web/passkeys';
 import { signInAdminRoutes } from './web/sign-in-admin';
 import { singleSignOnRoutes } from './web/single-sign-on';
+import { workspaceRoutes } from './web/workspaces';
+import { approvalRoutes } from './web/approval';
 
 /** The route table: every area mounts its router here, in order. */
 export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void {
@@ -45,6 +47,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(enrolmentGate(deps));
   app.use(twoFactorAccountRoutes(deps, auth));
   app.use(signInAdminRoutes(deps));
+  app.use(workspaceRoutes(deps));
   app.use(dashboardRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(privacyRoutes(deps));
@@ -53,6 +56,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(adminRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(bulkRoutes(deps));
+  app.use(approvalRoutes(deps));
   app.use(imageRoutes(deps));
   app.use(batchRoutes(deps));
   app.use(reviewRoutes(deps));

@@ -1,11 +1,14 @@
 import 'express-session';
 import type { FlashMessage } from '../middleware/flash';
+import type { WorkspaceContext } from '../workspaces/context';
 
 declare global {
   namespace Express {
     interface Request {
       /** Set by the request logger; also sent back as X-Request-Id. */
       id: string;
+      /** The workspace a signed-in request acts in, with the person's role there (see middleware/workspace). */
+      workspace?: WorkspaceContext;
     }
 
     /** The signed-in user, as `requireUser` guarantees it. */
@@ -26,6 +29,8 @@ declare module 'express-session' {
     account?: Express.User;
     /** A password (or single sign-on) that passed, waiting for the second factor; not yet signed in. */
     pendingSignIn?: { userId: number; next?: string; at: number };
+    /** The team workspace chosen; absent for the personal workspace. Checked against membership on every request. */
+    workspaceId?: number;
     /** Two-factor is required here and this account has none: pages send it to enrol. */
     mustEnrol?: boolean;
     /** The one WebAuthn challenge in flight, with what it is for; taken (deleted) when answered. */

@@ -14,7 +14,7 @@ import {
 } from '../db/webhooks';
 import { newWebhookSecret } from './signing';
 
-export const WEBHOOK_EVENTS = ['image.completed', 'image.failed', 'batch.completed'] as const;
+export const WEBHOOK_EVENTS = ['image.completed', 'image.failed', 'batch.completed', 'image.approved'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface EndpointView {

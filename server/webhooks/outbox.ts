@@ -58,3 +58,17 @@ export async function recordBatchCompletedDeliveries(trx: Knex.Transaction, user
   await insertDeliveries(trx, rows);
   return rows.length;
 }
+
+/** `image.approved`: one delivery per subscribed endpoint and approved image, in the approving transaction. */
+export async function recordApprovedDeliveries(trx: Knex.Transaction, userId: number, imageIds: readonly string[], now: number): Promise<number> {
+  if (imageIds.length === 0) return 0;
+  const endpoints = (await listEndpointRows(trx, userId)).filter((e) => (endpointEvents(e) as string[]).includes('image.approved'));
+  if (endpoints.length === 0) return 0;
+  const rows: DeliveryRow[] = [];
+  for (const imageId of imageIds) {
+    const resource = await loadImageResource({ db: trx }, userId, imageId);
+    if (resource) rows.push(...deliveryRows(endpoints, userId, 'image.approved', resource, now));
+  }
+  await insertDeliveries(trx, rows);
+  return rows.length;
+}

@@ -94,9 +94,9 @@ export async function signedInAt(
   rig: BrowserRig,
   email: string,
   path: string,
-  opts: { javaScriptEnabled?: boolean; width?: number; password?: string } = {},
+  opts: { javaScriptEnabled?: boolean; width?: number; password?: string; bypassCSP?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await rig.browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, viewport: { width: opts.width ?? 1280, height: 900 } });
+  const context = await rig.browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, viewport: { width: opts.width ?? 1280, height: 900 }, bypassCSP: opts.bypassCSP ?? false });
   const page = await context.newPage();
   await logInWithForm(page, rig.url, email, opts.password ?? DEFAULT_PASSWORD);
   await page.goto(`${rig.url}${path}`);

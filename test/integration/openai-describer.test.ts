@@ -113,6 +113,16 @@ describe('OpenAI-compatible describer', () => {
     expect(result.caption).to.contain('(de)');
   });
 
+  it('tells the model the image\'s purpose, its link and the text beside it', async () => {
+    await make().describe(input, options({ purpose: 'linked', linkTarget: 'https://example.com/pricing', surroundingText: 'Plans start at 9 euros a month.' }));
+    const text = fake.requests[0].text;
+    expect(text).to.contain('Purpose: the image is the only content of a link to: https://example.com/pricing.');
+    expect(text).to.contain('Text next to the image on its page: "Plans start at 9 euros a month."');
+    fake.reset();
+    await make().describe(input, options({ purpose: 'complex' }));
+    expect(fake.requests[0].text).to.contain('description carries all of its data');
+  });
+
   it('asks for a manifest that fits a pattern and validates it', async () => {
     const pattern = {
       id: 'p1',

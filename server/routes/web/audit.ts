@@ -1,7 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer, { MulterError } from 'multer';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
+
 import { HttpError } from '../../middleware/errors';
 import { AUDIT_MAX_BYTES, AUDIT_MAX_ROWS, auditRows, readAuditCsv, type AuditReport } from '../../services/audit/import';
 import { auditReportCsv } from '../../services/audit/report-files';
@@ -29,9 +30,9 @@ export function auditRoutes(deps: Deps): Router {
   const page = (res: Response, status: number, locals: { report?: AuditReport; error?: string; fileName?: string; urlsToFix?: string[] }) =>
     res.status(status).render('audit/index', { title: 'Audit alt text', report: null, error: null, fileName: '', urlsToFix: [], shownRows: SHOWN_ROWS, maxRows: AUDIT_MAX_ROWS, maxMb: AUDIT_MAX_BYTES / 1024 / 1024, ...locals });
 
-  router.get('/audit', requireUser, (_req, res) => page(res, 200, {}));
+  router.get('/audit', requireRole('contributor'), (_req, res) => page(res, 200, {}));
 
-  router.post('/audit', requireUser, (req: Request, res: Response, next: NextFunction) => {
+  router.post('/audit', requireRole('contributor'), (req: Request, res: Response, next: NextFunction) => {
     csvUpload(req, res, (uploadErr: unknown) => {
       try {
         if (uploadErr) throw uploadErr;
@@ -56,11 +57,11 @@ export function auditRoutes(deps: Deps): Router {
   });
 
   // The report page's button: the addresses travel in the form, since the audit kept nothing.
-  router.post('/audit/describe', requireUser, requireDescriberConsent(deps), async (req: Request, res: Response) => {
+  router.post('/audit/describe', requireRole('contributor'), requireDescriberConsent(deps), async (req: Request, res: Response) => {
     const given = (req.body as Record<string, unknown> | undefined)?.url;
     const images = (Array.isArray(given) ? given : [given]).filter((url): url is string => typeof url === 'string');
     try {
-      const done = await describeToFix(deps, req.user!.id, images);
+      const done = await describeToFix(deps, scopeOf(req), images);
       const missed = done.unreachable.length;
       flash(req, 'info', `${done.accepted} ${done.accepted === 1 ? 'image is' : 'images are'} being described.` +
         (missed ? ` ${missed} could not be fetched: ${done.unreachable.slice(0, 3).map((u) => `${u.url} (${u.reason})`).join('; ')}${missed > 3 ? '; …' : ''}` : ''));

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
+import { approvedTextOnly } from '../../services/approval/viewer';
 import { listPatterns } from '../../patterns';
 import { ignoredOptions, ignoredSentence } from '../../describers/honours';
 
@@ -13,18 +14,19 @@ const notFound = () => new HttpError(404, 'We could not find that batch.', 'not_
 export function batchRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/batches/:id', requireUser, async (req, res) => {
+  router.get('/batches/:id', requireRole('viewer'), async (req, res) => {
     const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    const page = await batchPage(deps, req.user!.id, req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
+    const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
     if (!page) throw notFound();
+    page.cards = approvedTextOnly(workspaceOf(req), page.cards);
     const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));
     const view = query('view') === 'table' ? 'table' : 'cards';
-    res.render('batches/show', { title: page.batch.name || 'Batch', page, view, ignored, patterns: await listPatterns(deps, req.user!.id) });
+    res.render('batches/show', { title: page.batch.name || 'Batch', page, view, ignored, patterns: await listPatterns(deps, scopeOf(req)) });
   });
 
-  router.get('/batches/:id/export.:format', requireUser, async (req, res) => {
+  router.get('/batches/:id/export.:format', requireRole('viewer'), async (req, res) => {
     const id = req.params.id as string;
-    const records = await exportRecords(deps, req.user!.id, id);
+    const records = await exportRecords(deps, scopeOf(req), id, undefined, { approvedOnly: workspaceOf(req).approvalRequired });
     if (!records) throw notFound();
     sendExport(res, req.params.format as string, records, `sightline-batch-${id}`, deps.clock.now());
   });

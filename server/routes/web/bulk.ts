@@ -1,6 +1,9 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, workspaceOf } from '../../middleware/workspace';
+import { atLeast } from '../../workspaces/roles';
+import { approve, submitForApproval } from '../../services/approval';
+import { imagesInState } from '../../db/approvals';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { exportRecords } from '../../services/exports';
@@ -8,7 +11,7 @@ import { sendExport } from './export-response';
 import { parseReplaceEdits, regenerateOptionsWithPattern } from '../../services/describe/control';
 import { listPatterns } from '../../patterns';
 import {
-  chosenImageIds, deleteSelection, markSelectionReviewed, ownImages, parseBulkAction, redescribeSelection,
+  BULK_ACTION_ROLES, chosenImageIds, deleteSelection, markSelectionReviewed, ownImages, parseBulkAction, redescribeSelection,
 } from '../../services/review/selection';
 
 /** Where a bulk action returns: the batch page or the library it came from, nothing else (no open redirect). */
@@ -32,10 +35,13 @@ function named(selection: { name: string }[]): string {
 export function bulkRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/images/bulk', requireUser, async (req: Request, res) => {
+  router.post('/images/bulk', requireRole('viewer'), async (req: Request, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const userId = req.user!.id;
+    const workspace = workspaceOf(req);
+    const userId = workspace.id;
     const action = parseBulkAction(body.action);
+    const needed = BULK_ACTION_ROLES[action];
+    if (!atLeast(workspace.role, needed)) throw new HttpError(403, `This needs the ${needed} role in ${workspace.name}.`, 'forbidden');
     const selection = await ownImages(deps, userId, await chosenImageIds(deps, userId, body));
     const ids = selection.map((s) => s.id);
     if (ids.length === 0) throw new HttpError(404, 'None of the selected images could be found; they may have been deleted.', 'not_found');
@@ -48,8 +54,14 @@ export function bulkRoutes(deps: Deps): Router {
       flash(req, 'success', `Marked ${images(changed)} ${action === 'review' ? 'reviewed' : 'not reviewed'}.${skipped ? ` ${images(skipped)} without a finished description ${skipped === 1 ? 'was' : 'were'} left as ${skipped === 1 ? 'it was' : 'they were'}.` : ''}`);
       return res.redirect(303, back);
     }
+    if (action === 'submit' || action === 'approve') {
+      const step = action === 'submit' ? submitForApproval : approve;
+      const { moved, skipped } = await step(deps, workspace, req.user!.id, ids);
+      flash(req, 'success', `${action === 'submit' ? 'Submitted' : 'Approved'} ${images(moved.length)}.${skipped ? ` ${images(skipped)} ${skipped === 1 ? 'was' : 'were'} left as ${skipped === 1 ? 'it was' : 'they were'}: not described yet, or already ${action === 'submit' ? 'submitted or approved' : 'approved'}.` : ''}`);
+      return res.redirect(303, back);
+    }
     if (action === 'export_csv' || action === 'export_json') {
-      const records = ids.length ? (await exportRecords(deps, userId, undefined, ids))! : [];
+      const records = ids.length ? (await exportRecords(deps, userId, undefined, ids, { approvedOnly: workspace.approvalRequired }))! : [];
       return sendExport(res, action === 'export_csv' ? 'csv' : 'json', records, 'sightline-selection', deps.clock.now());
     }
     const fields = { action, ids: ids.join(','), back, confirmed: 'yes' };
@@ -69,6 +81,9 @@ export function bulkRoutes(deps: Deps): Router {
       return res.render('review/redescribe', { title: `Describe ${images(ids.length)} again`, selection, summary: named(selection), fields, back, patterns: await listPatterns(deps, userId) });
     }
     const { ids: _ids, back: _back, action: _action, confirmed: _confirmed, _csrf, replace_edits: replaceEdits, ...options } = body;
+    if (!atLeast(workspace.role, 'editor') && (await imagesInState(deps.db, userId, ids, ['approved'])).length > 0) {
+      throw new HttpError(403, 'Some of the chosen images are approved: only an editor can describe them again.', 'forbidden');
+    }
     const { queued, skipped } = await redescribeSelection(
       deps, userId, ids, await regenerateOptionsWithPattern(deps, userId, options), parseReplaceEdits({ replace_edits: replaceEdits }),
     );

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { dashboardFor } from '../../services/dashboard';
 
 export function dashboardRoutes(deps: Deps): Router {
   const router = Router();
-  router.get('/', requireUser, async (req, res) => {
-    res.render('dashboard/index', { title: 'Dashboard', dashboard: await dashboardFor(deps, req.user!.id) });
+  router.get('/', requireRole('viewer'), async (req, res) => {
+    res.render('dashboard/index', { title: 'Dashboard', dashboard: await dashboardFor(deps, scopeOf(req)) });
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import {
@@ -43,29 +43,29 @@ function batchDeleted(deleted: ContentToDelete): string {
 export function deleteContentRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/images/:id/delete', requireUser, async (req, res) => {
+  router.get('/images/:id/delete', requireRole('editor'), async (req, res) => {
     const id = req.params.id as string;
-    const image = await imageToDelete(deps, req.user!.id, id);
+    const image = await imageToDelete(deps, scopeOf(req), id);
     if (!image) throw imageNotFound();
     const back = libraryReturn(req.query.back);
     res.render('images/delete', { title: `Delete ${image.name}`, id, image, back, cancel: back ?? `/batches/${image.batchId}#image-${id}` });
   });
 
-  router.post('/images/:id/delete', requireUser, async (req, res) => {
-    const deleted = await deleteImageForUser(deps, req.user!.id, req.params.id as string);
+  router.post('/images/:id/delete', requireRole('editor'), async (req, res) => {
+    const deleted = await deleteImageForUser(deps, scopeOf(req), req.params.id as string);
     if (!deleted) throw imageNotFound();
     flash(req, 'success', imageDeleted(deleted));
     res.redirect(303, libraryReturn((req.body as { back?: unknown }).back) ?? `/batches/${encodeURIComponent(deleted.batchId)}`);
   });
 
-  router.get('/batches/:id/delete', requireUser, async (req, res) => {
-    const batch = await batchToDelete(deps, req.user!.id, req.params.id as string);
+  router.get('/batches/:id/delete', requireRole('editor'), async (req, res) => {
+    const batch = await batchToDelete(deps, scopeOf(req), req.params.id as string);
     if (!batch) throw batchNotFound();
     res.render('batches/delete', { title: 'Delete this batch', batch });
   });
 
-  router.post('/batches/:id/delete', requireUser, async (req, res) => {
-    const deleted = await deleteBatchForUser(deps, req.user!.id, req.params.id as string);
+  router.post('/batches/:id/delete', requireRole('editor'), async (req, res) => {
+    const deleted = await deleteBatchForUser(deps, scopeOf(req), req.params.id as string);
     if (!deleted) throw batchNotFound();
     flash(req, 'success', batchDeleted(deleted));
     // The dashboard lists the batches that remain.

@@ -1,6 +1,7 @@
 import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { editableImage } from './approval';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { batchReturn } from './review';
@@ -19,7 +20,9 @@ import { uploadRetentionChoices, applyBatchRetention } from '../../services/rete
 import { monthUsage } from '../../services/usage';
 import { listPatterns } from '../../patterns';
 import { describerLabel, languageName } from '../../describers/honours';
+import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
+import { approvedTextOnly } from '../../services/approval/viewer';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -29,47 +32,49 @@ function queryText(req: Request, name: string): string | undefined {
 export function imageRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/images/new', requireUser, async (req, res) => {
+  router.get('/images/new', requireRole('contributor'), async (req, res) => {
     res.render('images/new', {
       title: 'Upload images',
-      defaults: await describeDefaults(deps, req.user!.id),
+      defaults: await describeDefaults(deps, scopeOf(req)),
       languages: LANGUAGES,
       limits: { ...OPTION_LIMITS, maxFiles: MAX_FILES_PER_UPLOAD, maxMb: deps.config.maxUploadBytes / 1024 / 1024 },
       destination: deps.describer.destination,
-      needsConsent: await needsDescriberConsent(deps, req.user!.id),
-      retentionChoices: await uploadRetentionChoices(deps, req.user!.id),
+      needsConsent: await needsDescriberConsent(deps, scopeOf(req)),
+      retentionChoices: await uploadRetentionChoices(deps, scopeOf(req)),
       zeroRetentionCapacity: ZERO_RETENTION_CAPACITY,
-      usage: await monthUsage(deps, req.user!.id),
-      patterns: await listPatterns(deps, req.user!.id),
+      usage: await monthUsage(deps, scopeOf(req)),
+      patterns: await listPatterns(deps, scopeOf(req)),
       honours: deps.describer.honours,
       describerLabel: describerLabel(deps.describer.name),
       languageName,
+      purposes: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
     });
   });
 
-  router.post('/images', requireUser, zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), streamImages(deps), async (req: Request, res: Response) => {
+  router.post('/images', requireRole('contributor'), zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), streamImages(deps), async (req: Request, res: Response) => {
     const result = await uploadIntake(req).finish(req.body as Record<string, unknown>);
-    await applyBatchRetention(deps, req.user!.id, result.batchId, (req.body as Record<string, unknown>).image_retention);
+    await applyBatchRetention(deps, scopeOf(req), result.batchId, (req.body as Record<string, unknown>).image_retention);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
     flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
     sendToBatch(req, res, result.batchId);
   }, refusalsToForm);
 
-  router.get('/images', requireUser, async (req, res) => {
+  router.get('/images', requireRole('viewer'), async (req, res) => {
     const page = Number(queryText(req, 'page') ?? 1);
-    const library = await libraryPage(deps, req.user!.id, {
+    const library = await libraryPage(deps, scopeOf(req), {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
       edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
     });
+    library.cards = approvedTextOnly(workspaceOf(req), library.cards);
     res.render('images/index', { title: 'Library', library });
   });
 
-  router.get('/images/export.:format', requireUser, async (req, res) => {
-    sendExport(res, req.params.format as string, (await exportRecords(deps, req.user!.id))!, 'sightline-library', deps.clock.now());
+  router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {
+    sendExport(res, req.params.format as string, (await exportRecords(deps, scopeOf(req), undefined, undefined, { approvedOnly: workspaceOf(req).approvalRequired }))!, 'sightline-library', deps.clock.now());
   });
 
-  router.get('/images/:id/file', requireUser, async (req, res) => {
-    const file = await workingCopy(deps, req.user!.id, req.params.id as string);
+  router.get('/images/:id/file', requireRole('viewer'), async (req, res) => {
+    const file = await workingCopy(deps, scopeOf(req), req.params.id as string);
     if (!file) throw new HttpError(404, 'We could not find that image.', 'not_found');
     // Always the re-encoded working copy, never the upload: a JPEG we wrote ourselves, so it is
     // safe to show inline; nosniff and a sandboxing CSP stop any browser from reading it as anything else.
@@ -83,19 +88,19 @@ export function imageRoutes(deps: Deps): Router {
     res.send(file.bytes);
   });
 
-  router.post('/images/:id/description', requireUser, async (req, res) => {
+  router.post('/images/:id/description', requireRole('contributor'), editableImage(deps), async (req, res) => {
     const id = req.params.id as string;
-    const result = await editDescription(deps, req.user!.id, id, req.body as Record<string, unknown>);
+    const result = await editDescription(deps, scopeOf(req), id, req.body as Record<string, unknown>);
     if (!result.ok && result.status === 404) throw new HttpError(404, 'We could not find that image.', 'not_found');
     if (result.ok) flash(req, result.changed ? 'success' : 'info', result.changed ? 'Saved your changes.' : 'Nothing to save: the text is unchanged.');
     else flash(req, 'error', result.error);
     res.redirect(303, `/batches/${result.batchId}#image-${id}`);
   });
 
-  router.post('/images/:id/review', requireUser, async (req, res) => {
+  router.post('/images/:id/review', requireRole('contributor'), async (req, res) => {
     const id = req.params.id as string;
     const reviewed = (req.body as { reviewed?: string }).reviewed !== '0';
-    const batchId = await markReviewed(deps, req.user!.id, id, reviewed);
+    const batchId = await markReviewed(deps, scopeOf(req), id, reviewed);
     if (!batchId) throw new HttpError(404, 'We could not find that image.', 'not_found');
     if (wantsJson(req)) return res.json({ reviewed });
     flash(req, 'success', reviewed ? 'Marked as reviewed.' : 'Marked as not reviewed.');

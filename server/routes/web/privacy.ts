@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { requireAdmin, requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
@@ -23,8 +24,8 @@ export function privacyRoutes(deps: Deps): Router {
     res.render('privacy/show', { title: 'Privacy', facts: await privacyFacts(deps) });
   });
 
-  const renderSettings = async (req: Express.Request, res: Res, errors: Record<string, string> = {}) => {
-    const userId = req.user!.id;
+  const renderSettings = async (req: Request, res: Res, errors: Record<string, string> = {}) => {
+    const userId = scopeOf(req);
     res.render('account/privacy', {
       title: 'Privacy settings',
       errors,
@@ -34,17 +35,17 @@ export function privacyRoutes(deps: Deps): Router {
     });
   };
 
-  router.get('/account/privacy', requireUser, async (req, res) => renderSettings(req, res));
+  router.get('/account/privacy', requireRole('owner'), async (req, res) => renderSettings(req, res));
 
-  router.post('/account/privacy', requireUser, async (req, res) => {
-    const result = await updatePrivacySettings(deps, req.user!.id, req.body);
+  router.post('/account/privacy', requireRole('owner'), async (req, res) => {
+    const result = await updatePrivacySettings(deps, scopeOf(req), req.body);
     if (!result.ok) return renderSettings(req, res.status(422), result.errors);
     flash(req, 'success', 'Your retention settings have been saved and applied.');
     res.redirect(303, '/account/privacy');
   });
 
-  router.get('/account/export', requireUser, async (req, res) => {
-    const { filename, stream } = await exportAccount(deps, req.user!.id);
+  router.get('/account/export', requireRole('owner'), async (req, res) => {
+    const { filename, stream } = await exportAccount(deps, scopeOf(req));
     res.type('application/zip').attachment(filename);
     stream.pipe(res);
   });
@@ -57,8 +58,8 @@ export function privacyRoutes(deps: Deps): Router {
     res.redirect(303, '/login');
   });
 
-  router.post('/images/consent', requireUser, async (req, res) => {
-    await confirmDescriberConsent(deps, req.user!.id);
+  router.post('/images/consent', requireRole('owner'), async (req, res) => {
+    await confirmDescriberConsent(deps, scopeOf(req));
     res.redirect(303, '/images/new');
   });
 

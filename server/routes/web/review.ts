@@ -1,6 +1,9 @@
 import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { editableImage } from './approval';
+import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
+import { historyOf } from '../../services/approval';
+import { approvedTextOnly } from '../../services/approval/viewer';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { editAltText, imagePage } from '../../services/results';
@@ -18,10 +21,10 @@ const imageNotFound = () => new HttpError(404, 'We could not find that image.', 
 export function reviewRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.post('/images/:id/alt-text', requireUser, async (req: Request, res) => {
+  router.post('/images/:id/alt-text', requireRole('contributor'), editableImage(deps), async (req: Request, res) => {
     const id = req.params.id as string;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const result = await editAltText(deps, req.user!.id, id, body.alt_text);
+    const result = await editAltText(deps, scopeOf(req), id, body.alt_text);
     if (!result.ok && result.status === 404) throw imageNotFound();
     if (wantsJson(req)) {
       if (!result.ok) throw new HttpError(400, result.error, 'invalid_alt_text');
@@ -32,12 +35,15 @@ export function reviewRoutes(deps: Deps): Router {
     return res.redirect(303, batchReturn(body.back, result.batchId, id));
   });
 
-  router.get('/images/:id', requireUser, async (req, res) => {
-    const page = await imagePage(deps, req.user!.id, req.params.id as string);
+  router.get('/images/:id', requireRole('viewer'), async (req, res) => {
+    const page = await imagePage(deps, scopeOf(req), req.params.id as string);
     if (!page) throw imageNotFound();
+    [page.card] = approvedTextOnly(workspaceOf(req), [page.card]);
     // `?again=1` (the review table's r key): the page opens on "Describe again".
     const openAgain = req.query.again === '1';
-    res.render('review/image', { title: page.card.image.original_name, page, openAgain, patterns: await listPatterns(deps, req.user!.id) });
+    const workspace = workspaceOf(req);
+    const approval = workspace.kind === 'team' ? { state: page.card.image.approval, history: await historyOf(deps, workspace, page.card.image.id) } : undefined;
+    res.render('review/image', { title: page.card.image.original_name, page, openAgain, approval, patterns: await listPatterns(deps, scopeOf(req)) });
   });
 
   return router;

@@ -22,10 +22,11 @@ export function sendToBatch(req: Request, res: Response, batchId: string): void 
 /**
  * The upload routes' error handler. A refusal (an HttpError: quota, size, count, consent, busy) goes
  * back to the form with its message; the script's requests go on to the app's error handler, which
- * answers `{ error: { code, message } }` with the status and any Retry-After.
+ * answers `{ error: { code, message } }` with the status and any Retry-After. A role that may not
+ * upload at all is answered 403 where it stands: the form would refuse it too.
  */
 export const refusalsToForm: ErrorRequestHandler = (err, req, res, next) => {
-  if (!(err instanceof HttpError) || wantsJson(req)) return next(err);
+  if (!(err instanceof HttpError) || wantsJson(req) || err.status === 401 || err.code === 'forbidden') return next(err);
   flash(req, 'error', err.message);
   res.redirect(303, UPLOAD_FORM);
 };

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { requireAdmin, requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
+import { requireAdmin } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { listUsers } from '../../db/users';
 import { allQuotas, monthByDay, monthUsage, setQuota } from '../../services/usage';
@@ -16,8 +17,8 @@ function quotaValue(value: unknown): number | null {
 export function usagePageRoutes(deps: Deps): Router {
   const router = Router();
 
-  router.get('/account/usage', requireUser, async (req, res) => {
-    const [usage, days] = await Promise.all([monthUsage(deps, req.user!.id), monthByDay(deps, req.user!.id)]);
+  router.get('/account/usage', requireRole('viewer'), async (req, res) => {
+    const [usage, days] = await Promise.all([monthUsage(deps, scopeOf(req)), monthByDay(deps, scopeOf(req))]);
     res.render('usage/index', { title: 'Usage', usage, days, chart: usageChart(days) });
   });
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { createEndpoint, deleteEndpoint, endpointLog, listEndpoints, sendTestEvent, WEBHOOK_EVENTS } from '../../webhooks';
@@ -12,10 +12,10 @@ function asList(value: unknown): string[] {
 /** `/account/webhooks`: endpoints, the secret shown once, a delivery log per endpoint, a test button. */
 export function webhookRoutes(deps: Deps): Router {
   const router = Router();
-  router.use('/account/webhooks', requireUser);
+  router.use('/account/webhooks', requireRole('owner'));
 
   const renderIndex = async (req: Request, res: Response, extra: { secret?: string; error?: string; form?: Record<string, unknown> } = {}) => {
-    res.render('webhooks/index', { title: 'Webhooks', endpoints: await listEndpoints(deps, req.user!.id), events: WEBHOOK_EVENTS, form: extra.form ?? {}, ...extra });
+    res.render('webhooks/index', { title: 'Webhooks', endpoints: await listEndpoints(deps, scopeOf(req)), events: WEBHOOK_EVENTS, form: extra.form ?? {}, ...extra });
   };
 
   router.get('/account/webhooks', (req, res) => renderIndex(req, res));
@@ -23,7 +23,7 @@ export function webhookRoutes(deps: Deps): Router {
   router.post('/account/webhooks', async (req, res) => {
     const form = { url: String(req.body?.url ?? ''), description: String(req.body?.description ?? ''), events: asList(req.body?.events) };
     try {
-      const { secret } = await createEndpoint(deps, req.user!.id, form);
+      const { secret } = await createEndpoint(deps, scopeOf(req), form);
       await renderIndex(req, res.status(201), { secret });
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 400) throw err;
@@ -32,19 +32,19 @@ export function webhookRoutes(deps: Deps): Router {
   });
 
   router.get('/account/webhooks/:id', async (req, res) => {
-    const log = await endpointLog(deps, req.user!.id, req.params.id);
+    const log = await endpointLog(deps, scopeOf(req), req.params.id);
     res.render('webhooks/show', { title: 'Webhook deliveries', ...log });
   });
 
   router.post('/account/webhooks/:id/test', async (req, res) => {
-    await sendTestEvent(deps, req.user!.id, req.params.id);
+    await sendTestEvent(deps, scopeOf(req), req.params.id);
     flash(req, 'info', 'A test event was sent; its result appears in the log below.');
     res.redirect(303, `/account/webhooks/${encodeURIComponent(req.params.id)}`);
   });
 
   // The confirmation page, for browsers without JavaScript (views/confirm/show.ejs).
   router.get('/account/webhooks/:id/delete', async (req, res) => {
-    const endpoint = (await listEndpoints(deps, req.user!.id)).find((e) => e.id === req.params.id);
+    const endpoint = (await listEndpoints(deps, scopeOf(req))).find((e) => e.id === req.params.id);
     if (!endpoint) throw new HttpError(404, 'No such webhook endpoint.', 'not_found');
     res.render('confirm/show', {
       title: 'Delete this webhook endpoint?',
@@ -56,7 +56,7 @@ export function webhookRoutes(deps: Deps): Router {
   });
 
   router.post('/account/webhooks/:id/delete', async (req, res) => {
-    await deleteEndpoint(deps, req.user!.id, req.params.id);
+    await deleteEndpoint(deps, scopeOf(req), req.params.id);
     flash(req, 'success', 'The endpoint was deleted; nothing more will be sent to it.');
     res.redirect(303, '/account/webhooks');
   });

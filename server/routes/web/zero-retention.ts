@@ -1,7 +1,7 @@
 import { Router, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../deps';
-import { requireUser } from '../../middleware/auth';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { describeWithoutStoring, ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
 import { multipart, uploadRefusal } from '../../middleware/upload';
@@ -18,9 +18,9 @@ export function zeroRetentionRoutes(deps: Deps): Router {
   }).array(shape.field, shape.maxFiles);
   const parseFiles: RequestHandler = (req, res, next) => parse(req, res, (err?: unknown) => next(err ? uploadRefusal(err, deps, shape) : undefined));
 
-  router.post('/images/zero-retention', requireUser, requireDescriberConsent(deps), parseFiles, async (req: Request, res: Response) => {
+  router.post('/images/zero-retention', requireRole('contributor'), requireDescriberConsent(deps), parseFiles, async (req: Request, res: Response) => {
     const files = ((req.files ?? []) as Express.Multer.File[]).map((f) => ({ originalName: f.originalname, bytes: f.buffer }));
-    const { batchId } = await describeWithoutStoring(deps, req.user!.id, files, req.body as Record<string, unknown>);
+    const { batchId } = await describeWithoutStoring(deps, scopeOf(req), files, req.body as Record<string, unknown>);
     sendToBatch(req, res, batchId);
   }, refusalsToForm);
   return router;

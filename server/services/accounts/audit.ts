@@ -53,4 +53,12 @@ export const AUDIT_EVENT_LABELS: Record<AuditEventRow['event'], string> = {
   'login.passkey': 'Signed in with a passkey',
   'login.sso': 'Signed in with single sign-on',
   'login.sso_refused': 'Single sign-on refused',
+  'workspace.create': 'Team workspace created',
+  'workspace.invite': 'Invitation to the workspace created',
+  'workspace.join': 'Joined the workspace',
+  'workspace.role': 'Member\'s role changed',
+  'workspace.remove': 'Member removed from the workspace',
+  'workspace.leave': 'Left the workspace',
+  'workspace.settings': 'Workspace settings changed',
+  'workspace.delete': 'Workspace deleted',
 };

@@ -120,8 +120,8 @@ export async function deleteApiImage(deps: Deps, userId: number, imageId: string
 /** Describes again with the options sent (blank keeps the batch's), optionally with a pattern; edits are kept unless `replace_edits`. */
 export async function regenerateApiImage(deps: Deps, userId: number, imageId: string, body: Record<string, unknown>): Promise<ImageResource> {
   await getApiImage(deps, userId, imageId);
-  const { alt_text_length: altTextLength, tag_count: tagCount, replace_edits: replaceEdits, ...rest } = body;
-  const options = await regenerateOptionsWithPattern(deps, userId, { altTextLength, tagCount, ...rest });
+  const { alt_text_length: altTextLength, tag_count: tagCount, replace_edits: replaceEdits, link_target: linkTarget, surrounding_text: surroundingText, ...rest } = body;
+  const options = await regenerateOptionsWithPattern(deps, userId, { altTextLength, tagCount, linkTarget, surroundingText, ...rest });
   await regenerateImage(deps, userId, imageId, options, { replaceEdits: parseReplaceEdits({ replace_edits: replaceEdits }) });
   return getApiImage(deps, userId, imageId);
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
+import { lesserRole, type WorkspaceRole } from '../../workspaces/roles';
 import {
   findApiKeyWithAccount,
   insertApiKey,
@@ -27,16 +28,22 @@ export interface ApiKeyView {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  role: WorkspaceRole;
 }
 
 export interface ApiKeyPrincipal {
   keyId: number;
+  /** The workspace the key belongs to: what every query is scoped by. */
   userId: number;
   scope: ApiKeyScope;
+  /** The key's role, never more than its creator's current role in the workspace. */
+  role: WorkspaceRole;
+  /** The person who made the key, recorded as the author of what it changes. */
+  actorId: number;
 }
 
 /** Why a presented key was refused: each answers 401, with its own message. */
-export type ApiKeyRefusal = 'invalid' | 'account_disabled' | 'account_deleted';
+export type ApiKeyRefusal = 'invalid' | 'account_disabled' | 'account_deleted' | 'member_removed';
 
 export function hashApiKey(key: string): string {
   return crypto.createHash('sha256').update(key, 'utf8').digest('hex');
@@ -44,15 +51,23 @@ export function hashApiKey(key: string): string {
 
 export class ApiKeyInputError extends Error {}
 
-/** Creates a key and returns its secret, the only time it exists outside the client. */
-export async function createApiKey(deps: Deps, userId: number, input: { name: string; scope: string }): Promise<{ key: string; view: ApiKeyView }> {
+/**
+ * Creates a key and returns its secret, the only time it exists outside the client. A key belongs to
+ * the workspace and carries its creator's role there (the owner's, in a personal workspace).
+ */
+export async function createApiKey(
+  deps: Deps,
+  userId: number,
+  input: { name: string; scope: string },
+  creator: { id: number; role: WorkspaceRole } = { id: userId, role: 'owner' },
+): Promise<{ key: string; view: ApiKeyView }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new ApiKeyInputError('Give the key a name of 1 to 100 characters.');
   if (input.scope !== 'read' && input.scope !== 'write') throw new ApiKeyInputError('Choose read or read and write.');
   const scope: ApiKeyScope = input.scope;
   const key = KEY_PREFIX + crypto.randomBytes(RANDOM_BYTES).toString('base64url');
   const now = deps.clock.now().getTime();
-  const row = { user_id: userId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), key_hash: hashApiKey(key), scope, created_at: now };
+  const row = { user_id: userId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), key_hash: hashApiKey(key), scope, created_at: now, created_by: creator.id, role: creator.role };
   const id = await insertApiKey(deps.db, row);
   return { key, view: toView({ ...row, id, last_used_at: null, revoked_at: null }) };
 }
@@ -83,7 +98,11 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
   if (row.account_status !== 'active') return 'account_disabled';
   const now = deps.clock.now().getTime();
   if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) await touchApiKey(deps.db, row.id, now);
-  return { keyId: row.id, userId: row.user_id, scope: row.scope };
+  if (row.account_kind !== 'workspace') return { keyId: row.id, userId: row.user_id, scope: row.scope, role: 'owner', actorId: row.user_id };
+  // A team workspace's key lives only as long as its creator's membership, at most with their role.
+  if (row.creator_status !== 'active') return 'account_disabled';
+  if (!row.creator_role) return 'member_removed';
+  return { keyId: row.id, userId: row.user_id, scope: row.scope, role: lesserRole(row.role, row.creator_role), actorId: row.created_by! };
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {
@@ -95,5 +114,6 @@ function toView(row: ApiKeyRow): ApiKeyView {
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    role: row.role,
   };
 }

@@ -25,6 +25,7 @@ export interface ImageResource {
   created_at: string;
   processed_at: string | null;
   reviewed_at: string | null;
+  approval: 'draft' | 'submitted' | 'approved';
   expires_at: string | null;
   result: ResultResource | null;
 }
@@ -79,6 +80,7 @@ export function presentImage(image: ImageRow, description: DescriptionRow | unde
     created_at: iso(image.created_at) as string,
     processed_at: iso(image.processed_at),
     reviewed_at: iso(image.reviewed_at),
+    approval: image.approval ?? 'draft',
     expires_at: iso(image.expires_at),
     result: description ? presentResult(description, pattern) : null,
   };

@@ -63,6 +63,9 @@ export const regenerateFormSchema = z.object({
   keywords: optionalText(500),
   product: optionalText(200),
   brand: optionalText(200),
+  purpose: z.preprocess(blankToUndefined, z.enum(['informative', 'linked', 'functional', 'decorative', 'complex']).optional()),
+  linkTarget: optionalText(500),
+  surroundingText: optionalText(2000),
 });
 
 /** Turns a regenerate form (or JSON body) into describe options; a bad value is a 400 naming the field. */

@@ -79,11 +79,18 @@ function toExportRecord({ image, description: d }: ImageRecord, receipt: Deletio
 
 /**
  * Records of one batch (undefined when it is not the user's) or of the whole library. Every exported
- * description counts as retrieved (usage), the same as one the API hands out.
+ * description counts as retrieved (usage), the same as one the API hands out. `approvedOnly`: a
+ * workspace that requires approval publishes approved text only.
  */
-export async function exportRecords(deps: Deps, userId: number, batchId?: string, only?: readonly string[]): Promise<ExportRecord[] | undefined> {
+export async function exportRecords(
+  deps: Deps,
+  userId: number,
+  batchId?: string,
+  only?: readonly string[],
+  options: { approvedOnly?: boolean } = {},
+): Promise<ExportRecord[] | undefined> {
   if (batchId && !(await findBatch(deps.db, userId, batchId))) return undefined;
-  const images = await listImagesForExport(deps.db, userId, batchId, only);
+  const images = await listImagesForExport(deps.db, userId, batchId, only, options.approvedOnly);
   const imageIds = images.map((image) => image.id);
   const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds));
   const receipts = await receiptsForImages(deps.db, userId, imageIds);

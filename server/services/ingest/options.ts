@@ -4,7 +4,7 @@ import { LANGUAGE_CODES } from './languages';
 import { HttpError } from '../../middleware/errors';
 
 /** Limits on what a user can ask for; the describer caps its output to the same numbers. */
-export const OPTION_LIMITS = { altTextMin: 40, altTextMax: 1000, tagsMax: 30, contextMax: 200, instructionsMax: 2000 };
+export const OPTION_LIMITS = { altTextMin: 40, altTextMax: 1000, tagsMax: 30, contextMax: 200, instructionsMax: 2000, linkTargetMax: 500, surroundingMax: 2000 };
 
 const text = (max: number) =>
   z
@@ -23,6 +23,9 @@ const formSchema = z.object({
   context_product: text(OPTION_LIMITS.contextMax).optional(),
   context_brand: text(OPTION_LIMITS.contextMax).optional(),
   instructions: text(OPTION_LIMITS.instructionsMax).optional(),
+  purpose: z.enum(['informative', 'linked', 'functional', 'decorative', 'complex']).optional(),
+  link_target: text(OPTION_LIMITS.linkTargetMax).optional(),
+  surrounding_text: text(OPTION_LIMITS.surroundingMax).optional(),
 });
 
 export const OPTION_LABELS: Record<string, string> = {
@@ -35,6 +38,9 @@ export const OPTION_LABELS: Record<string, string> = {
   context_product: 'Product name',
   context_brand: 'Brand',
   instructions: 'Instructions',
+  purpose: 'Purpose',
+  link_target: 'Link destination or action',
+  surrounding_text: 'Text next to the image',
 };
 
 /** A bad option is the user's to fix: a 400 with the field named, on every path that takes options. */
@@ -68,6 +74,10 @@ export function parseDescribeOptions(input: Record<string, unknown>, base: Descr
     context: Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined)),
   };
   if (f.instructions) options.instructions = f.instructions;
+  const purpose = f.purpose ?? base.purpose;
+  if (purpose && purpose !== 'informative') options.purpose = purpose;
+  if (f.link_target) options.linkTarget = f.link_target;
+  if (f.surrounding_text) options.surroundingText = f.surrounding_text;
   return options;
 }
 

@@ -23,9 +23,12 @@ export async function formOptions(deps: Deps, userId: number, form: Record<strin
   return options;
 }
 
-/** "Keep these options as my defaults": the pattern is chosen per upload, never kept as a default. */
+/**
+ * "Keep these options as my defaults": the pattern, a link's destination and the text beside the
+ * images belong to one upload's page, never kept as defaults.
+ */
 export async function rememberOptions(deps: Deps, userId: number, options: DescribeOptions): Promise<void> {
-  const { pattern: _pattern, ...kept } = options;
+  const { pattern: _pattern, linkTarget: _linkTarget, surroundingText: _surroundingText, ...kept } = options;
   await saveDescribeDefaults(deps.db, userId, JSON.stringify(kept));
 }
 

@@ -71,6 +71,18 @@ describe('/api/v1 images and batches over real HTTP', function () {
       expect(res.body.result.provenance.describer).to.equal('openai');
     });
 
+    it('fits the result to the purpose given, says which rule applied, and reaches the model with it', async () => {
+      const decorative = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), purpose: 'decorative' }).expect(200);
+      expect(decorative.body.result).to.include({ alt_text: '', decorative: true });
+      expect(decorative.body.result.provenance.notes.join(' ')).to.include('Rule applied: decorative image');
+      const linked = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth)
+        .send({ image_base64: jpeg.toString('base64'), purpose: 'linked', link_target: 'https://example.com/pricing', surrounding_text: 'Our plans' }).expect(200);
+      expect(linked.body.result.provenance.notes.join(' ')).to.include('Rule applied: the image is a link');
+      expect(fake.requests.at(-1)!.text).to.contain('only content of a link to: https://example.com/pricing');
+      const refused = await api().post('/api/v1/images').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), purpose: 'ornamental' }).expect(400);
+      expect(refused.body.error.message).to.match(/^Purpose:/);
+    });
+
     it('fetches image_url from an allowed host and checks the bytes like an upload', async () => {
       const ok = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_url: images.url('/photo.jpg') }).expect(200);
       expect(ok.body).to.include({ original_name: 'photo.jpg', status: 'done' });

@@ -37,7 +37,7 @@ describe('developer pages: API keys, webhooks, patterns, usage', () => {
       expect(again.text).to.include(`${key!.slice(0, 12)}…`);
       await request(t.app).get('/api/v1/usage').set('Authorization', `Bearer ${key}`).expect(200);
       const row = await t.deps.db('api_keys').where({ user_id: alice.user.id }).first();
-      await bob.agent.post(`/account/api-keys/${row.id}/revoke`).type('form').send({ _csrf: bob.csrf }).expect(303);
+      await bob.agent.post(`/account/api-keys/${row.id}/revoke`).type('form').send({ _csrf: bob.csrf }).expect(404);
       await request(t.app).get('/api/v1/usage').set('Authorization', `Bearer ${key}`).expect(200);
       await alice.agent.post(`/account/api-keys/${row.id}/revoke`).type('form').send({ _csrf: alice.csrf }).expect(303);
       await request(t.app).get('/api/v1/usage').set('Authorization', `Bearer ${key}`).expect(401);

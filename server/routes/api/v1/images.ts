@@ -1,11 +1,12 @@
 import express, { type Request } from 'express';
+import { approvalStep, mustMayEdit } from '../../../services/approval';
 import type { Deps } from '../../../deps';
-import { apiPrincipal } from '../../../middleware/api-key-auth';
+import { apiPrincipal, keyWorkspace } from '../../../middleware/api-key-auth';
 import { HttpError } from '../../../middleware/errors';
 import { preparedUploads, uploadImages } from '../../../middleware/upload';
 import { discardUploads } from '../../../services/ingest';
 import { isFinished, submitApiImage } from '../../../services/api-images';
-import { deleteApiImage, listApiImages, patchApiImage, regenerateApiImage, retrieveApiImage, type ListQuery } from '../../../services/api-images/manage';
+import { deleteApiImage, getApiImage, listApiImages, patchApiImage, regenerateApiImage, retrieveApiImage, type ListQuery } from '../../../services/api-images/manage';
 import { listApiImageVersions } from '../../../services/api-images/versions';
 import type { ImageResource } from '../../../services/api-resources';
 import { sendIdempotent } from './idempotent';
@@ -56,6 +57,7 @@ export function imageRoutes(deps: Deps): express.Router {
 
   router.patch('/images/:id', async (req, res) => {
     const { userId } = apiPrincipal(res);
+    await mustMayEdit(deps, keyWorkspace(res), req.params.id);
     await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await patchApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
@@ -72,8 +74,14 @@ export function imageRoutes(deps: Deps): express.Router {
     await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, userId, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
+  router.post('/images/:id/approval', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await approvalStep(deps, keyWorkspace(res), apiPrincipal(res).actorId, req.params.id, (req.body ?? {}) as Record<string, unknown>).then(() => getApiImage(deps, userId, req.params.id)) }));
+  });
+
   router.post('/images/:id/regenerate', async (req, res) => {
     const { userId } = apiPrincipal(res);
+    await mustMayEdit(deps, keyWorkspace(res), req.params.id);
     await sendIdempotent(deps, req, res, async () => ({ status: 202, body: await regenerateApiImage(deps, userId, req.params.id, (req.body ?? {}) as Record<string, unknown>) }));
   });
 

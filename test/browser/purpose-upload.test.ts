@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { buildTestApp, type TestApp } from '../helpers/test-app';
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai';
+import { signUp } from '../helpers/session';
+import { fixture } from '../helpers/image-fixtures';
+import { openBrowserRig, signedInAt, skipWithoutChromium, type BrowserRig } from './browser';
+import { axeViolations } from './axe';
+
+const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-purpose';
+
+describe('telling the upload form where the images are used, in a real browser', function () {
+  this.timeout(90_000);
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let rig: BrowserRig;
+  const email = 'purpose@example.test';
+
+  before(async function () {
+    skipWithoutChromium(this);
+    fs.mkdirSync(SHOTS, { recursive: true });
+    fake = await startFakeOpenAI({ latencyMs: 20 });
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl });
+    await t.deps.queue.start();
+    await signUp(t.app, { email });
+    rig = await openBrowserRig(t);
+  });
+  after(async () => {
+    await rig?.close();
+    await t?.close();
+    await fake?.close();
+  });
+
+  for (const width of [390, 1280]) {
+    it(`describes a linked image for its link, and says which rule applied, at ${width} px`, async () => {
+      const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
+      await page.getByLabel('Linked: the only content of a link').check();
+      await page.getByLabel(/^Link destination or button action/).fill('https://example.com/pricing');
+      await page.getByLabel(/^Text next to the images/).fill('Plans start at 9 euros a month.');
+      expect(await axeViolations(page)).to.deep.equal([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+      await page.locator('fieldset', { hasText: 'Where the images are used' }).screenshot({ path: `${SHOTS}/purpose-fields-${width}.png` });
+      await page.setInputFiles('#images', [{ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: fixture('dog.jpg') }]);
+      await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
+      expect(await page.locator('main').textContent()).to.include('purpose linked (“https://example.com/pricing”)');
+      await page.waitForFunction(() => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === 1, null, { timeout: 20_000 });
+      await page.reload();
+      await page.getByText('How this was written').click();
+      expect(await page.locator('main').textContent()).to.include('Rule applied: the image is a link, so the alt text says where the link goes.');
+      const sent = fake.requests.at(-1)!.text;
+      expect(sent).to.contain('only content of a link to: https://example.com/pricing');
+      expect(sent).to.contain('Plans start at 9 euros a month.');
+      await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });
+      await context.close();
+    });
+  }
+});
