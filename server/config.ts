@@ -53,7 +53,12 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: positiveInt(12),
   DESCRIBER: z.enum(['local', 'openai']).default('local'),
   OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.string().url().optional(),
+  // One model server, or several separated by commas or spaces (shared by the queue, with failover).
+  OPENAI_BASE_URL: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((urls) => urls.length > 0 && urls.every((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)), 'must be one or more http(s) URLs, separated by commas')
+    .optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
   OPENAI_PROVIDER_RETENTION: statement.optional(),
@@ -111,7 +116,8 @@ export type Config = Readonly<{
   sessionAbsoluteHours: number;
   describer: 'local' | 'openai';
   /** `providerRetention`: what the admin states the provider keeps, shown on /privacy and the consent step. */
-  openai: Readonly<{ apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; providerRetention?: string }>;
+  /** `baseUrl` is the first of `baseUrls` (several model servers share the queue; see describers/model-servers). */
+  openai: Readonly<{ apiKey?: string; baseUrl?: string; baseUrls: readonly string[]; model: string; timeoutMs: number; providerRetention?: string }>;
   queueConcurrency: number;
   /** How often an idle worker looks for due jobs; on PostgreSQL a notification wakes it sooner. */
   queuePollMs: number;
@@ -196,7 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     describer: e.DESCRIBER,
     openai: Object.freeze({
       apiKey: e.OPENAI_API_KEY,
-      baseUrl: e.OPENAI_BASE_URL,
+      baseUrl: e.OPENAI_BASE_URL?.[0],
+      baseUrls: e.OPENAI_BASE_URL ?? [],
       model: e.OPENAI_MODEL,
       timeoutMs: e.OPENAI_TIMEOUT_MS,
       providerRetention: e.OPENAI_PROVIDER_RETENTION,

@@ -80,3 +80,13 @@ export async function listAllAuditEvents(db: Knex, limit = 200): Promise<AuditEv
     .orderBy('a.id', 'desc')
     .limit(limit);
 }
+
+/** A team workspace's own log: what its members did there (invitations, roles, settings), with who did it. */
+export async function listWorkspaceAuditEvents(db: Knex, workspaceId: number, limit = 50): Promise<(AuditEventRow & { actor_email: string | null })[]> {
+  return db('audit_events as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .where('a.user_id', workspaceId)
+    .select('a.*', 'u.email as actor_email')
+    .orderBy('a.id', 'desc')
+    .limit(limit);
+}

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { imageDestination } from '../services/privacy/destination';
 import { PROMPT_VERSION, systemPrompt, userPrompt } from './prompt';
 import { outputSchema, parseAnswer } from './output';
+import { ModelServerPool } from './model-servers';
 import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination } from './types';
 
 type Mode = 'json_schema' | 'json_object';
@@ -122,13 +123,16 @@ export class OpenAIDescriber implements Describer {
   }
 }
 
-export function createOpenAIDescriber(config: Config, logger?: Logger): OpenAIDescriber {
+/** One model server, or a pool of them when OPENAI_BASE_URL names several. */
+export function createOpenAIDescriber(config: Config, logger?: Logger): Describer {
   // One definition of "leaves this machine", shared with the privacy page.
   const where = imageDestination(config);
   const destination: Destination = where.offMachine
     ? { offMachine: true, host: where.label, providerRetention: where.providerRetention }
     : { offMachine: false, host: 'this server' };
-  return new OpenAIDescriber({ ...config.openai, logger, destination });
+  if (config.openai.baseUrls.length <= 1) return new OpenAIDescriber({ ...config.openai, logger, destination });
+  const servers = config.openai.baseUrls.map((url) => ({ url, describer: new OpenAIDescriber({ ...config.openai, baseUrl: url, logger, destination }) }));
+  return new ModelServerPool(servers, destination, logger);
 }
 
 function refusesJsonSchema(err: unknown): boolean {

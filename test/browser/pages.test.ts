@@ -119,6 +119,18 @@ describe('every page in a real browser', function () {
       await page.close();
     });
 
+    it(`${entry.name}: fits every width from 360 to 1,920 px`, async () => {
+      const { page, status } = await open('csp', entry, 360);
+      expect(status).to.equal(entry.status ?? 200);
+      for (const width of [360, 1920]) {
+        await page.setViewportSize({ width, height: 800 });
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(scrollWidth, `${entry.name} is ${scrollWidth} px wide in a ${innerWidth} px window; past the edge: ${(await overflowing(page)).join(', ')}`).to.be.at.most(innerWidth);
+        await page.screenshot({ path: path.join(shots, fileName(entry.name, width)) });
+      }
+      await page.close();
+    });
+
     it(`${entry.name}: loads under the strict CSP with no errors`, async () => {
       const { page, status, problems } = await open('csp', entry);
       expect(status).to.equal(entry.status ?? 200);

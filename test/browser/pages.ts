@@ -209,6 +209,8 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   { name: 'usage', as: 'user', path: '/account/usage' },
+  { name: 'workspaces (admin)', as: 'admin', path: '/workspaces' },
+  { name: 'personal workspace', as: 'user', path: '/workspace' },
   { name: 'admin: quotas', as: 'admin', path: '/admin/quotas' },
   { name: 'API documentation', as: 'visitor', path: '/docs/api' },
   {

@@ -183,6 +183,10 @@ describe('OpenAI-compatible describer', () => {
     expect(where('http://[::1]:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
     expect(where(undefined)).to.deep.include({ offMachine: true, host: 'api.openai.com' });
     expect(where('https://vision.example.com/v1')).to.deep.include({ offMachine: true, host: 'vision.example.com' });
+    // Several servers: on this machine only when every one is; otherwise each one elsewhere is named.
+    expect(where('http://127.0.0.1:8000/v1, http://10.0.0.5:8000/v1')).to.deep.equal({ offMachine: false, host: 'this server' });
+    expect(where('http://127.0.0.1:8000/v1,https://a.example/v1 https://b.example/v1')).to.deep.include({ offMachine: true, host: 'a.example, b.example' });
+    expect(() => where('http://127.0.0.1:8000/v1, ftp://x')).to.throw(/OPENAI_BASE_URL/);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

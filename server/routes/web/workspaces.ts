@@ -4,10 +4,11 @@ import { requireAdmin, requireUser } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { requireRole, workspaceOf } from '../../middleware/workspace';
-import { changeRole, createTeamWorkspace, deleteTeamWorkspace, meetsWorkspaceSignIn, membersOf, removeMember, updateWorkspaceSettings, workspacesOf } from '../../services/workspaces';
+import { activityOf, changeRole, createTeamWorkspace, deleteTeamWorkspace, meetsWorkspaceSignIn, membersOf, removeMember, updateWorkspaceSettings, workspacesOf } from '../../services/workspaces';
 import { acceptInvite, inviteFor, invitesOf, inviteToWorkspace } from '../../services/workspaces/invites';
 import { ROLE_LABELS, ROLES } from '../../workspaces/roles';
 import { requestMeta } from './session-helpers';
+import { AUDIT_EVENT_LABELS } from '../../services/accounts/audit';
 
 /**
  * `/workspaces`: the workspaces a person belongs to, switching between them, and (for admins)
@@ -50,6 +51,8 @@ export function workspaceRoutes(deps: Deps): Router {
       title: workspace.name,
       members: workspace.kind === 'team' ? await membersOf(deps, workspace) : [],
       invites: owner && workspace.kind === 'team' ? await invitesOf(deps, workspace) : [],
+      activity: owner && workspace.kind === 'team' ? await activityOf(deps, workspace) : [],
+      labels: AUDIT_EVENT_LABELS,
       roles: ROLES,
       roleLabels: ROLE_LABELS,
       inviteLink: undefined,
@@ -64,6 +67,8 @@ export function workspaceRoutes(deps: Deps): Router {
       title: workspace.name,
       members: await membersOf(deps, workspace),
       invites: await invitesOf(deps, workspace),
+      activity: await activityOf(deps, workspace),
+      labels: AUDIT_EVENT_LABELS,
       roles: ROLES,
       roleLabels: ROLE_LABELS,
       inviteLink: { url: new URL(`/workspace-invites/${invite.token}`, deps.config.baseUrl ?? `${req.protocol}://${req.get('host')}`).toString(), email: invite.email, role: ROLE_LABELS[invite.role] },

@@ -29,10 +29,13 @@ const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhos
  */
 export function imageDestination(config: Config): ImageDestination {
   if (config.describer === 'local') return { offMachine: false, label: 'on this server', host: null };
-  const host = config.openai.baseUrl ? new URL(config.openai.baseUrl).hostname.replace(/^\[|\]$/g, '') : DEFAULT_OPENAI_HOST;
-  if (isLocalHost(host)) return { offMachine: false, label: 'on this server', host };
-  const known = host.toLowerCase().replace(/\.$/, '') === DEFAULT_OPENAI_HOST ? OPENAI_RETENTION : null;
-  return { offMachine: true, label: host, host, providerRetention: { known, stated: config.openai.providerRetention ?? null } };
+  const hosts = config.openai.baseUrls.length ? config.openai.baseUrls.map((url) => new URL(url).hostname.replace(/^\[|\]$/g, '')) : [DEFAULT_OPENAI_HOST];
+  // Several model servers: images leave this machine when any of them is elsewhere, and every such host is named.
+  const away = [...new Set(hosts.filter((host) => !isLocalHost(host)))];
+  if (away.length === 0) return { offMachine: false, label: 'on this server', host: hosts[0]! };
+  const known = away.every((host) => host.toLowerCase().replace(/\.$/, '') === DEFAULT_OPENAI_HOST) ? OPENAI_RETENTION : null;
+  const label = away.join(', ');
+  return { offMachine: true, label, host: label, providerRetention: { known, stated: config.openai.providerRetention ?? null } };
 }
 
 function isLocalHost(host: string): boolean {

@@ -4,6 +4,7 @@ import { HttpError } from '../../middleware/errors';
 import { recordAudit, type RequestMeta } from '../accounts/audit';
 import { requestAccountDeletion } from '../data-rights/account-deletion';
 import { hasSecondFactor } from '../two-factor';
+import { listWorkspaceAuditEvents } from '../../db/audit-events';
 import {
   countOwners,
   deleteAllMembers,
@@ -44,6 +45,11 @@ export async function createTeamWorkspace(deps: Deps, meta: RequestMeta | null, 
 
 export function workspacesOf(deps: Deps, userId: number): Promise<Membership[]> {
   return listMemberships(deps.db, userId);
+}
+
+/** The workspace's log, for its owners. */
+export function activityOf(deps: Deps, workspace: WorkspaceContext) {
+  return listWorkspaceAuditEvents(deps.db, workspace.id);
 }
 
 export function membersOf(deps: Deps, workspace: WorkspaceContext): Promise<MemberRow[]> {

@@ -62,6 +62,9 @@ describe('team workspaces: membership, isolation, approval and keys', () => {
     await leaving.agent.get(`/images/${shared.imageIds[0]}`).expect(404);
     const home = await leaving.agent.get('/workspace').expect(200);
     expect(home.text).to.include('Your personal workspace');
+    // The owners' log says who did it.
+    const log = await admin.agent.get('/workspace').expect(200);
+    expect(log.text).to.match(new RegExp(`${admin.user.email}</td>\\s*<td data-label="What">Member removed from the workspace: ${leaving.user.email}`));
   });
 
   it('refuses a viewer\'s changes with 403 and a contributor\'s approval, and keeps the last owner', async () => {
