@@ -19,6 +19,7 @@ export const IMAGE_TEXT = ['embedded_json'] as const;
 export const DELIVERY_TEXT = ['payload_json'] as const;
 export const ANSWER_TEXT = ['response_json'] as const;
 export const APPROVAL_TEXT = ['comment'] as const;
+export const TRANSLATION_TEXT = ['alt_text', 'caption', 'title', 'description'] as const;
 
 export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'descriptions', id: 'image_id', columns: DESCRIPTION_TEXT, searchable: true },
@@ -28,4 +29,5 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'webhook_deliveries', id: 'id', columns: DELIVERY_TEXT },
   { table: 'idempotency_keys', id: 'id', columns: ANSWER_TEXT },
   { table: 'approval_events', id: 'id', columns: APPROVAL_TEXT },
+  { table: 'translations', id: 'id', columns: TRANSLATION_TEXT },
 ];
