@@ -119,6 +119,7 @@ export async function startWordPress(opts: { environment?: 'local' | 'production
   await run('php', [path.join(site, 'sightline-install.php'), url, WP_PASSWORD], { cwd: site, env });
   const image = await solidImage('jpeg');
   let seeded = 0;
+  let passwords = 0;
   let server: ChildProcess | undefined;
 
   const phpRun = async <T>(code: string): Promise<T> => {
@@ -136,7 +137,7 @@ export async function startWordPress(opts: { environment?: 'local' | 'production
     url,
     port,
     dir: site,
-    async applicationPassword(login, name = 'Sightline tests') {
+    async applicationPassword(login, name = `Sightline tests ${++passwords}`) {
       return phpRun<string>(`$u = get_user_by('login', ${JSON.stringify(login)});
         [$password] = WP_Application_Passwords::create_new_application_password($u->ID, ['name' => ${JSON.stringify(name)}]);
         return $password;`);

@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps';
+import { requireUser } from '../../middleware/auth';
+import { flash } from '../../middleware/flash';
+import { HttpError } from '../../middleware/errors';
+import { startScan, scanLater } from '../../services/wordpress/scan';
+import { sitePage } from '../../services/wordpress/site-page';
+import { authorizeUrl, connectSite, disconnectSite, listSiteViews, newConnectState, normalizeSiteUrl } from '../../services/wordpress/connect';
+
+/** An authorisation answered after this long is refused: the user starts again. */
+const CONNECT_STATE_MS = 30 * 60_000;
+
+function field(req: Request, name: string): string {
+  const value = req.body?.[name] ?? req.query[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** `/wordpress`: connect sites (WordPress's authorisation screen, or a pasted Application Password). */
+export function wordpressRoutes(deps: Deps): Router {
+  const router = Router();
+  router.use('/wordpress', requireUser);
+
+  const renderIndex = async (req: Request, res: Response, extra: { error?: string; form?: Record<string, string> } = {}) => {
+    res.render('wordpress/index', { title: 'WordPress', sites: await listSiteViews(deps, req.user!.id), form: extra.form ?? {}, error: extra.error });
+  };
+  const refused = (err: unknown): err is HttpError => err instanceof HttpError && (err.status === 400 || err.status === 422);
+
+  router.get('/wordpress', (req, res) => renderIndex(req, res));
+
+  router.post('/wordpress/sites', async (req, res) => {
+    const form = { site_url: field(req, 'site_url'), user_login: field(req, 'user_login') };
+    try {
+      const site = await connectSite(deps, req.user!.id, { siteUrl: form.site_url, userLogin: form.user_login, password: field(req, 'password') });
+      flash(req, 'success', `Connected to ${site.siteName || site.siteUrl} as ${site.userLogin}.`);
+      res.redirect(303, `/wordpress/sites/${site.id}`);
+    } catch (err) {
+      if (!refused(err)) throw err;
+      await renderIndex(req, res.status(422), { error: err.message, form });
+    }
+  });
+
+  // WordPress's own screen: the user signs in there and approves; it sends the password back to /wordpress/callback.
+  router.post('/wordpress/authorize', async (req, res) => {
+    const form = { site_url: field(req, 'site_url') };
+    let siteUrl: string;
+    try {
+      siteUrl = normalizeSiteUrl(form.site_url);
+    } catch (err) {
+      if (!refused(err)) throw err;
+      return renderIndex(req, res.status(422), { error: err.message, form });
+    }
+    const state = newConnectState();
+    req.session.wordpressConnect = { siteUrl, state, at: deps.clock.now().getTime() };
+    const base = deps.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
+    res.redirect(303, authorizeUrl(siteUrl, `${base}/wordpress/callback?state=${state}`));
+  });
+
+  router.get('/wordpress/callback', async (req, res) => {
+    const expected = req.session.wordpressConnect;
+    delete req.session.wordpressConnect;
+    if (!expected || field(req, 'state') !== expected.state || deps.clock.now().getTime() - expected.at > CONNECT_STATE_MS) {
+      throw new HttpError(400, 'This answer from WordPress does not match a connection started here (or it came too late). Start again from the WordPress page.', 'wordpress_state');
+    }
+    if (field(req, 'success') === 'false' || !field(req, 'password')) {
+      return renderIndex(req, res.status(422), { error: 'The connection was not approved in WordPress. Nothing was saved.', form: { site_url: expected.siteUrl } });
+    }
+    try {
+      // The site we sent the user to, not the one the answer names: the answer only brings the password.
+      const site = await connectSite(deps, req.user!.id, { siteUrl: expected.siteUrl, userLogin: field(req, 'user_login'), password: field(req, 'password') });
+      flash(req, 'success', `Connected to ${site.siteName || site.siteUrl} as ${site.userLogin}.`);
+      res.redirect(303, `/wordpress/sites/${site.id}`);
+    } catch (err) {
+      if (!refused(err)) throw err;
+      await renderIndex(req, res.status(422), { error: err.message, form: { site_url: expected.siteUrl } });
+    }
+  });
+
+  router.get('/wordpress/sites/:id', async (req, res) => {
+    const page = await sitePage(deps, req.user!.id, req.params.id);
+    res.render('wordpress/show', { title: page.site.siteName || page.site.siteUrl, ...page });
+  });
+
+  router.post('/wordpress/sites/:id/scans', async (req, res) => {
+    const scan = await startScan(deps, req.user!.id, req.params.id, { full: field(req, 'full') === '1' });
+    scanLater(deps, req.user!.id, scan.id);
+    flash(req, 'info', 'The scan started; this page follows its progress.');
+    res.redirect(303, `/wordpress/sites/${encodeURIComponent(req.params.id)}`);
+  });
+
+  router.post('/wordpress/sites/:id/delete', async (req, res) => {
+    await disconnectSite(deps, req.user!.id, req.params.id);
+    flash(req, 'success', 'The site was disconnected and what Sightline knew of it was removed. Revoke the Application Password in WordPress too (Users → Profile).');
+    res.redirect(303, '/wordpress');
+  });
+
+  return router;
+}
