@@ -183,3 +183,9 @@ export async function startWordPress(opts: { environment?: 'local' | 'production
   await handle.start();
   return handle;
 }
+
+/** Connects `wp` to a Sightline account as its Editor, through the real check; returns the site's id. */
+export async function connectTestSite(deps: import('../../server/deps').Deps, userId: number, wp: WordPressSite, login = 'editor'): Promise<string> {
+  const { connectSite } = await import('../../server/services/wordpress/connect');
+  return (await connectSite(deps, userId, { siteUrl: wp.url, userLogin: login, password: await wp.applicationPassword(login) })).id;
+}

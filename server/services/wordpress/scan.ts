@@ -7,7 +7,7 @@ import {
 } from '../../db/wordpress-scans';
 import { HttpError } from '../../middleware/errors';
 import { findSite } from '../../db/wordpress-sites';
-import { wpCall, WordPressError } from './client';
+import { wpCall, WordPressError, type Credentials } from './client';
 import { siteCredentials } from './connect';
 import { classifyAll, fileNameOf } from './classify';
 
@@ -69,7 +69,7 @@ function mediaRoute(scan: ScanRow, page: number): string {
   return `/wp/v2/media?${query}`;
 }
 
-async function fetchPage(deps: ScanDeps, creds: ReturnType<typeof siteCredentials>, scan: ScanRow, page: number, resolve?: Resolver) {
+async function fetchPage(deps: ScanDeps, creds: Credentials, scan: ScanRow, page: number, resolve?: Resolver) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await wpCall<WpMedia[]>(deps, creds, 'GET', mediaRoute(scan, page), undefined, resolve);
@@ -81,9 +81,24 @@ async function fetchPage(deps: ScanDeps, creds: ReturnType<typeof siteCredential
 }
 
 /**
- * Pages through the media library from the scan's `next_page`, saving each page and the page
- * reached, so a scan cut off by a restart carries on where it stopped. Ends by classifying the
- * whole library (duplicates are across images). Errors end the scan as failed with the reason.
+ * Fetches and saves the scan's next page, and the page reached, in that order: a scan cut off by a
+ * restart carries on from the first page it had not saved. True when pages remain.
+ */
+export async function scanNextPage(deps: ScanDeps, scan: ScanRow, creds: Credentials, resolve?: Resolver): Promise<{ scan: ScanRow; more: boolean }> {
+  const page = scan.next_page;
+  const { body, headers } = await fetchPage(deps, creds, scan, page, resolve);
+  const now = deps.clock.now().getTime();
+  await upsertMedia(deps.db, body.map((m) => toRow(scan.site_id, scan.user_id, m, now)));
+  const totalPages = Number(headers['x-wp-totalpages'] ?? 1) || 1;
+  const latest = body.reduce((max, m) => (m.modified > max ? m.modified : max), scan.max_modified ?? '');
+  const fields: Partial<ScanRow> = { max_modified: latest || null, next_page: page + 1, total_pages: totalPages, total_items: Number(headers['x-wp-total'] ?? 0), items_seen: scan.items_seen + body.length, heartbeat_at: now };
+  await updateScan(deps.db, scan.user_id, scan.id, fields);
+  return { scan: { ...scan, ...fields }, more: page < totalPages && body.length > 0 };
+}
+
+/**
+ * Pages through the media library from the scan's `next_page`, then classifies the whole library
+ * (duplicates are across images). A site's error ends the scan as failed, with the reason.
  */
 export async function runScan(deps: ScanDeps, userId: number, scanId: string, resolve?: Resolver): Promise<ScanRow> {
   let scan = await findScan(deps.db, userId, scanId);
@@ -92,18 +107,7 @@ export async function runScan(deps: ScanDeps, userId: number, scanId: string, re
   if (!site) throw new HttpError(404, 'No such WordPress site.', 'not_found');
   const creds = siteCredentials(deps, site);
   try {
-    for (;;) {
-      const page = scan.next_page;
-      const { body, headers } = await fetchPage(deps, creds, scan, page, resolve);
-      const now = deps.clock.now().getTime();
-      await upsertMedia(deps.db, body.map((m) => toRow(site.id, userId, m, now)));
-      const totalPages = Number(headers['x-wp-totalpages'] ?? 1) || 1;
-      const latest = body.reduce((max, m) => (m.modified > max ? m.modified : max), scan.max_modified ?? '');
-      const fields: Partial<ScanRow> = { max_modified: latest || null, next_page: page + 1, total_pages: totalPages, total_items: Number(headers['x-wp-total'] ?? 0), items_seen: scan.items_seen + body.length, heartbeat_at: now };
-      await updateScan(deps.db, userId, scan.id, fields);
-      scan = { ...scan, ...fields };
-      if (page >= totalPages || body.length === 0) break;
-    }
+    for (let more = true; more; ) ({ scan, more } = await scanNextPage(deps, scan, creds, resolve));
     await reclassify(deps, userId, site.id);
     const done: Partial<ScanRow> = { status: 'done', finished_at: deps.clock.now().getTime() };
     await updateScan(deps.db, userId, scan.id, done);
