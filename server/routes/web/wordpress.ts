@@ -39,7 +39,8 @@ export function wordpressRoutes(deps: Deps): Router {
     }
   });
 
-  // WordPress's own screen: the user signs in there and approves; it sends the password back to /wordpress/callback.
+  // WordPress's own screen: the user signs in there and approves; it sends the password back to
+  // /wordpress/callback. A link to it, not a redirect: the CSP's form-action would stop a form's redirect there.
   router.post('/wordpress/authorize', async (req, res) => {
     const form = { site_url: field(req, 'site_url') };
     let siteUrl: string;
@@ -52,7 +53,7 @@ export function wordpressRoutes(deps: Deps): Router {
     const state = newConnectState();
     req.session.wordpressConnect = { siteUrl, state, at: deps.clock.now().getTime() };
     const base = deps.config.baseUrl ?? `${req.protocol}://${req.get('host')}`;
-    res.redirect(303, authorizeUrl(siteUrl, `${base}/wordpress/callback?state=${state}`));
+    res.render('wordpress/authorize', { title: 'Approve in WordPress', siteUrl, authorizeUrl: authorizeUrl(siteUrl, `${base}/wordpress/callback?state=${state}`, new Date()) });
   });
 
   router.get('/wordpress/callback', async (req, res) => {

@@ -139,12 +139,13 @@ export async function connectSite(deps: StoreDeps, userId: number, input: { site
   return toView(row);
 }
 
-/** WordPress's own screen where a signed-in user approves Sightline; it comes back to `successUrl`. */
-export function authorizeUrl(siteUrl: string, successUrl: string): string {
+/** WordPress's own screen where a signed-in user approves Sightline (or refuses: WordPress then adds success=false); either way it comes back to `returnUrl`. */
+export function authorizeUrl(siteUrl: string, returnUrl: string, now: Date): string {
   const url = new URL(`${siteUrl}/wp-admin/authorize-application.php`);
-  url.searchParams.set('app_name', APP_NAME);
+  // WordPress refuses a second password of the same name for a user: each connection gets its own.
+  url.searchParams.set('app_name', `${APP_NAME} ${now.toISOString().slice(0, 19).replace('T', ' ')}`);
   url.searchParams.set('app_id', APP_ID);
-  url.searchParams.set('success_url', successUrl);
+  url.searchParams.set('success_url', returnUrl);
   return url.toString();
 }
 

@@ -73,6 +73,23 @@ describe('connecting a WordPress site with a pasted Application Password', funct
     }
   });
 
+  it('refuses an answer from WordPress that no connection started here asked for', async () => {
+    const before = (await listSites(t.deps.db, me.user.id)).length;
+    const password = await wp.applicationPassword('editor');
+    const forged = await me.agent.get('/wordpress/callback').query({ state: 'guessed', site_url: wp.url, user_login: 'editor', password });
+    expect(forged.status).to.equal(400);
+    const start = await me.agent.post('/wordpress/authorize').type('form').send({ _csrf: me.csrf, site_url: wp.url });
+    expect(start.status).to.equal(200);
+    const link = /href="([^"]+)" id="wordpress-continue"/.exec(start.text)!;
+    const authorize = new URL(link[1].replace(/&amp;/g, '&'));
+    expect(authorize.pathname).to.equal('/wp-admin/authorize-application.php');
+    expect(authorize.searchParams.get('app_id')).to.match(/^[0-9a-f-]{36}$/);
+    const back = new URL(authorize.searchParams.get('success_url')!);
+    const wrong = await me.agent.get('/wordpress/callback').query({ state: `${back.searchParams.get('state')}x`, site_url: wp.url, user_login: 'editor', password });
+    expect(wrong.status).to.equal(400);
+    expect(await listSites(t.deps.db, me.user.id)).to.have.length(before);
+  });
+
   it('answers 404 for another account\'s site', async () => {
     const [site] = await listSites(t.deps.db, me.user.id);
     const other = await signUp(t.app);
