@@ -112,3 +112,8 @@ export async function setMediaImages(db: Knex, userId: number, siteId: string, p
     for (const p of pairs) await trx('wordpress_media').where({ site_id: siteId, user_id: userId, media_id: p.mediaId }).update({ image_id: p.imageId });
   });
 }
+
+export async function countDescribed(db: Knex, userId: number, siteId: string): Promise<number> {
+  const row = await db('wordpress_media').where({ site_id: siteId, user_id: userId }).whereNotNull('image_id').count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}

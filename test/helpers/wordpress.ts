@@ -23,6 +23,8 @@ export interface MediaSeed {
   caption?: string;
   /** Who uploaded it: admin (default), editor or author. */
   author?: 'admin' | 'editor' | 'author';
+  /** The title of a post it belongs to (made once per title). */
+  post?: string;
   /** Its file name under uploads/ (default: seed-N.jpg). */
   file?: string;
 }

@@ -5,6 +5,10 @@ import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { startScan, scanLater } from '../../services/wordpress/scan';
 import { sitePage } from '../../services/wordpress/site-page';
+import { describeSelection } from '../../services/wordpress/describe';
+import { writeBack } from '../../services/wordpress/write-back';
+import { undoRun } from '../../services/wordpress/undo';
+import type { WriteField } from '../../db/wordpress-writes';
 import { authorizeUrl, connectSite, disconnectSite, listSiteViews, newConnectState, normalizeSiteUrl } from '../../services/wordpress/connect';
 
 /** An authorisation answered after this long is refused: the user starts again. */
@@ -85,6 +89,32 @@ export function wordpressRoutes(deps: Deps): Router {
     const scan = await startScan(deps, req.user!.id, req.params.id, { full: field(req, 'full') === '1' });
     scanLater(deps, req.user!.id, scan.id);
     flash(req, 'info', 'The scan started; this page follows its progress.');
+    res.redirect(303, `/wordpress/sites/${encodeURIComponent(req.params.id)}`);
+  });
+
+  router.post('/wordpress/sites/:id/describe', async (req, res) => {
+    const result = await describeSelection(deps, req.user!.id, req.params.id);
+    const notes = [`${result.accepted} images are being described in a new batch; review them, then write them back from the site's page.`];
+    if (result.unreachable.length > 0) notes.push(`${result.unreachable.length} could not be fetched: ${result.unreachable.slice(0, 3).map((u) => `#${u.mediaId} (${u.reason})`).join('; ')}.`);
+    if (result.remaining > 0) notes.push(`${result.remaining} more are left for the next run.`);
+    flash(req, result.unreachable.length > 0 ? 'error' : 'success', notes.join(' '));
+    res.redirect(303, `/batches/${encodeURIComponent(result.batchId)}`);
+  });
+
+  router.post('/wordpress/sites/:id/write-back', async (req, res) => {
+    const chosen = ([] as unknown[]).concat(req.body?.fields ?? []).map(String);
+    const fields = (['caption', 'title'] as WriteField[]).filter((f) => chosen.includes(f));
+    const result = await writeBack(deps, req.user!.id, req.params.id, { fields, overwrite: field(req, 'overwrite') === '1' });
+    const page = await sitePage(deps, req.user!.id, req.params.id);
+    res.render('wordpress/written', { title: 'Written back', ...page, result });
+  });
+
+  router.post('/wordpress/sites/:id/runs/:runId/undo', async (req, res) => {
+    const result = await undoRun(deps, req.user!.id, req.params.runId);
+    const notes = [`${result.undone} images have their earlier text back.`];
+    if (result.conflicts.length > 0) notes.push(`${result.conflicts.length} were changed on the site since and were left as they are.`);
+    if (result.failed.length > 0) notes.push(`${result.failed.length} could not be undone: ${result.failed[0].reason}`);
+    flash(req, result.failed.length + result.conflicts.length > 0 ? 'error' : 'success', notes.join(' '));
     res.redirect(303, `/wordpress/sites/${encodeURIComponent(req.params.id)}`);
   });
 

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps';
-import { latestScans, mediaOfQualities, qualityCounts, type MediaRow, type ScanRow } from '../../db/wordpress-scans';
+import { countDescribed, latestScans, mediaOfQualities, qualityCounts, type MediaRow, type ScanRow } from '../../db/wordpress-scans';
+import { recentWrites, type WriteRow } from '../../db/wordpress-writes';
 import { loadSite, siteView, type SiteView } from './connect';
 
 /** Images listed on the site's page; the counts cover them all. */
@@ -25,6 +26,10 @@ export interface SitePage {
   running: boolean;
   toFix: MediaRow[];
   toFixTotal: number;
+  /** Described images (waiting for review or to be written). */
+  described: number;
+  /** Recent write-back runs, newest first, each with its writes. */
+  runs: { runId: string; at: number; writes: WriteRow[] }[];
 }
 
 function toScanView(s: ScanRow): ScanView {
@@ -42,6 +47,16 @@ function toScanView(s: ScanRow): ScanView {
   };
 }
 
+function groupRuns(writes: WriteRow[]): SitePage['runs'] {
+  const runs = new Map<string, SitePage['runs'][number]>();
+  for (const w of writes) {
+    const run = runs.get(w.run_id) ?? { runId: w.run_id, at: Number(w.created_at), writes: [] };
+    run.writes.push(w);
+    runs.set(w.run_id, run);
+  }
+  return [...runs.values()];
+}
+
 /** Everything the site's page shows: counts by alt text quality, recent scans, the images to fix. */
 export async function sitePage(deps: Pick<Deps, 'db'>, userId: number, siteId: string): Promise<SitePage> {
   const site = await loadSite(deps, userId, siteId);
@@ -54,5 +69,7 @@ export async function sitePage(deps: Pick<Deps, 'db'>, userId: number, siteId: s
     running: scans.some((s) => s.status === 'running'),
     toFix: toFix.slice(0, LISTED),
     toFixTotal: toFix.length,
+    described: await countDescribed(deps.db, userId, siteId),
+    runs: groupRuns(await recentWrites(deps.db, userId, siteId)),
   };
 }

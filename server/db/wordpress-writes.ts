@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+/** All SQL for the record of writes to WordPress; every query is scoped by the owning account. */
+export type WriteField = 'alt_text' | 'caption' | 'title';
+
+export interface WriteRow {
+  id?: number;
+  site_id: string;
+  user_id: number;
+  run_id: string;
+  media_id: number;
+  field: WriteField;
+  old_value: string;
+  new_value: string;
+  current_value: string | null;
+  status: 'written' | 'conflict' | 'failed' | 'undone';
+  error: string | null;
+  attempts: number;
+  approved_by: number | null;
+  created_at: number;
+  undone_at: number | null;
+}
+
+export async function insertWrites(db: Knex, rows: WriteRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 50) await db('wordpress_writes').insert(rows.slice(i, i + 50));
+}
+
+export async function findWrite(db: Knex, userId: number, id: number): Promise<WriteRow | undefined> {
+  return db('wordpress_writes').where({ id, user_id: userId }).first();
+}
+
+export async function writesOfRun(db: Knex, userId: number, runId: string): Promise<WriteRow[]> {
+  return db('wordpress_writes').where({ run_id: runId, user_id: userId }).orderBy('id', 'asc');
+}
+
+export async function recentWrites(db: Knex, userId: number, siteId: string, limit = 100): Promise<WriteRow[]> {
+  return db('wordpress_writes').where({ site_id: siteId, user_id: userId }).orderBy('id', 'desc').limit(limit);
+}
+
+export async function markUndone(db: Knex, userId: number, id: number, at: number): Promise<void> {
+  await db('wordpress_writes').where({ id, user_id: userId, status: 'written' }).update({ status: 'undone', undone_at: at });
+}
+
+/** Keeps the scan's copy in step with what Sightline wrote, so the next check compares with it. */
+export async function updateMediaFields(db: Knex, userId: number, siteId: string, mediaId: number, fields: Partial<Record<WriteField, string>>): Promise<void> {
+  if (Object.keys(fields).length === 0) return;
+  await db('wordpress_media').where({ site_id: siteId, user_id: userId, media_id: mediaId }).update(fields);
+}
