@@ -88,7 +88,10 @@ export async function scanNextPage(deps: ScanDeps, scan: ScanRow, creds: Credent
   const page = scan.next_page;
   const { body, headers } = await fetchPage(deps, creds, scan, page, resolve);
   const now = deps.clock.now().getTime();
-  await upsertMedia(deps.db, body.map((m) => toRow(scan.site_id, scan.user_id, m, now)));
+  const rows = body.map((m) => toRow(scan.site_id, scan.user_id, m, now));
+  // Classified on the page at once, so the closing pass over the library changes only what other pages alter (duplicates).
+  const classified = classifyAll(rows.map((r) => ({ key: r.media_id, altText: r.alt_text, fileName: fileNameOf(r.source_url) })));
+  await upsertMedia(deps.db, rows.map((r) => ({ ...r, ...classified.get(r.media_id)! })));
   const totalPages = Number(headers['x-wp-totalpages'] ?? 1) || 1;
   const latest = body.reduce((max, m) => (m.modified > max ? m.modified : max), scan.max_modified ?? '');
   const fields: Partial<ScanRow> = { max_modified: latest || null, next_page: page + 1, total_pages: totalPages, total_items: Number(headers['x-wp-total'] ?? 0), items_seen: scan.items_seen + body.length, heartbeat_at: now };
@@ -131,8 +134,7 @@ function toRow(siteId: string, userId: number, m: WpMedia, now: number): MediaRo
     title: String(m.title?.raw ?? m.title?.rendered ?? ''),
     modified_gmt: String(m.modified_gmt ?? ''),
     parent_post: m.post ?? null,
-    // Set for real by reclassify once the library is known; a fresh row starts as what its text alone says.
-    quality: m.alt_text ? 'weak' : 'missing',
+    quality: 'missing',
     findings: '',
     updated_at: now,
   };
