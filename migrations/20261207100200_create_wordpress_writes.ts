@@ -9,6 +9,7 @@ export async function up(knex: Knex): Promise<void> {
     t.increments('id');
     t.string('site_id', 32).notNullable().references('wordpress_sites.id').onDelete('CASCADE');
     t.integer('user_id').notNullable().references('users.id').onDelete('CASCADE');
+    t.string('run_id', 32).notNullable(); // one write-back run: shown and undone together
     t.integer('media_id').notNullable();
     t.string('field', 12).notNullable(); // alt_text | caption | title
     t.text('old_value').notNullable();
@@ -21,6 +22,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('undone_at').nullable();
     t.index(['site_id', 'created_at']);
+    t.index(['run_id']);
   });
 }
 

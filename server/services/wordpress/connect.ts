@@ -17,12 +17,15 @@ export interface SiteView {
   siteName: string;
   userLogin: string;
   language: string;
+  /** The language as people read it ("Français (French)"). */
+  languageName: string;
 }
 
 type StoreDeps = Pick<Deps, 'config' | 'db' | 'clock'>;
 
 function toView(row: SiteRow): SiteView {
-  return { id: row.id, siteUrl: row.site_url, siteName: row.site_name, userLogin: row.user_login, language: row.language };
+  const languageName = LANGUAGES.find((l) => l.code === row.language)?.name ?? row.language;
+  return { id: row.id, siteUrl: row.site_url, siteName: row.site_name, userLogin: row.user_login, language: row.language, languageName };
 }
 
 /** The site's root address from whatever was pasted: a page, wp-admin or the REST root all lead to it. */
