@@ -46,3 +46,15 @@ export async function updateMediaFields(db: Knex, userId: number, siteId: string
   if (Object.keys(fields).length === 0) return;
   await db('wordpress_media').where({ site_id: siteId, user_id: userId, media_id: mediaId }).update(fields);
 }
+
+/**
+ * Records a group of writes and brings the scan's copy of those images up to date, in one
+ * transaction: one disk flush for the group, not one per image.
+ */
+export async function recordWrites(db: Knex, userId: number, siteId: string, rows: WriteRow[], updates: { mediaId: number; fields: Partial<Record<WriteField, string>> }[]): Promise<void> {
+  if (rows.length === 0 && updates.length === 0) return;
+  await db.transaction(async (trx) => {
+    await insertWrites(trx, rows);
+    for (const u of updates) await updateMediaFields(trx, userId, siteId, u.mediaId, u.fields);
+  });
+}

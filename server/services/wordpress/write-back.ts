@@ -5,7 +5,7 @@ import type { Resolver } from '../../net';
 import { descriptionsFor } from '../../db/descriptions';
 import { listImagesForExport } from '../../db/images';
 import { siteMedia, type MediaRow } from '../../db/wordpress-scans';
-import { insertWrites, updateMediaFields, type WriteField, type WriteRow } from '../../db/wordpress-writes';
+import { recordWrites, type WriteField, type WriteRow } from '../../db/wordpress-writes';
 import { wpCall, WordPressError, type Credentials } from './client';
 import { loadSite, siteCredentials } from './connect';
 import { reclassify } from './scan';
@@ -15,6 +15,8 @@ const WRITE_AT_ONCE = 4;
 /** Tries for a transient failure (timeout, 5xx, unreachable), with a growing pause between them. */
 export const WRITE_ATTEMPTS = 3;
 const RETRY_PAUSE_MS = 300;
+/** Writes recorded together: a crash loses the record of at most this many, and the disk flushes once per group. */
+const RECORD_EVERY = 25;
 
 export interface WriteBackOptions {
   /** Alt text always; caption and title when chosen. */
@@ -99,7 +101,13 @@ export async function writeBack(deps: Deps, userId: number, siteId: string, opts
 
   const runId = `run_${crypto.randomBytes(12).toString('base64url')}`;
   const result: WriteBackResult = { runId, written: 0, conflicts: [], failed: [], notReviewed: media.length - reviewed.length };
-  const rows: WriteRow[] = [];
+  let rows: WriteRow[] = [];
+  let updates: { mediaId: number; fields: Partial<Record<WriteField, string>> }[] = [];
+  const flush = async () => {
+    const [taken, changed] = [rows, updates];
+    [rows, updates] = [[], []];
+    await recordWrites(deps.db, userId, siteId, taken.sort((a, b) => a.media_id - b.media_id), changed);
+  };
   const base = () => ({ site_id: siteId, user_id: userId, run_id: runId, approved_by: userId, created_at: deps.clock.now().getTime(), undone_at: null });
 
   const writeOne = async (item: MediaRow): Promise<void> => {
@@ -120,7 +128,7 @@ export async function writeBack(deps: Deps, userId: number, siteId: string, opts
       attempts += written.attempts;
       const stored = fieldsOf(written.value.body);
       for (const f of fields) rows.push({ ...base(), media_id: item.media_id, field: f, old_value: current[f], new_value: stored[f], current_value: null, status: 'written', error: null, attempts });
-      await updateMediaFields(deps.db, userId, siteId, item.media_id, Object.fromEntries(fields.map((f) => [f, stored[f]])));
+      updates.push({ mediaId: item.media_id, fields: Object.fromEntries(fields.map((f) => [f, stored[f]])) });
       result.written += 1;
     } catch (err) {
       if (!(err instanceof WordPressError)) throw err;
@@ -133,11 +141,14 @@ export async function writeBack(deps: Deps, userId: number, siteId: string, opts
   let next = 0;
   try {
     await Promise.all(Array.from({ length: WRITE_AT_ONCE }, async () => {
-      for (let i = next++; i < ready.length; i = next++) await writeOne(ready[i]);
+      for (let i = next++; i < ready.length; i = next++) {
+        await writeOne(ready[i]);
+        if (rows.length >= RECORD_EVERY) await flush();
+      }
     }));
   } finally {
     // What was written stays on record even when something unforeseen stops the run.
-    await insertWrites(deps.db, rows.sort((a, b) => a.media_id - b.media_id));
+    await flush();
   }
   await reclassify(deps, userId, siteId);
   return result;
