@@ -118,7 +118,8 @@ export async function writeBack(deps: Deps, userId: number, siteId: string, opts
       const read = await withRetries(() => readItem(deps, creds, item.media_id, resolve));
       attempts = read.attempts;
       const current = fieldsOf(read.value.body);
-      if (!opts.overwrite && !sameText(current.alt_text, item.alt_text)) {
+      // Already holding our text is no conflict: an earlier write whose answer was lost (the site went down) reached it.
+      if (!opts.overwrite && !sameText(current.alt_text, item.alt_text) && !sameText(current.alt_text, proposed.alt_text)) {
         result.conflicts.push({ mediaId: item.media_id, scanned: item.alt_text, current: current.alt_text, proposed: proposed.alt_text });
         rows.push({ ...base(), media_id: item.media_id, field: 'alt_text', old_value: item.alt_text, new_value: proposed.alt_text, current_value: current.alt_text, status: 'conflict', error: null, attempts });
         return;

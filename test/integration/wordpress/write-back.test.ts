@@ -136,6 +136,17 @@ describe('describing a WordPress site\'s images, reviewing them and writing them
     expect([again.written, again.failed.length, again.conflicts.length]).to.deep.equal([run.failed.length, 0, 0]);
   });
 
+  it('does not call its own earlier write a conflict when that write\'s answer was lost', async () => {
+    const [id] = await wp.seedMedia([{ title: 'lost-answer', alt: '' }]);
+    await describedAndReviewed();
+    const media = (await siteMedia(t.deps.db, me.user.id, siteId)).find((m) => m.media_id === id)!;
+    const ours = (await t.deps.db('descriptions').where({ image_id: media.image_id }).first()).alt_text as string;
+    // The write reached WordPress; the site went down before it answered.
+    await wp.php(`update_post_meta(${id}, '_wp_attachment_image_alt', ${JSON.stringify(ours)}); return true;`);
+    const run = await writeBack(t.deps, me.user.id, siteId, { mediaIds: [id] });
+    expect([run.written, run.conflicts.length, run.failed.length]).to.deep.equal([1, 0, 0]);
+  });
+
   it('reports an image deleted from WordPress after the scan', async () => {
     const [id] = await wp.seedMedia([{ title: 'deleted', alt: '' }]);
     await describedAndReviewed();
