@@ -38,9 +38,11 @@ export async function up(knex: Knex): Promise<void> {
     t.string('quality', 10).notNullable(); // missing | weak | good
     t.string('findings', 500).notNullable().defaultTo('');
     t.string('image_id', 40).nullable(); // the Sightline image describing it, once described
+    t.integer('key_generation').nullable(); // on PostgreSQL the text is sealed per account (text-codec.ts)
     t.bigInteger('updated_at').notNullable();
     t.unique(['site_id', 'media_id']);
     t.index(['site_id', 'quality']);
+    t.index(['user_id', 'key_generation']);
   });
 }
 

@@ -21,8 +21,10 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('approved_by').nullable().references('users.id').onDelete('SET NULL');
     t.bigInteger('created_at').notNullable();
     t.bigInteger('undone_at').nullable();
+    t.integer('key_generation').nullable(); // on PostgreSQL the text is sealed per account (text-codec.ts)
     t.index(['site_id', 'created_at']);
     t.index(['run_id']);
+    t.index(['user_id', 'key_generation']);
   });
 }
 

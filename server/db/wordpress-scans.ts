@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { sealColumns } from './text-codec';
+import { WORDPRESS_MEDIA_TEXT } from './sealed-tables';
 
 /** All SQL for WordPress scans and the media they found; every query is scoped by the owning account. */
 export interface ScanRow {
@@ -71,10 +73,12 @@ export async function claimScan(db: Knex, scan: ScanRow, now: number): Promise<b
 /** Saves one page of items; a re-scanned item keeps what Sightline added to it (its image). */
 export async function upsertMedia(db: Knex, rows: MediaRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const sealed: MediaRow[] = [];
+  for (const r of rows) sealed.push(await sealColumns(db, r.user_id, r, WORDPRESS_MEDIA_TEXT));
   await db('wordpress_media')
-    .insert(rows)
+    .insert(sealed)
     .onConflict(['site_id', 'media_id'])
-    .merge(['source_url', 'alt_text', 'caption', 'title', 'modified_gmt', 'parent_post', 'quality', 'findings', 'updated_at']);
+    .merge(['source_url', 'alt_text', 'caption', 'title', 'modified_gmt', 'parent_post', 'quality', 'findings', 'updated_at', ...(sealed[0] && 'key_generation' in sealed[0] ? ['key_generation'] : [])]);
 }
 
 export async function siteMedia(db: Knex, userId: number, siteId: string): Promise<MediaRow[]> {

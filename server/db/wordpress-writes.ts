@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { sealColumns } from './text-codec';
+import { WORDPRESS_MEDIA_TEXT, WORDPRESS_WRITE_TEXT } from './sealed-tables';
 
 /** All SQL for the record of writes to WordPress; every query is scoped by the owning account. */
 export type WriteField = 'alt_text' | 'caption' | 'title';
@@ -22,7 +24,10 @@ export interface WriteRow {
 }
 
 export async function insertWrites(db: Knex, rows: WriteRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 50) await db('wordpress_writes').insert(rows.slice(i, i + 50));
+  const sealed: WriteRow[] = [];
+  // One after another: in a transaction they share one connection.
+  for (const r of rows) sealed.push(await sealColumns(db, r.user_id, r, WORDPRESS_WRITE_TEXT));
+  for (let i = 0; i < sealed.length; i += 50) await db('wordpress_writes').insert(sealed.slice(i, i + 50));
 }
 
 export async function findWrite(db: Knex, userId: number, id: number): Promise<WriteRow | undefined> {
@@ -44,7 +49,11 @@ export async function markUndone(db: Knex, userId: number, id: number, at: numbe
 /** Keeps the scan's copy in step with what Sightline wrote, so the next check compares with it. */
 export async function updateMediaFields(db: Knex, userId: number, siteId: string, mediaId: number, fields: Partial<Record<WriteField, string>>): Promise<void> {
   if (Object.keys(fields).length === 0) return;
-  await db('wordpress_media').where({ site_id: siteId, user_id: userId, media_id: mediaId }).update(fields);
+  const where = { site_id: siteId, user_id: userId, media_id: mediaId };
+  // All three sealed again together: the row's key generation must hold for every column it has.
+  const row = await db('wordpress_media').where(where).first('alt_text', 'caption', 'title');
+  if (!row) return;
+  await db('wordpress_media').where(where).update(await sealColumns(db, userId, { alt_text: row.alt_text, caption: row.caption, title: row.title, ...fields }, WORDPRESS_MEDIA_TEXT));
 }
 
 /**
