@@ -10,6 +10,7 @@ import { maintainDatabaseJob } from './maintain-database';
 import { rotateTextKeysJob } from './rotate-text-keys';
 import { purgeApiRecordsJob } from './purge-api-records';
 import { resumeWordPressScansJob } from './resume-wordpress-scans';
+import { wordpressDailyJob } from './wordpress-daily';
 
 /**
  * The schedule table. Order matters at boot: interrupted zero-retention images are failed first,
@@ -25,6 +26,7 @@ export const SCHEDULE: readonly Job[] = [
   sweepBlobFilesJob,
   purgeApiRecordsJob,
   resumeWordPressScansJob,
+  wordpressDailyJob,
   rotateTextKeysJob,
   maintainDatabaseJob,
 ];

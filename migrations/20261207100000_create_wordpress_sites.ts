@@ -13,6 +13,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('user_login', 200).notNullable();
     t.text('password_encrypted').notNullable();
     t.string('language', 20).notNullable().defaultTo('en');
+    t.boolean('daily').notNullable().defaultTo(false); // scan every day and describe what is new
+    t.bigInteger('daily_run_at').nullable();
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
     t.index(['user_id']);

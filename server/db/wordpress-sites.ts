@@ -9,6 +9,8 @@ export interface SiteRow {
   user_login: string;
   password_encrypted: string;
   language: string;
+  daily?: boolean | number;
+  daily_run_at?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -35,4 +37,17 @@ export async function listSites(db: Knex, userId: number): Promise<SiteRow[]> {
 
 export async function deleteSite(db: Knex, userId: number, id: string): Promise<number> {
   return db('wordpress_sites').where({ id, user_id: userId }).delete();
+}
+
+export async function setDaily(db: Knex, userId: number, id: string, daily: boolean): Promise<number> {
+  return db('wordpress_sites').where({ id, user_id: userId }).update({ daily });
+}
+
+/** Sites whose daily run is due (never run, or last run before `before`), across accounts: for the scheduler. */
+export async function dailySitesDue(db: Knex, before: number): Promise<SiteRow[]> {
+  return db('wordpress_sites').where({ daily: true }).where((q) => q.whereNull('daily_run_at').orWhere('daily_run_at', '<', before)).orderBy('created_at', 'asc');
+}
+
+export async function markDailyRun(db: Knex, userId: number, id: string, at: number): Promise<void> {
+  await db('wordpress_sites').where({ id, user_id: userId }).update({ daily_run_at: at });
 }

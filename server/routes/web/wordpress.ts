@@ -8,6 +8,7 @@ import { sitePage } from '../../services/wordpress/site-page';
 import { describeSelection } from '../../services/wordpress/describe';
 import { writeBack } from '../../services/wordpress/write-back';
 import { undoRun } from '../../services/wordpress/undo';
+import { setDailyRun } from '../../services/wordpress/daily';
 import type { WriteField } from '../../db/wordpress-writes';
 import { authorizeUrl, connectSite, disconnectSite, listSiteViews, newConnectState, normalizeSiteUrl } from '../../services/wordpress/connect';
 
@@ -115,6 +116,13 @@ export function wordpressRoutes(deps: Deps): Router {
     if (result.conflicts.length > 0) notes.push(`${result.conflicts.length} were changed on the site since and were left as they are.`);
     if (result.failed.length > 0) notes.push(`${result.failed.length} could not be undone: ${result.failed[0].reason}`);
     flash(req, result.failed.length + result.conflicts.length > 0 ? 'error' : 'success', notes.join(' '));
+    res.redirect(303, `/wordpress/sites/${encodeURIComponent(req.params.id)}`);
+  });
+
+  router.post('/wordpress/sites/:id/daily', async (req, res) => {
+    const daily = field(req, 'daily') === '1';
+    await setDailyRun(deps, req.user!.id, req.params.id, daily);
+    flash(req, 'success', daily ? 'Every day Sightline scans the site for changes and describes new images without good alt text; they wait for your review.' : 'The daily scan is off.');
     res.redirect(303, `/wordpress/sites/${encodeURIComponent(req.params.id)}`);
   });
 

@@ -19,13 +19,14 @@ export interface SiteView {
   language: string;
   /** The language as people read it ("Français (French)"). */
   languageName: string;
+  daily: boolean;
 }
 
 type StoreDeps = Pick<Deps, 'config' | 'db' | 'clock'>;
 
 function toView(row: SiteRow): SiteView {
   const languageName = LANGUAGES.find((l) => l.code === row.language)?.name ?? row.language;
-  return { id: row.id, siteUrl: row.site_url, siteName: row.site_name, userLogin: row.user_login, language: row.language, languageName };
+  return { id: row.id, siteUrl: row.site_url, siteName: row.site_name, userLogin: row.user_login, language: row.language, languageName, daily: Boolean(row.daily) };
 }
 
 /** The site's root address from whatever was pasted: a page, wp-admin or the REST root all lead to it. */
