@@ -11,6 +11,7 @@ import { runScan, startScan } from '../../../server/services/wordpress/scan';
 import { describeSelection } from '../../../server/services/wordpress/describe';
 import { writeBack } from '../../../server/services/wordpress/write-back';
 import { undoRun } from '../../../server/services/wordpress/undo';
+import { createTeam } from '../../helpers/workspace-seed';
 
 describe('describing a WordPress site\'s images, reviewing them and writing them back', function () {
   this.timeout(180_000);
@@ -153,5 +154,33 @@ describe('describing a WordPress site\'s images, reviewing them and writing them
     await wp.php(`wp_delete_attachment(${id}, true); return true;`);
     const run = await writeBack(t.deps, me.user.id, siteId, { mediaIds: [id] });
     expect(run.failed).to.deep.equal([{ mediaId: id, reason: 'The image was deleted from the site after the scan.' }]);
+  });
+
+  it('writes only approved text from a team workspace that requires approval, recording who approved it', async () => {
+    const team = await createTeam(t.app, me, 'Shop team');
+    const teamSite = await connectTestSite(t.deps, team.workspaceId, wp);
+    const [id] = await wp.seedMedia([{ title: 'team-boat', alt: '' }]);
+    await runScan(t.deps, team.workspaceId, (await startScan(t.deps, team.workspaceId, teamSite)).id);
+    const { batchId } = await describeSelection(t.deps, team.workspaceId, teamSite);
+    const images = await waitFor(async () => {
+      const rows = await t.deps.db('images').where({ batch_id: batchId, user_id: team.workspaceId });
+      return rows.every((r) => r.status === 'done') ? rows : undefined;
+    }, 60_000, 'descriptions');
+    const mine = (await siteMedia(t.deps.db, team.workspaceId, teamSite)).find((m) => m.media_id === id)!;
+    const editor = team.members.editor;
+    // Marked reviewed is not enough here: the editor's page refuses, and nothing reaches WordPress.
+    await setManyReviewed(t.deps.db, team.workspaceId, images.map((i) => i.id), Date.now(), Date.now());
+    const refused = await editor.agent.post(`/wordpress/sites/${teamSite}/write-back`).type('form').send({ _csrf: editor.csrf });
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include('an editor approves the described images first');
+    await team.members.contributor.agent.post(`/wordpress/sites/${teamSite}/write-back`).type('form').send({ _csrf: team.members.contributor.csrf }).expect(403);
+    expect(await wpAlt(id!)).to.equal('');
+
+    await editor.agent.post(`/images/${mine.image_id}/approval`).type('form').send({ _csrf: editor.csrf, step: 'approve' }).expect(303);
+    const written = await editor.agent.post(`/wordpress/sites/${teamSite}/write-back`).type('form').send({ _csrf: editor.csrf });
+    expect(written.status).to.equal(200);
+    expect(await wpAlt(id!)).to.match(/^A fishing boat number/);
+    const [row] = await t.deps.db('wordpress_writes').where({ site_id: teamSite, media_id: id, field: 'alt_text' });
+    expect(row).to.include({ status: 'written', approved_by: editor.user.id });
   });
 });
