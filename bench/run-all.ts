@@ -7,6 +7,7 @@ import { benchQueueClaim } from './queue-claim';
 import { benchUploadThroughput } from './upload-throughput';
 import { benchCrash } from './crash';
 import { benchReviewPages } from './review-pages';
+import { benchWordPress } from './wordpress';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -18,6 +19,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'queue claim on PostgreSQL: 200,000 queued jobs', run: benchQueueClaim },
   { name: 'upload throughput end to end: 64 images, 1, 2 and 4 worker processes on PostgreSQL', run: benchUploadThroughput },
   { name: 'review pages: a 1,000-image batch, and the library with 1,000 and 100,000 images', run: benchReviewPages },
+  { name: 'wordpress: scan and write back 1,000 media items against the bare REST calls', run: benchWordPress },
   { name: 'crash: 500 images, kill -9 twenty times, two web and three worker processes on PostgreSQL', run: benchCrash },
 ];
 

@@ -9,6 +9,8 @@ import { sweepBlobFilesJob } from './sweep-blob-files';
 import { maintainDatabaseJob } from './maintain-database';
 import { rotateTextKeysJob } from './rotate-text-keys';
 import { purgeApiRecordsJob } from './purge-api-records';
+import { resumeWordPressScansJob } from './resume-wordpress-scans';
+import { wordpressDailyJob } from './wordpress-daily';
 
 /**
  * The schedule table. Order matters at boot: interrupted zero-retention images are failed first,
@@ -23,6 +25,8 @@ export const SCHEDULE: readonly Job[] = [
   finishAccountDeletionsJob,
   sweepBlobFilesJob,
   purgeApiRecordsJob,
+  resumeWordPressScansJob,
+  wordpressDailyJob,
   rotateTextKeysJob,
   maintainDatabaseJob,
 ];

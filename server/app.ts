@@ -10,6 +10,7 @@ import { requestLogger } from './middleware/request-logger';
 import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime, mayAct, statusLabel } from './view-helpers';
+import { languageName } from './describers/honours';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -38,6 +39,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   app.locals.takeFlashes = () => [];
   app.locals.formatTime = formatTime;
   app.locals.mayAct = mayAct;
+  app.locals.languageName = languageName;
   app.locals.statusLabel = statusLabel;
   // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
   app.locals.signupOpen = deps.config.signup === 'open';

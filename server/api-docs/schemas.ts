@@ -52,6 +52,15 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       },
       edited_at: nullableTime,
       provenance: { $ref: '#/components/schemas/Provenance' },
+      translations: {
+        type: 'object',
+        description: 'On an image\'s current result: its text in the languages asked for with `also_in`, by language code. Replaced when new text is generated; a person\'s edit of the original is not carried over.',
+        additionalProperties: {
+          type: 'object',
+          required: ['alt_text', 'caption', 'title', 'description'],
+          properties: { alt_text: { type: 'string' }, caption: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' } },
+        },
+      },
       checks: {
         type: 'array',
         description:
@@ -178,6 +187,10 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
         description: 'Where the image is used (W3C alt decision tree): linked and functional alt text names the link\'s destination or the control\'s action; decorative gets alt=""; complex puts the data in the long description. The result\'s provenance notes say which rule was applied.',
       },
       link_target: { type: 'string', maxLength: 500, description: 'With linked: the destination (a page name or a web address); with functional: the action, e.g. "Search".' },
+      also_in: {
+        oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 5 }, { type: 'string' }],
+        description: 'Up to 5 more languages (codes, as an array or separated by commas) to write the alt text, caption, title and long description in, besides `language`: one more model request per image and language. The offline describer writes English only and says so in the notes.',
+      },
       surrounding_text: { type: 'string', maxLength: 2000, description: 'Text next to the image on its page: the alt text does not repeat it, and is empty when it already says everything.' },
     },
   },

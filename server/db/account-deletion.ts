@@ -28,6 +28,8 @@ export async function scrubAccount(trx: Knex, userId: number, replacement: { ema
   // Webhook endpoints take their deliveries (payloads hold result text) with them; patterns their versions.
   await trx('webhook_endpoints').where({ user_id: userId }).delete();
   await trx('patterns').where({ user_id: userId }).delete();
+  // A WordPress site takes its scans, the alt text copied from it and the record of writes with it.
+  await trx('wordpress_sites').where({ user_id: userId }).delete();
   await trx('idempotency_keys').where({ user_id: userId }).delete();
   await trx('usage_quotas').where({ user_id: userId }).delete();
   await trx('usage_events').where({ user_id: userId }).update({ user_id: null, image_id: null });

@@ -19,6 +19,10 @@ export const IMAGE_TEXT = ['embedded_json'] as const;
 export const DELIVERY_TEXT = ['payload_json'] as const;
 export const ANSWER_TEXT = ['response_json'] as const;
 export const APPROVAL_TEXT = ['comment'] as const;
+export const TRANSLATION_TEXT = ['alt_text', 'caption', 'title', 'description'] as const;
+/** Alt text, captions and titles copied from a WordPress site, and Sightline's text written to it. */
+export const WORDPRESS_MEDIA_TEXT = ['alt_text', 'caption', 'title'] as const;
+export const WORDPRESS_WRITE_TEXT = ['old_value', 'new_value', 'current_value'] as const;
 
 export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'descriptions', id: 'image_id', columns: DESCRIPTION_TEXT, searchable: true },
@@ -28,4 +32,7 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'webhook_deliveries', id: 'id', columns: DELIVERY_TEXT },
   { table: 'idempotency_keys', id: 'id', columns: ANSWER_TEXT },
   { table: 'approval_events', id: 'id', columns: APPROVAL_TEXT },
+  { table: 'translations', id: 'id', columns: TRANSLATION_TEXT },
+  { table: 'wordpress_media', id: 'id', columns: WORDPRESS_MEDIA_TEXT },
+  { table: 'wordpress_writes', id: 'id', columns: WORDPRESS_WRITE_TEXT },
 ];

@@ -4,18 +4,19 @@ import { DescriberError, type Describer, type DescribeInput, type DescribeOption
 import { createOpenAIDescriber } from './openai';
 import { LOCAL_HONOURS } from './honours';
 import { withPurpose } from './purpose';
+import { withTranslations } from './translations';
 
 export type { Describer } from './types';
 
 /** Picks the describer named by DESCRIBER; either way, the image's purpose is applied to what it writes. */
 export function createDescriber(config: Config, logger: Logger): Describer {
-  if (config.describer === 'openai') return withPurpose(createOpenAIDescriber(config, logger));
+  if (config.describer === 'openai') return withTranslations(withPurpose(createOpenAIDescriber(config, logger)));
   return createOfflineDescriber(logger);
 }
 
 /** The embedded describer, loaded on its first image: what the command line uses by default. */
 export function createOfflineDescriber(logger: Logger): Describer {
-  return withPurpose(new LazyLocalDescriber(logger));
+  return withTranslations(withPurpose(new LazyLocalDescriber(logger)));
 }
 
 type LocalModule = {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination } from './types';
+import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination, type TranslatedText } from './types';
 import { MODEL_HONOURS } from './honours';
 
 /** How long a server that failed is passed over before it is tried again. */
@@ -34,14 +34,23 @@ export class ModelServerPool implements Describer {
     this.servers = servers.map((s) => ({ ...s, inFlight: 0, downUntil: 0 }));
   }
 
-  async describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description> {
+  describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description> {
+    return this.onSomeServer((d) => d.describe(input, options, signal), signal);
+  }
+
+  translate(text: TranslatedText, to: string, options: DescribeOptions, signal?: AbortSignal): Promise<TranslatedText> {
+    return this.onSomeServer((d) => d.translate!(text, to, options, signal), signal);
+  }
+
+  /** Runs the request on the best server, and on the next ones while they fail retryably. */
+  private async onSomeServer<T>(request: (describer: Describer) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const tried = new Set<Server>();
     let last: DescriberError | undefined;
     for (let server = this.pick(tried); server; server = this.pick(tried)) {
       tried.add(server);
       server.inFlight += 1;
       try {
-        return await server.describer.describe(input, options, signal);
+        return await request(server.describer);
       } catch (err) {
         if (!(err instanceof DescriberError) || !err.retryable || signal?.aborted) throw err;
         last = err;

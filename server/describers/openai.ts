@@ -6,8 +6,9 @@ import type { Logger } from '../logger';
 import { imageDestination } from '../services/privacy/destination';
 import { PROMPT_VERSION, systemPrompt, userPrompt } from './prompt';
 import { outputSchema, parseAnswer } from './output';
+import { parseTranslation, TRANSLATION_SCHEMA, translationPrompt, translationRequest } from './translations';
 import { ModelServerPool } from './model-servers';
-import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination } from './types';
+import { DescriberError, type DescribeInput, type DescribeOptions, type Describer, type Description, type Destination, type TranslatedText } from './types';
 
 type Mode = 'json_schema' | 'json_object';
 
@@ -85,6 +86,31 @@ export class OpenAIDescriber implements Describer {
         notes: [],
       },
     };
+  }
+
+  /** The text in another language: a text-only request, the fields capped as a description's are. */
+  async translate(text: TranslatedText, to: string, options: DescribeOptions, signal?: AbortSignal): Promise<TranslatedText> {
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(
+        {
+          model: this.opts.model,
+          messages: [
+            { role: 'system', content: translationPrompt() },
+            { role: 'user', content: translationRequest(text, options.language, to, options.altTextLength) },
+          ],
+          response_format: this.mode === 'json_schema'
+            ? { type: 'json_schema', json_schema: { name: 'translation', strict: true, schema: TRANSLATION_SCHEMA } }
+            : { type: 'json_object' },
+          temperature: 0.2,
+          store: false,
+        },
+        { signal },
+      );
+    } catch (err) {
+      throw toDescriberError(err, this.opts.model);
+    }
+    return parseTranslation(completion.choices[0]?.message.content ?? '', text, options.altTextLength);
   }
 
   async close(): Promise<void> {

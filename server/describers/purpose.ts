@@ -112,6 +112,7 @@ export function withPurpose(describer: Describer): Describer {
     get destination() { return describer.destination; },
     get honours() { return describer.honours; },
     describe: async (input: DescribeInput, options: DescribeOptions, signal?: AbortSignal) => applyPurpose(await describer.describe(input, options, signal), options, understandsPurpose),
+    translate: describer.translate?.bind(describer),
     close: () => describer.close(),
     warm: describer.warm ? () => describer.warm!() : undefined,
   };

@@ -36,6 +36,16 @@ export interface DescribeOptions {
   linkTarget?: string;
   /** The text next to the image on its page, so the alt text does not repeat it. */
   surroundingText?: string;
+  /** More languages to write the text in, besides `language` (BCP 47 codes). */
+  alsoIn?: string[];
+}
+
+/** The fields a translation carries; tags, file name and transcribed text stay as written. */
+export interface TranslatedText {
+  alt_text: string;
+  caption: string;
+  title: string;
+  description: string;
 }
 
 /** Text found inside the file itself at ingest (EXIF/IPTC/XMP), used as context. */
@@ -85,6 +95,8 @@ export interface Description {
   /** JSON that fits the pattern's schema, when a pattern was given; otherwise null. */
   manifest: Record<string, unknown> | null;
   provenance: Provenance;
+  /** The text in each of `alsoIn`'s languages, by code (see describers/translations). */
+  translations?: Record<string, TranslatedText>;
 }
 
 /** Where a describer sends images: shown on the privacy page and before the first upload. */
@@ -118,6 +130,8 @@ export interface Describer {
   readonly destination: Destination;
   readonly honours: HonouredOptions;
   describe(input: DescribeInput, options: DescribeOptions, signal?: AbortSignal): Promise<Description>;
+  /** Writes the text in another language; a describer without a language model has none. */
+  translate?(text: TranslatedText, to: string, options: DescribeOptions, signal?: AbortSignal): Promise<TranslatedText>;
   /** Releases workers and connections. */
   close(): Promise<void>;
   /** Prepares in the background (loads models) so the first request does not wait for all of it. */

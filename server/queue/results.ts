@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { replaceTranslations } from '../db/translations';
 import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
 import { descriptionColumns } from '../db/descriptions';
@@ -64,6 +65,8 @@ async function storeResult(config: Config, trx: Knex.Transaction, job: ClaimedJo
     replaceEdits: job.replaceEdits,
     now,
   });
+  // Translations follow the current text: new text replaces them; text waiting behind edits keeps the old.
+  if (applied) await replaceTranslations(trx, job.userId, job.imageId, d.translations ?? {}, now);
   // "Reviewed" is about the current text: it ends only when new text replaced it, which the
   // describe-again form says before; a result waiting behind a person's edits leaves it alone.
   await trx('images')

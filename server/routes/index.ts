@@ -21,6 +21,7 @@ import { deleteContentRoutes } from './web/delete-content';
 import { versionRoutes } from './web/versions';
 import { apiKeyRoutes } from './web/api-keys';
 import { webhookRoutes } from './web/webhooks';
+import { wordpressRoutes } from './web/wordpress';
 import { patternRoutes } from './web/patterns';
 import { usagePageRoutes } from './web/usage';
 import { apiDocsRoutes } from './web/api-docs';
@@ -66,6 +67,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(versionRoutes(deps));
   app.use(apiKeyRoutes(deps));
   app.use(webhookRoutes(deps));
+  app.use(wordpressRoutes(deps));
   app.use(patternRoutes(deps));
   app.use(usagePageRoutes(deps));
   app.use(apiDocsRoutes(deps));

@@ -37,6 +37,8 @@ declare module 'express-session' {
     webauthn?: { challenge: string; purpose: 'register' | 'second-factor' | 'passwordless'; at: number; userHandle?: string };
     /** The single sign-on request in flight: PKCE verifier, state and nonce; taken when answered. */
     oidc?: { codeVerifier: string; state: string; nonce: string; next?: string; at: number };
+    /** The WordPress authorisation in flight: the site asked and the state its answer must carry. */
+    wordpressConnect?: { siteUrl: string; state: string; at: number };
   }
 }
 

@@ -222,4 +222,13 @@ export const PAGES: PageUnderTest[] = [
       return '/try';
     },
   },
+  { name: 'WordPress sites', as: 'user', path: '/wordpress' },
+  {
+    name: 'WordPress site with images to fix and a write-back',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedWordPressSite } = await import('../helpers/wordpress-seed');
+      return `/wordpress/sites/${await seedWordPressSite(deps, userId, LONG)}`;
+    },
+  },
 ];

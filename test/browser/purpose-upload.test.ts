@@ -32,11 +32,12 @@ describe('telling the upload form where the images are used, in a real browser',
   });
 
   for (const width of [390, 1280]) {
-    it(`describes a linked image for its link, and says which rule applied, at ${width} px`, async () => {
+    it(`describes a linked image for its link, says which rule applied, and writes it in German too, at ${width} px`, async () => {
       const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
       await page.getByLabel('Linked: the only content of a link').check();
       await page.getByLabel(/^Link destination or button action/).fill('https://example.com/pricing');
       await page.getByLabel(/^Text next to the images/).fill('Plans start at 9 euros a month.');
+      await page.getByLabel(/^Also write in/).fill('de');
       expect(await axeViolations(page)).to.deep.equal([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
       await page.locator('fieldset', { hasText: 'Where the images are used' }).screenshot({ path: `${SHOTS}/purpose-fields-${width}.png` });
@@ -47,7 +48,9 @@ describe('telling the upload form where the images are used, in a real browser',
       await page.reload();
       await page.getByText('How this was written').click();
       expect(await page.locator('main').textContent()).to.include('Rule applied: the image is a link, so the alt text says where the link goes.');
-      const sent = fake.requests.at(-1)!.text;
+      await page.getByText('In German (de)').click();
+      expect(await page.locator('.translation[lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
+      const sent = fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
       expect(sent).to.contain('Plans start at 9 euros a month.');
       await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });

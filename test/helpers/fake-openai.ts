@@ -241,6 +241,12 @@ function completion(body: ChatBody, content: string): Record<string, unknown> {
 
 /** A plausible answer shaped like what was asked for, echoing the prompt's instructions and language. */
 export function defaultAnswer(req: RecordedRequest): Record<string, unknown> {
+  // A translation request: the same fields, "translated" by a marker a test can look for.
+  const translate = /^Translate from (\S+) into (\S+)\./m.exec(req.text);
+  if (translate) {
+    const source = JSON.parse(req.text.split('\n').find((line) => line.startsWith('{')) ?? '{}') as Record<string, string>;
+    return Object.fromEntries(['alt_text', 'caption', 'title', 'description'].map((f) => [f, source[f] ? `[${translate[2]}] ${source[f]}` : '']));
+  }
   const instructions = /Instructions from the user:\s*(.+)/.exec(req.text)?.[1]?.trim();
   const language = /Output language:\s*([^\s(]+)/.exec(req.text)?.[1] ?? 'en';
   const answer: Record<string, unknown> = {

@@ -21,12 +21,12 @@ export interface ApiImageInput {
   fields: Record<string, unknown>;
 }
 
-/** JSON numbers and booleans arrive typed; the shared option parser reads form strings. */
+/** JSON numbers and booleans arrive typed; the shared option parser reads form strings (a list, as a form sends it: comma-separated). */
 export function asFormFields(fields: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(fields)
-      .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-      .map(([k, v]) => [k, String(v)]),
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
   );
 }
 

@@ -3,6 +3,8 @@ import { latestJobOptions } from '../../db/api-resources';
 import { findImage, listBatchImages, type ImageRow } from '../../db/images';
 import { findBatch, type BatchRow } from '../../db/batches';
 import { descriptionsFor, type DescriptionRow } from '../../db/descriptions';
+import { translationsFor } from '../../db/translations';
+import type { TranslatedText } from '../../describers/types';
 import type { Description } from '../../describers/types';
 import type { ProvenanceView } from '../results/records';
 import { checkResults } from '../audit/of-results';
@@ -40,6 +42,8 @@ export interface ResultResource extends Omit<Description, 'provenance'> {
    * found across the images of the same answer, so a repeated alt text is flagged. Versions have none.
    */
   checks?: Finding[];
+  /** The current result's text in more languages, by code. Versions have none. */
+  translations?: Record<string, TranslatedText>;
 }
 
 export function iso(ms: number | null | undefined): string | null {
@@ -121,6 +125,7 @@ export function presentResult(d: Omit<DescriptionRow, 'image_id' | 'user_id' | '
 export async function presentImages(deps: Pick<Deps, 'db'>, images: ImageRow[]): Promise<ImageResource[]> {
   const userId = images[0]?.user_id ?? 0;
   const byImage = await descriptionsFor(deps.db, userId, images.map((i) => i.id));
+  const translations = await translationsFor(deps.db, userId, images.filter((i) => byImage.has(i.id)).map((i) => i.id));
   const withManifest = images.filter((i) => byImage.get(i.id)?.manifest_json);
   const jobOptions = await latestJobOptions(deps.db, withManifest.map((i) => i.id));
   const described = images.filter((i) => byImage.has(i.id));
@@ -135,7 +140,10 @@ export async function presentImages(deps: Pick<Deps, 'db'>, images: ImageRow[]):
   return images.map((image) => {
     const pattern = patternRef(jobOptions.get(image.id)) ?? patternRef(batchOptions.get(image.batch_id));
     const resource = presentImage(image, byImage.get(image.id), pattern);
-    if (resource.result) resource.result.checks = checks.get(image.id) ?? [];
+    if (resource.result) {
+      resource.result.checks = checks.get(image.id) ?? [];
+      resource.result.translations = translations.get(image.id) ?? {};
+    }
     return resource;
   });
 }

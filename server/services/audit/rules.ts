@@ -25,6 +25,8 @@ export interface Finding {
 const IMAGE_EXTENSION = /\.(jpe?g|png|gif|webp|avif|tiff?|bmp|heic|svg)\b/i;
 const CAMERA_NAME = /^(img|dsc|dscn|dcim|pxl|photo|image|screenshot|screen shot)[\s_-]*\d/i;
 const PREAMBLE = /^(an? )?(image|picture|photo|photograph|graphic|pic) (of|showing|shows|depicting)\b/i;
+/** Alt text that is only a word for "an image", which tells a listener nothing they do not know. */
+const GENERIC = /^(an? |the )?(image|picture|photo|photograph|graphic|pic|img|icon|banner|placeholder|untitled|thumbnail)s?\.?$/i;
 const URL = /\b(https?:\/\/|www\.)\S+/i;
 const STOPWORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'in', 'on', 'at', 'to', 'with', 'for', 'by', 'is', 'are', 'its', 'it', 'from', 'as']);
 
@@ -79,6 +81,7 @@ export function checkAltText(facts: AltTextFacts): Finding[] {
     return found;
   }
   if (looksLikeFileName(alt, facts.fileName)) add('file_name', 'File name', 'Reads like a file name, which tells a listener nothing about the picture.');
+  if (GENERIC.test(alt)) add('generic', 'Generic word', 'Only says it is an image, which screen readers announce already: say what it shows.');
   if (PREAMBLE.test(alt)) add('preamble', 'Starts with “image of”', 'Starts with “image of” or similar: screen readers already announce an image.');
   if (alt.length > facts.limit) add('too_long', 'Too long', `Longer than the ${facts.limit} characters asked for: put detail in the long description.`);
   if (alt.length < 5) add('too_short', 'Too short', 'Under 5 characters: too short to say what the image shows.');

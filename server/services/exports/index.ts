@@ -8,6 +8,8 @@ import { descriptionsFor } from '../../db/descriptions';
 import { toRecords, ImageRecord, type ProvenanceView } from '../results/records';
 import { receiptsForImages, DeletionReceipt } from '../../db/receipts';
 import { toCsv } from './csv';
+import type { TranslatedText } from '../../describers/types';
+import { translationsFor } from '../../db/translations';
 import { recordRetrieved } from '../usage';
 
 /** One exported image: its identity, every output field (as edited), and where the text came from. */
@@ -39,6 +41,8 @@ export interface ExportRecord {
   provenance: ProvenanceView | null;
   /** What the alt text checks found, across every image of the export (so repeats are flagged). */
   checks: Finding[];
+  /** The text in more languages, by code. */
+  translations: Record<string, TranslatedText>;
 }
 
 function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['deletion_receipt'] {
@@ -51,7 +55,7 @@ function toReceiptRecord(receipt: DeletionReceipt | undefined): ExportRecord['de
   };
 }
 
-function toExportRecord({ image, description: d }: ImageRecord, receipt: DeletionReceipt | undefined, checks: Finding[]): ExportRecord {
+function toExportRecord({ image, description: d, translations }: ImageRecord, receipt: DeletionReceipt | undefined, checks: Finding[]): ExportRecord {
   const { created_at: _describedAt, ...provenance } = d?.provenance ?? { created_at: 0 };
   return {
     id: image.id,
@@ -74,6 +78,7 @@ function toExportRecord({ image, description: d }: ImageRecord, receipt: Deletio
     deletion_receipt: toReceiptRecord(receipt),
     provenance: d ? (provenance as ExportRecord['provenance']) : null,
     checks,
+    translations,
   };
 }
 
@@ -92,7 +97,7 @@ export async function exportRecords(
   if (batchId && !(await findBatch(deps.db, userId, batchId))) return undefined;
   const images = await listImagesForExport(deps.db, userId, batchId, only, options.approvedOnly);
   const imageIds = images.map((image) => image.id);
-  const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds));
+  const records = toRecords(images, await descriptionsFor(deps.db, userId, imageIds), await translationsFor(deps.db, userId, imageIds));
   const receipts = await receiptsForImages(deps.db, userId, imageIds);
   await recordRetrieved(deps, userId, records.filter((r) => r.description).map((r) => r.image.id), 'web');
   const limits = await altTextLimits(deps, userId, [...new Set(images.map((image) => image.batch_id))]);
@@ -109,6 +114,8 @@ async function altTextLimits(deps: Deps, userId: number, batchIds: string[]): Pr
   return new Map(batches.map((b) => [b.id, readStoredOptions(b.options_json).altTextLength]));
 }
 
+const TRANSLATED_FIELDS = ['alt_text', 'caption', 'title', 'description'] as const;
+
 const CSV_HEADER = [
   'id', 'batch_id', 'original_name', 'status', 'error', 'alt_text', 'caption', 'title', 'description', 'tags', 'filename', 'text',
   'decorative', 'manifest', 'edited', 'reviewed', 'created_at', 'describer', 'model', 'prompt_version', 'input_tokens', 'output_tokens',
@@ -116,13 +123,17 @@ const CSV_HEADER = [
 ];
 
 export function recordsToCsv(records: ExportRecord[]): string {
+  // One group of columns per language any record was translated into: alt_text_de, caption_de, …
+  const languages = [...new Set(records.flatMap((r) => Object.keys(r.translations)))].sort();
+  const translated = languages.flatMap((code) => TRANSLATED_FIELDS.map((field) => `${field}_${code}`));
   return toCsv(
-    CSV_HEADER,
+    [...CSV_HEADER, ...translated],
     records.map((r) => [
       r.id, r.batch_id, r.original_name, r.status, r.error, r.alt_text, r.caption, r.title, r.description, r.tags.join(', '), r.filename,
       r.text, r.decorative, r.manifest === null ? null : JSON.stringify(r.manifest), r.edited, r.reviewed, r.created_at, r.provenance?.describer, r.provenance?.model, r.provenance?.prompt_version,
       r.provenance?.input_tokens, r.provenance?.output_tokens, r.provenance?.duration_ms, r.provenance?.draft, r.provenance?.notes.join(' | '),
       r.deletion_receipt?.image_sha256, r.deletion_receipt?.deleted_at, r.deletion_receipt?.reason, r.checks.map((c) => c.label).join(' | '),
+      ...languages.flatMap((code) => TRANSLATED_FIELDS.map((field) => r.translations[code]?.[field] ?? null)),
     ]),
   );
 }

@@ -73,6 +73,8 @@ export interface NewBatch {
   userId: number;
   uploads: PreparedUpload[];
   options: DescribeOptions;
+  /** Options of one image over the batch's (its page's title as context), by the upload's place. */
+  imageOptions?: (Partial<DescribeOptions> | undefined)[];
   name?: string;
   /** The upload is still arriving: the batch is not finished before this time or its close. */
   receivingUntil?: number;
@@ -107,11 +109,11 @@ export async function createBatch(deps: Deps, batch: NewBatch): Promise<{ batchI
         created_at: now,
         updated_at: now,
       });
-      for (const upload of batch.uploads) {
+      for (const [i, upload] of batch.uploads.entries()) {
         const id = randomId();
         imageIds.push(id);
         await insertImage(trx, imageRow(deps, id, batchId, batch.userId, upload, now));
-        if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: batch.userId, now });
+        if (upload.status === 'ready') await enqueueDescribe(trx, { imageId: id, userId: batch.userId, options: batch.imageOptions?.[i], now });
       }
       await batch.inTransaction?.(trx, imageIds);
     });

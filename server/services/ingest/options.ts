@@ -41,6 +41,7 @@ export const OPTION_LABELS: Record<string, string> = {
   purpose: 'Purpose',
   link_target: 'Link destination or action',
   surrounding_text: 'Text next to the image',
+  also_in: 'Also write in',
 };
 
 /** A bad option is the user's to fix: a 400 with the field named, on every path that takes options. */
@@ -78,7 +79,24 @@ export function parseDescribeOptions(input: Record<string, unknown>, base: Descr
   if (purpose && purpose !== 'informative') options.purpose = purpose;
   if (f.link_target) options.linkTarget = f.link_target;
   if (f.surrounding_text) options.surroundingText = f.surrounding_text;
+  const alsoIn = parseAlsoIn(input.also_in, options.language);
+  if (alsoIn.length) options.alsoIn = alsoIn;
+  else if (input.also_in === undefined && base.alsoIn?.length) options.alsoIn = base.alsoIn.filter((code) => code !== options.language);
   return options;
+}
+
+/** At most this many more languages per batch: each is one more model request per image. */
+export const ALSO_IN_MAX = 5;
+
+/** "de, fr" from a form, or ["de", "fr"] from the API: languages we offer, the output language left out. */
+export function parseAlsoIn(value: unknown, language: string): string[] {
+  if (value === undefined || value === '') return [];
+  const codes = (Array.isArray(value) ? value : String(value).split(/[\s,]+/)).map((code) => String(code).trim()).filter(Boolean);
+  const unknown = codes.find((code) => !LANGUAGE_CODES.has(code));
+  if (unknown) throw new OptionsError(`${OPTION_LABELS.also_in}: "${unknown.slice(0, 20)}" is not a language we offer`);
+  const unique = [...new Set(codes)].filter((code) => code !== language);
+  if (unique.length > ALSO_IN_MAX) throw new OptionsError(`${OPTION_LABELS.also_in}: at most ${ALSO_IN_MAX} more languages`);
+  return unique;
 }
 
 /** Reads stored options JSON (a batch's or an account's), falling back to the app defaults field by field. */

@@ -1,3 +1,4 @@
+import { translationsFor } from '../../db/translations';
 import { expireImageBlobs } from '../retention/expire-blobs';
 import type { Finding } from '../audit/rules';
 import { checkResults } from '../audit/of-results';
@@ -40,7 +41,8 @@ function retained(image: ImageRow, now: number): boolean {
 
 async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength): Promise<Card[]> {
   const now = deps.clock.now().getTime();
-  const records = toRecords(images, await descriptionsFor(deps.db, userId, images.map((image) => image.id)));
+  const ids = images.map((image) => image.id);
+  const records = toRecords(images, await descriptionsFor(deps.db, userId, ids), await translationsFor(deps.db, userId, ids));
   // Checked together, so the same alt text on two images of the page is found too.
   const checks = checkResults(records.flatMap(({ image, description: d }) => (d ? [{
     key: image.id, altText: d.alt_text, decorative: d.decorative, text: d.text, fileName: image.original_name, limit: altTextLimit,

@@ -1,6 +1,6 @@
 import type { ImageRow } from '../../db/images';
 import type { DescriptionRow } from '../../db/descriptions';
-import type { Description, EmbeddedText } from '../../describers/types';
+import type { Description, EmbeddedText, TranslatedText } from '../../describers/types';
 
 /** Where a text came from, as pages, the API and exports show it. */
 export interface ProvenanceView {
@@ -24,6 +24,8 @@ export interface ImageRecord {
   image: ImageRow;
   description: DescriptionView | null;
   embedded: EmbeddedText;
+  /** The text in more languages, by code (empty without any). */
+  translations: Record<string, TranslatedText>;
 }
 
 function parseJson<T>(json: string | null, fallback: T): T {
@@ -65,9 +67,14 @@ export function toDescriptionView(row: DescriptionRow): DescriptionView {
   };
 }
 
-export function toRecords(images: ImageRow[], descriptions: Map<string, DescriptionRow>): ImageRecord[] {
+export function toRecords(images: ImageRow[], descriptions: Map<string, DescriptionRow>, translations = new Map<string, Record<string, TranslatedText>>()): ImageRecord[] {
   return images.map((image) => {
     const row = descriptions.get(image.id);
-    return { image, description: row ? toDescriptionView(row) : null, embedded: parseJson<EmbeddedText>(image.embedded_json, {}) };
+    return {
+      image,
+      description: row ? toDescriptionView(row) : null,
+      embedded: parseJson<EmbeddedText>(image.embedded_json, {}),
+      translations: row ? (translations.get(image.id) ?? {}) : {},
+    };
   });
 }

@@ -83,6 +83,20 @@ describe('/api/v1 images and batches over real HTTP', function () {
       expect(refused.body.error.message).to.match(/^Purpose:/);
     });
 
+    it('writes the text in more languages when asked, and shows each in the answer', async () => {
+      const before = fake.requests.length;
+      const res = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), also_in: ['de', 'fr'] }).expect(200);
+      const { translations, alt_text: altText } = res.body.result;
+      expect(Object.keys(translations)).to.deep.equal(['de', 'fr']);
+      expect(translations.de.alt_text).to.equal(`[de] ${altText}`);
+      expect(translations.fr.caption).to.match(/^\[fr\] /);
+      expect(fake.requests.length - before, 'one description and two translations').to.equal(3);
+      const again = await request(t.app).get(`/api/v1/images/${res.body.id}`).set('Authorization', alice.auth).expect(200);
+      expect(again.body.result.translations.de.title).to.match(/^\[de\] /);
+      const bad = await api().post('/api/v1/images').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), also_in: 'de, xx' }).expect(400);
+      expect(bad.body.error.message).to.equal('Also write in: "xx" is not a language we offer');
+    });
+
     it('fetches image_url from an allowed host and checks the bytes like an upload', async () => {
       const ok = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_url: images.url('/photo.jpg') }).expect(200);
       expect(ok.body).to.include({ original_name: 'photo.jpg', status: 'done' });

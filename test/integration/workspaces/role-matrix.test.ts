@@ -10,6 +10,8 @@ import { createPattern } from '../../../server/patterns';
 import { createEndpoint } from '../../../server/webhooks';
 import { createApiKey } from '../../../server/services/api-keys';
 import { putMember } from '../../../server/db/workspaces';
+import { insertSite } from '../../../server/db/wordpress-sites';
+import crypto from 'node:crypto';
 import { atLeast, ROLES, type WorkspaceRole } from '../../../server/workspaces/roles';
 
 /**
@@ -56,6 +58,10 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/usage': 'viewer', 'POST /api/v1/images': 'contributor', 'PATCH /api/v1/images/:id': 'contributor', 'POST /api/v1/images/bulk': 'contributor',
   'POST /api/v1/images/:id/regenerate': 'contributor', 'POST /api/v1/images/:id/approval': 'contributor', 'POST /api/v1/batches': 'contributor', 'POST /api/v1/batches/:id/cancel': 'contributor',
   'DELETE /api/v1/images/:id': 'editor', 'DELETE /api/v1/batches/:id': 'editor',
+  'GET /wordpress': 'viewer', 'GET /wordpress/sites/:id': 'viewer', 'POST /wordpress/sites/:id/scans': 'contributor',
+  'POST /wordpress/sites/:id/describe': 'contributor', 'POST /wordpress/sites/:id/write-back': 'editor',
+  'POST /wordpress/sites/:id/runs/:runId/undo': 'editor', 'POST /wordpress/sites': 'owner', 'POST /wordpress/authorize': 'owner',
+  'GET /wordpress/callback': 'owner', 'POST /wordpress/sites/:id/daily': 'owner', 'POST /wordpress/sites/:id/delete': 'owner',
 };
 
 /** Every route the app answers, as "METHOD /path", read from its router (mounted routers included). */
@@ -74,7 +80,7 @@ function routeTable(app: express.Express): string[] {
 
 const article = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
 
-interface Ids { batch: string; image: string; pattern: string; webhook: string; key: string; member: string }
+interface Ids { batch: string; image: string; pattern: string; webhook: string; key: string; member: string; site: string }
 
 describe('the role matrix: every route, for every role in a team workspace', function () {
   this.timeout(180_000);
@@ -91,13 +97,16 @@ describe('the role matrix: every route, for every role in a team workspace', fun
     const { view } = await createApiKey(t.deps, workspaceId, { name: 'k', scope: 'read' });
     const member = await insertUser(t.deps.db);
     await putMember(t.deps.db, workspaceId, member, 'contributor', Date.now());
-    return { batch: batchId, image: imageIds[0]!, pattern: pattern.id, webhook: endpoint.id, key: String(view.id), member: String(member) };
+    // A WordPress site on an address nothing answers: the routes' role checks come before any call to it.
+    const site = `wps_${crypto.randomBytes(9).toString('base64url')}`;
+    await insertSite(t.deps.db, { id: site, user_id: workspaceId, site_url: 'http://127.0.0.1:9', site_name: 'Site', user_login: 'editor', password_encrypted: 'x', language: 'en', created_at: Date.now(), updated_at: Date.now() });
+    return { batch: batchId, image: imageIds[0]!, pattern: pattern.id, webhook: endpoint.id, key: String(view.id), member: String(member), site };
   }
 
   const fill = (path: string, ids: Ids) => path
     .replace(/\/batches\/:id/, `/batches/${ids.batch}`).replace(/\/images\/:id/, `/images/${ids.image}`).replace(':imageId', ids.image)
     .replace(/\/patterns\/:id/, `/patterns/${ids.pattern}`).replace(/\/webhooks\/:id/, `/webhooks/${ids.webhook}`)
-    .replace(/\/api-keys\/:id/, `/api-keys/${ids.key}`).replace(':userId', ids.member).replace(':number', '1').replace('.:format', '.csv');
+    .replace(/\/api-keys\/:id/, `/api-keys/${ids.key}`).replace(/\/sites\/:id/, `/sites/${ids.site}`).replace(':runId', 'run_none').replace(':userId', ids.member).replace(':number', '1').replace('.:format', '.csv');
 
   /** The status a signed-in member gets; an event stream is closed as soon as its headers arrive. */
   async function statusFor(person: SignedUp, method: string, path: string): Promise<number> {
@@ -136,7 +145,7 @@ describe('the role matrix: every route, for every role in a team workspace', fun
         const allowed = atLeast(role, access);
         if (allowed && (status === 401 || status === 403 || status >= 500)) failures.push(`${route}: ${status}, expected the ${role} through`);
         if (!allowed && status !== 403) failures.push(`${route}: ${status}, expected 403 for a ${role}`);
-        if (allowed && /:(id|userId|imageId)/.test(path)) {
+        if (allowed && /:(id|userId|imageId|runId)/.test(path)) {
           const other = await statusFor(person, method, fill(path, foreign));
           if (other !== 404) failures.push(`${route} with another workspace's ids: ${other}, expected 404`);
         }
