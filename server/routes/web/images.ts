@@ -11,7 +11,8 @@ import { LANGUAGES } from '../../services/ingest/languages';
 import { OPTION_LIMITS } from '../../services/ingest/options';
 import { libraryPage, markReviewed, workingCopy, editDescription } from '../../services/results';
 import { exportRecords } from '../../services/exports';
-import { sendExport, inlineDisposition } from './export-response';
+import { attachmentDisposition, sendExport, inlineDisposition } from './export-response';
+import { workingCopyWithText } from '../../services/embed-metadata/download';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { zeroRetentionOnlyGate } from './zero-retention';
 import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
@@ -71,6 +72,12 @@ export function imageRoutes(deps: Deps): Router {
 
   router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {
     sendExport(res, req.params.format as string, (await exportRecords(deps, scopeOf(req), undefined, undefined, { approvedOnly: workspaceOf(req).approvalRequired }))!, 'sightline-library', deps.clock.now());
+  });
+
+  router.get('/images/:id/download', requireRole('viewer'), async (req, res) => {
+    const file = await workingCopyWithText(deps, workspaceOf(req), req.params.id as string);
+    res.set({ 'Content-Type': 'image/jpeg', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(file.filename), 'Cache-Control': 'private, no-store' });
+    res.send(file.bytes);
   });
 
   router.get('/images/:id/file', requireRole('viewer'), async (req, res) => {
