@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Description } from '../describers/types';
-import { embedMetadata, fieldsOf, sidecarXmp } from '../services/embed-metadata';
+import { embedMetadataParts, fieldsOf, sidecarXmp } from '../services/embed-metadata';
 
 /**
  * Where the text goes besides the results file: into copies under `outDir`, into the files themselves
@@ -28,7 +28,7 @@ export function writeText(how: WriteText, folder: string, file: string, original
     fs.writeFileSync(sidecar, sidecarXmp(fields));
     return;
   }
-  const written = embedMetadata(original, fields);
+  const written = embedMetadataParts(original, fields);
   if (how.mode === 'out-dir') {
     const target = path.join(how.outDir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -41,8 +41,14 @@ export function writeText(how: WriteText, folder: string, file: string, original
 }
 
 /** Through a temporary file and a rename, so a kill mid-write leaves the old file or the new one, never half. */
-function writeWhole(target: string, bytes: Buffer): void {
+export function writeWhole(target: string, parts: Buffer[]): void {
   const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, bytes);
+  const fd = fs.openSync(temporary, 'w');
+  try {
+    // The pieces share the original's memory: written one after another, never joined into a copy.
+    for (const part of parts) fs.writeSync(fd, part);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(temporary, target);
 }

@@ -13,6 +13,11 @@ const PNG_XMP_KEYWORD = 'XML:com.adobe.xmp';
  * byte, and the entropy-coded image data is not touched. A file cut short before its image data is refused.
  */
 export function embedInJpeg(bytes: Buffer, xmp: string): Buffer {
+  return Buffer.concat(jpegParts(bytes, xmp));
+}
+
+/** The pieces of the new JPEG, in order, sharing the original's memory: written as they are, no copy. */
+export function jpegParts(bytes: Buffer, xmp: string): Buffer[] {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new EmbedError('This is not a JPEG file.');
   const payload = Buffer.concat([XMP_JPEG_HEADER, Buffer.from(xmp, 'utf8')]);
   if (payload.length + 2 > 0xffff) throw new EmbedError('The text is too long for one JPEG metadata segment.');
@@ -36,10 +41,11 @@ export function embedInJpeg(bytes: Buffer, xmp: string): Buffer {
     }
     offset = end;
   }
-  if (!bytes.subarray(offset).includes(Buffer.from([0xff, 0xd9]))) throw new EmbedError('This JPEG file is cut short (no end of image): nothing was written.');
+  // Searched from the end, where the end-of-image marker is (at most some padding after it).
+  if (bytes.lastIndexOf(Buffer.from([0xff, 0xd9])) < offset) throw new EmbedError('This JPEG file is cut short (no end of image): nothing was written.');
   kept.splice(insertAt, 0, segment, payload);
   kept.push(bytes.subarray(offset));
-  return Buffer.concat(kept);
+  return kept;
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {

@@ -1,5 +1,5 @@
 import type { Description } from '../../describers/types';
-import { EmbedError, embedInJpeg, embedInPng } from './containers';
+import { EmbedError, embedInPng, jpegParts } from './containers';
 import { xmpPacket, type EmbeddedFields } from './xmp';
 
 export { EmbedError };
@@ -12,9 +12,14 @@ export function fieldsOf(d: Pick<Description, 'alt_text' | 'description' | 'capt
 
 /** The file's bytes with the text written in, by the file's own signature: JPEG and PNG. */
 export function embedMetadata(bytes: Buffer, fields: EmbeddedFields): Buffer {
+  return Buffer.concat(embedMetadataParts(bytes, fields));
+}
+
+/** The same, as pieces sharing the original's memory, for writing to a file without another copy. */
+export function embedMetadataParts(bytes: Buffer, fields: EmbeddedFields): Buffer[] {
   const xmp = xmpPacket(fields);
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return embedInJpeg(bytes, xmp);
-  if (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') return embedInPng(bytes, xmp);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegParts(bytes, xmp);
+  if (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') return [embedInPng(bytes, xmp)];
   throw new EmbedError('Only JPEG and PNG files can carry the text for now; write a sidecar (.xmp) for this one.');
 }
 
