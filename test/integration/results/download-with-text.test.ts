@@ -10,6 +10,8 @@ import { signUp, type SignedUp } from '../../helpers/session';
 import { seedReviewBatch } from '../../helpers/review-seed';
 import { createTeam } from '../../helpers/workspace-seed';
 import { createApiKey } from '../../../server/services/api-keys';
+import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai';
+import { fixture } from '../../helpers/image-fixtures';
 
 /** The fields Debian's exiftool reads from a downloaded file. */
 function exiftool(bytes: Buffer): Record<string, unknown> {
@@ -64,5 +66,38 @@ describe('downloading a kept image with its text written into the file', () => {
     await team.members.editor.agent.post(`/images/${id}/approval`).type('form').send({ _csrf: team.members.editor.csrf, step: 'approve' }).expect(303);
     const res = await viewer.agent.get(`/images/${id}/download`).buffer(true).parse(binary).expect(200);
     expect(exiftool(res.body as Buffer)['XMP-iptcCore:AltTextAccessibility']).to.equal('An unapproved draft');
+  });
+});
+
+describe('returning an uploaded file with its text written in, keeping nothing', () => {
+  let fake: FakeOpenAI;
+  let t: TestApp;
+  let me: SignedUp;
+  before(async () => {
+    fake = await startFakeOpenAI();
+    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl });
+    me = await signUp(t.app);
+    await me.agent.post('/images/consent').type('form').send({ _csrf: me.csrf }).expect(303);
+  });
+  after(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('answers with the upload itself plus the text, and stores no image, text or file', async () => {
+    const counts = async () => Promise.all(['images', 'batches', 'descriptions', 'description_versions'].map(async (table) => Number((await t.deps.db(table).count({ n: '*' }).first())!.n)));
+    const before = await counts();
+    const blobsBefore = await t.deps.blobs.list();
+    const original = fixture('eagle-gps.jpg');
+    const res = await me.agent.post(`/images/embed-file?_csrf=${encodeURIComponent(me.csrf)}`).attach('image', original, 'eagle.jpg').buffer(true).parse(binary).expect(200);
+    const tags = exiftool(res.body as Buffer);
+    expect(tags['XMP-iptcCore:AltTextAccessibility']).to.equal('Red bicycle leaning against a brick wall on a sunny street');
+    expect(tags['IFD0:Make']).to.equal('Canon');
+    expect((await sharp(res.body as Buffer).raw().toBuffer()).equals(await sharp(original).raw().toBuffer())).to.equal(true);
+    expect(await counts()).to.deep.equal(before);
+    expect(await t.deps.blobs.list()).to.deep.equal(blobsBefore);
+    expect(Number((await t.deps.db('usage_events').where({ user_id: me.user.id, kind: 'description.created' }).count({ n: '*' }).first())!.n)).to.equal(1);
+    const gif = await me.agent.post(`/images/embed-file?_csrf=${encodeURIComponent(me.csrf)}`).attach('image', Buffer.from('GIF89a....'), 'x.gif');
+    expect(gif.status).to.equal(303); // back to the form, with the reason
   });
 });
