@@ -37,7 +37,7 @@ const ACCESS: Record<string, Access> = {
   'POST /admin/users/:id/enable': 'admin', 'GET /admin/invites': 'admin', 'POST /admin/invites': 'admin', 'GET /admin/audit': 'admin',
   'GET /admin/quotas': 'admin', 'POST /admin/quotas': 'admin',
   'GET /workspace': 'viewer', 'POST /workspace/leave': 'viewer', 'GET /': 'viewer', 'GET /images': 'viewer', 'GET /images/export.:format': 'viewer',
-  'GET /images/:id/file': 'viewer', 'GET /images/:id/download': 'viewer', 'GET /images/:id': 'viewer', 'GET /batches/:id': 'viewer', 'GET /batches/:id/export.:format': 'viewer',
+  'GET /images/:id/file': 'viewer', 'GET /images/:id/download': 'viewer', 'POST /images/embed-file': 'contributor', 'GET /images/:id': 'viewer', 'GET /batches/:id': 'viewer', 'GET /batches/:id/export.:format': 'viewer',
   'GET /batches/:id/progress.json': 'viewer', 'GET /batches/:id/events': 'viewer', 'POST /images/bulk': 'viewer', 'GET /account/usage': 'viewer',
   'GET /patterns': 'viewer', 'GET /patterns/:id': 'viewer', 'GET /patterns/:id/tests/:imageId': 'viewer',
   'POST /images/zero-retention': 'contributor', 'POST /batches/:id/cancel': 'contributor', 'POST /images/:id/regenerate': 'contributor',
