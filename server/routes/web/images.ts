@@ -26,7 +26,7 @@ import { listPatterns } from '../../patterns';
 import { describerLabel, languageName } from '../../describers/honours';
 import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
-import { approvedTextOnly } from '../../services/approval/viewer';
+import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -68,7 +68,7 @@ export function imageRoutes(deps: Deps): Router {
     const library = await libraryPage(deps, scopeOf(req), {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
       edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
-    });
+    }, { approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     library.cards = approvedTextOnly(workspaceOf(req), library.cards);
     res.render('images/index', { title: 'Library', library });
   });
