@@ -8,6 +8,7 @@ import { benchUploadThroughput } from './upload-throughput';
 import { benchCrash } from './crash';
 import { benchReviewPages } from './review-pages';
 import { benchWordPress } from './wordpress';
+import { benchEmbedMetadata } from './embed-metadata';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -20,6 +21,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'upload throughput end to end: 64 images, 1, 2 and 4 worker processes on PostgreSQL', run: benchUploadThroughput },
   { name: 'review pages: a 1,000-image batch, and the library with 1,000 and 100,000 images', run: benchReviewPages },
   { name: 'wordpress: scan and write back 1,000 media items against the bare REST calls', run: benchWordPress },
+  { name: 'metadata: write the text into 1,000 JPEGs against copying them', run: benchEmbedMetadata },
   { name: 'crash: 500 images, kill -9 twenty times, two web and three worker processes on PostgreSQL', run: benchCrash },
 ];
 

@@ -169,6 +169,15 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           responses: { '202': ok('Queued again.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('The working copy has expired, so it cannot be described again.') },
         },
       },
+      '/images/{id}/download': {
+        parameters: [idParam('Image id.')],
+        get: {
+          operationId: 'downloadImageWithText',
+          summary: 'The kept working copy, with the text written into the file',
+          description: 'The re-encoded JPEG Sightline keeps (never the upload) with IPTC Alt Text (Accessibility), Extended Description, dc:description, dc:title, dc:subject and photoshop:Headline as XMP, made in memory. 404 once the working copy is deleted; 409 before the image is described, or, where the workspace requires approval, before its text is approved.',
+          responses: { '200': { description: 'The JPEG file.', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } }, ...common, ...notFound, '409': errorResponse('Not described yet, or not approved yet.') },
+        },
+      },
       '/images/{id}/approval': {
         parameters: [idParam('Image id.')],
         post: {

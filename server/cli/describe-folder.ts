@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Description, Describer, DescribeOptions } from '../describers/types';
 import { prepareImage } from '../services/ingest/prepare';
 import type { ResultsFile } from './results-file';
+import { originalBytes, writeText, BACKUP_SUFFIX, type WriteText } from './write-text';
 
 /** The files the command tries: by extension; anything else in the folder is left alone. */
 const IMAGE_FILE = /\.(jpe?g|png|webp|gif|avif|tiff?)$/i;
@@ -19,6 +20,8 @@ export interface FolderRun {
   limit: number;
   force: boolean;
   dryRun: boolean;
+  /** Also write the text into the files (copies or in place) or into sidecars. */
+  writeText?: WriteText;
 }
 
 export interface FolderEvents {
@@ -39,7 +42,7 @@ export interface FolderSummary {
 export function listImages(folder: string, recursive: boolean): string[] {
   const entries = fs.readdirSync(folder, { withFileTypes: true, recursive });
   return entries
-    .filter((entry) => entry.isFile() && IMAGE_FILE.test(entry.name))
+    .filter((entry) => entry.isFile() && IMAGE_FILE.test(entry.name) && !entry.name.endsWith(BACKUP_SUFFIX))
     .map((entry) => path.relative(folder, path.join(entry.parentPath ?? folder, entry.name)))
     .sort();
 }
@@ -73,7 +76,7 @@ export async function describeFolder(run: FolderRun, describeFile: DescribeFile,
     for (let i = next++; i < files.length; i = next++) {
       const file = files[i];
       try {
-        const bytes = fs.readFileSync(path.join(run.folder, file));
+        const bytes = run.writeText?.mode === 'backup' ? originalBytes(run.folder, file) : fs.readFileSync(path.join(run.folder, file));
         const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
         const key = `${sha256}:${optionsKey}`;
         if (!run.force && results.done.has(key)) {
@@ -88,6 +91,7 @@ export async function describeFolder(run: FolderRun, describeFile: DescribeFile,
           continue;
         }
         const d = await describeFile(bytes, path.basename(file), key);
+        if (run.writeText) writeText(run.writeText, run.folder, file, bytes, d, run.options.language);
         results.append({
           key, path: file, sha256, alt_text: d.alt_text, caption: d.caption, title: d.title, description: d.description, tags: d.tags,
           filename: d.filename, text: d.text, decorative: d.decorative, describer: d.provenance.describer, model: d.provenance.model,

@@ -8,6 +8,7 @@ import { parseDescribeOptions } from '../services/ingest/options';
 import { createLogger } from '../logger';
 import { describeFolder, describeHere } from './describe-folder';
 import { describeThroughServer } from './remote';
+import type { WriteText } from './write-text';
 import { ResultsFile } from './results-file';
 import { progressReporter } from './progress';
 import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
@@ -44,6 +45,20 @@ function readAudit(file: string): AuditReport {
   }
 }
 
+/** Where --embed, --out-dir, --backup and --sidecar say the text goes; never silently over an original. */
+function writeTextOption(opts: Record<string, unknown>): WriteText | undefined {
+  if (opts.sidecar && opts.embed) program.error('Choose --embed or --sidecar, not both.', { exitCode: 2 });
+  if (opts.sidecar) return { mode: 'sidecar' };
+  if (!opts.embed) {
+    if (opts.outDir || opts.backup) program.error('--out-dir and --backup go with --embed.', { exitCode: 2 });
+    return undefined;
+  }
+  if (Boolean(opts.outDir) === Boolean(opts.backup)) {
+    program.error('--embed writes into files: add --out-dir FOLDER (copies) or --backup (in place, keeping each original), one of the two.', { exitCode: 2 });
+  }
+  return opts.outDir ? { mode: 'out-dir', outDir: path.resolve(String(opts.outDir)) } : { mode: 'backup' };
+}
+
 const program = new Command('sightline').description('Sightline on the command line: describe a folder of images on this machine, or audit the alt text a site has.');
 
 program
@@ -65,11 +80,16 @@ program
   .option('--limit <n>', 'describe at most this many images in this run', positive)
   .option('--dry-run', 'list what would be described, and describe nothing')
   .option('--force', 'describe again images the results file already holds')
+  .option('--embed', 'also write the text into the image files (JPEG, PNG): needs --out-dir or --backup')
+  .option('--out-dir <folder>', 'with --embed: write copies with the text here, leaving the originals as they are')
+  .option('--backup', 'with --embed: write into the files themselves, keeping each original as name.ext.original')
+  .option('--sidecar', 'write the text into .xmp sidecar files beside the images (photo.xmp for photo.jpg)')
   .option('--server <url>', 'describe through a running Sightline instead (or SIGHTLINE_SERVER)')
   .option('--key <key>', 'its API key, with write scope (or SIGHTLINE_API_KEY)')
   .action(async (folder: string, opts: Record<string, string | boolean | number | undefined>) => {
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) program.error(`${folder} is not a folder.`, { exitCode: 2 });
     const options = describeOptions(opts);
+    const textTo = writeTextOption(opts);
     const results = ResultsFile.open(path.resolve(String(opts.out)), opts.json ? 'jsonl' : 'csv');
     const server = (opts.server as string | undefined) ?? process.env.SIGHTLINE_SERVER;
     const apiKey = (opts.key as string | undefined) ?? process.env.SIGHTLINE_API_KEY;
@@ -79,7 +99,7 @@ program
     const progress = progressReporter();
     try {
       const summary = await describeFolder(
-        { folder, recursive: Boolean(opts.recursive), options, concurrency: Number(opts.concurrency), limit: Number(opts.limit ?? Infinity), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) },
+        { folder, recursive: Boolean(opts.recursive), options, concurrency: Number(opts.concurrency), limit: Number(opts.limit ?? Infinity), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun), writeText: textTo },
         describeFile,
         results,
         progress,

@@ -29,6 +29,7 @@ export interface ApiKeyWithAccount extends ApiKeyRow {
   account_deletion_requested_at: number | null;
   /** 'workspace' for a team workspace's key, whose creator must still be an active member. */
   account_kind: 'person' | 'workspace';
+  account_approval_required: boolean | number;
   creator_status: UserStatus | null;
   creator_role: WorkspaceRole | null;
 }
@@ -50,6 +51,7 @@ export function findApiKeyWithAccount(db: Db, keyHash: string): Promise<ApiKeyWi
       'users.status as account_status',
       'users.deletion_requested_at as account_deletion_requested_at',
       'users.kind as account_kind',
+      'users.approval_required as account_approval_required',
       'creator.status as creator_status',
       'member.role as creator_role',
     );

@@ -105,6 +105,8 @@ export interface ImageFilter {
   /** Uploaded at or after / before (epoch ms). */
   createdFrom?: number;
   createdBefore?: number;
+  /** Text search matches only approved images' text (a viewer where approval is required); file names still match. */
+  searchApprovedTextOnly?: boolean;
 }
 
 /** Wrapped in an object: a query builder is thenable, so an async function returning it would run it. */
@@ -128,7 +130,12 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
   if (search) {
     const textMatches = search.words.length > 0 ? await textMatcher(db, userId, search.words) : undefined;
     query.where((either) => {
-      if (textMatches) either.where((text) => textMatches(text));
+      if (textMatches) {
+        either.where((text) => {
+          textMatches(text);
+          if (filter.searchApprovedTextOnly) text.andWhere('images.approval', 'approved');
+        });
+      }
       either.orWhere((name) => whereContains(db, name, 'images.original_name', search.phrase));
     });
   }

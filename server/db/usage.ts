@@ -33,7 +33,7 @@ export async function countInFlight(db: Db, userId: number): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function insertUsageEvents(db: Db, rows: { user_id: number; image_id: string; kind: UsageKind; source: 'web' | 'api'; created_at: number }[]): Promise<void> {
+export async function insertUsageEvents(db: Db, rows: { user_id: number; image_id: string | null; kind: UsageKind; source: 'web' | 'api'; created_at: number }[]): Promise<void> {
   if (rows.length === 0) return;
   // A library export can name more images than SQLite takes bound variables: then chunks, in one transaction.
   if (rows.length <= USAGE_INSERT_CHUNK) await db('usage_events').insert(rows);

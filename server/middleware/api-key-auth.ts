@@ -60,5 +60,5 @@ export const enforceScope: RequestHandler = (req, res, next) => {
 /** The key's workspace as the services see a signed-in person's: its id and the key's role there. */
 export function keyWorkspace(res: Response): WorkspaceContext {
   const principal = apiPrincipal(res);
-  return { id: principal.userId, name: 'this workspace', kind: principal.role === 'owner' && principal.actorId === principal.userId ? 'personal' : 'team', role: principal.role, approvalRequired: false, twoFactorRequired: false };
+  return { id: principal.userId, name: 'this workspace', kind: principal.actorId === principal.userId ? 'personal' : 'team', role: principal.role, approvalRequired: principal.approvalRequired, twoFactorRequired: false };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/test-app';
@@ -54,6 +55,21 @@ describe('telling the upload form where the images are used, in a real browser',
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
       expect(sent).to.contain('Plans start at 9 euros a month.');
       await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });
+      await context.close();
+    });
+  }
+
+  for (const width of [390, 1280]) {
+    it(`hands one file back with the text written in, keeping nothing, at ${width} px`, async () => {
+      const { context, page } = await signedInAt(rig, email, '/images/new', { width });
+      const imagesBefore = await t.deps.db('images').count({ n: '*' }).first();
+      await page.setInputFiles('#embed-file', { name: 'eagle.jpg', mimeType: 'image/jpeg', buffer: fixture('eagle-gps.jpg') });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Describe and download' }).click()]);
+      expect(download.suggestedFilename()).to.equal('eagle.jpg');
+      const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', (await download.path())!], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(tags!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
+      expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal(imagesBefore);
+      await page.locator('#embed-file-heading').screenshot({ path: `${SHOTS}/embed-file-${width}.png` });
       await context.close();
     });
   }

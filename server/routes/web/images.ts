@@ -1,4 +1,4 @@
-import { Router, Request, Response } from 'express';
+import { type RequestHandler, Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { editableImage } from './approval';
 import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
@@ -11,7 +11,11 @@ import { LANGUAGES } from '../../services/ingest/languages';
 import { OPTION_LIMITS } from '../../services/ingest/options';
 import { libraryPage, markReviewed, workingCopy, editDescription } from '../../services/results';
 import { exportRecords } from '../../services/exports';
-import { sendExport, inlineDisposition } from './export-response';
+import { attachmentDisposition, sendExport, inlineDisposition } from './export-response';
+import { workingCopyWithText } from '../../services/embed-metadata/download';
+import { describeIntoFile, inMemoryFailure } from '../../services/embed-metadata/from-upload';
+import multer from 'multer';
+import { multipart } from '../../middleware/upload';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { zeroRetentionOnlyGate } from './zero-retention';
 import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
@@ -22,7 +26,7 @@ import { listPatterns } from '../../patterns';
 import { describerLabel, languageName } from '../../describers/honours';
 import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
-import { approvedTextOnly } from '../../services/approval/viewer';
+import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -64,13 +68,30 @@ export function imageRoutes(deps: Deps): Router {
     const library = await libraryPage(deps, scopeOf(req), {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
       edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
-    });
+    }, { approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     library.cards = approvedTextOnly(workspaceOf(req), library.cards);
     res.render('images/index', { title: 'Library', library });
   });
 
   router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {
     sendExport(res, req.params.format as string, (await exportRecords(deps, scopeOf(req), undefined, undefined, { approvedOnly: workspaceOf(req).approvalRequired }))!, 'sightline-library', deps.clock.now());
+  });
+
+  // One file described in memory and handed back with the text inside it; nothing is kept.
+  const oneFile = multipart({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
+  const parseOneFile: RequestHandler = (req, res, next) =>
+    oneFile(req, res, (err?: unknown) => next(err ? new HttpError(413, `Choose one image of at most ${deps.config.maxUploadBytes / 1024 / 1024} MB. Nothing was kept.`, 'too_large') : undefined));
+  router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), parseOneFile, async (req: Request, res: Response) => {
+    if (!req.file) throw new HttpError(400, 'Choose an image.', 'no_file');
+    const parts = await describeIntoFile(deps, workspaceOf(req), req.file.buffer, 'web').catch((err: unknown) => { throw inMemoryFailure(err); });
+    res.set({ 'Content-Type': req.file.buffer[0] === 0xff ? 'image/jpeg' : 'image/png', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(req.file.originalname || 'image'), 'Cache-Control': 'no-store' });
+    res.send(Buffer.concat(parts));
+  }, refusalsToForm);
+
+  router.get('/images/:id/download', requireRole('viewer'), async (req, res) => {
+    const file = await workingCopyWithText(deps, workspaceOf(req), req.params.id as string);
+    res.set({ 'Content-Type': 'image/jpeg', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(file.filename), 'Cache-Control': 'private, no-store' });
+    res.send(file.bytes);
   });
 
   router.get('/images/:id/file', requireRole('viewer'), async (req, res) => {

@@ -40,6 +40,8 @@ export interface ApiKeyPrincipal {
   role: WorkspaceRole;
   /** The person who made the key, recorded as the author of what it changes. */
   actorId: number;
+  /** The workspace publishes approved text only. */
+  approvalRequired: boolean;
 }
 
 /** Why a presented key was refused: each answers 401, with its own message. */
@@ -98,11 +100,11 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
   if (row.account_status !== 'active') return 'account_disabled';
   const now = deps.clock.now().getTime();
   if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) await touchApiKey(deps.db, row.id, now);
-  if (row.account_kind !== 'workspace') return { keyId: row.id, userId: row.user_id, scope: row.scope, role: 'owner', actorId: row.user_id };
+  if (row.account_kind !== 'workspace') return { keyId: row.id, userId: row.user_id, scope: row.scope, role: 'owner', actorId: row.user_id, approvalRequired: false };
   // A team workspace's key lives only as long as its creator's membership, at most with their role.
   if (row.creator_status !== 'active') return 'account_disabled';
   if (!row.creator_role) return 'member_removed';
-  return { keyId: row.id, userId: row.user_id, scope: row.scope, role: lesserRole(row.role, row.creator_role), actorId: row.created_by! };
+  return { keyId: row.id, userId: row.user_id, scope: row.scope, role: lesserRole(row.role, row.creator_role), actorId: row.created_by!, approvalRequired: Boolean(row.account_approval_required) };
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {

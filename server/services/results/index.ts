@@ -188,8 +188,8 @@ export function libraryFilter(query: LibraryQuery): ImageFilter {
 }
 
 /** The user's library, newest first, filtered and searched (full-text over generated and edited text, and file names). */
-export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery): Promise<LibraryPage> {
-  const filter = libraryFilter(query);
+export async function libraryPage(deps: Deps, userId: number, query: LibraryQuery, opts: { approvedTextOnly?: boolean } = {}): Promise<LibraryPage> {
+  const filter = { ...libraryFilter(query), searchApprovedTextOnly: opts.approvedTextOnly };
   const { status, edited, describer, createdFrom: from } = filter;
   const to = dayStart(query.to);
   const counted = await countImages(deps.db, userId, filter, LIBRARY_COUNT_CAP);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import { DEFAULT_DESCRIBE_OPTIONS, Description, DescriberError } from '../../describers/types';
+import { DEFAULT_DESCRIBE_OPTIONS, Description, DescriberError, type DescribeOptions } from '../../describers/types';
 import { prepareImage } from '../ingest/prepare';
 import { zeroRetentionQueue } from '.';
 
@@ -18,6 +18,11 @@ export class AnonymousDescribeError extends Error {
  * Throws BusyError when the queue is full and RefusedImageError for a file ingest would refuse.
  */
 export async function describeAnonymously(deps: Deps, bytes: Buffer): Promise<Description> {
+  return describeInMemory(deps, bytes, { ...DEFAULT_DESCRIBE_OPTIONS, context: {} });
+}
+
+/** One image described in memory through the bounded zero-retention queue, with these options. */
+export async function describeInMemory(deps: Deps, bytes: Buffer, options: DescribeOptions): Promise<Description> {
   const queue = zeroRetentionQueue(deps);
   queue.reserve(1);
   let prepared;
@@ -29,7 +34,7 @@ export async function describeAnonymously(deps: Deps, bytes: Buffer): Promise<De
   }
   const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: 'image.jpg', embedded: prepared.embedded };
   try {
-    return await queue.run(() => deps.describer.describe(input, { ...DEFAULT_DESCRIBE_OPTIONS, context: {} }));
+    return await queue.run(() => deps.describer.describe(input, options));
   } catch (err) {
     if (err instanceof DescriberError) throw new AnonymousDescribeError(err.message);
     deps.logger.error({ err }, 'anonymous describe failed');

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
@@ -97,6 +97,36 @@ describe('sightline describe: a folder on the command line', function () {
     expect(rest.code, rest.stderr).to.equal(0);
     const lines = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { path: string; alt_text: string });
     expect(lines.map((line) => line.path).sort()).to.deep.equal([0, 1, 2, 3, 4, 5].map((i) => `shot-${i}.jpg`));
+  });
+
+  it('writes the text into the files with --embed, keeping each original, and resumes after writing in place', async () => {
+    fs.writeFileSync(path.join(photos, 'dog.jpg'), fixture('dog.jpg'));
+    fs.writeFileSync(path.join(photos, 'trip', 'cat.png'), fixture('cat.png'));
+    const out = path.join(dir, 'results.jsonl');
+    const refused = await runCli(['describe', photos, '-r', '--out', out, '--json', '--embed']);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include('add --out-dir FOLDER (copies) or --backup');
+    expect(fs.existsSync(out)).to.equal(false);
+
+    const first = await runCli(['describe', photos, '-r', '--out', out, '--json', '--embed', '--backup']);
+    expect(first.code, first.stderr).to.equal(0);
+    const lines = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { path: string; alt_text: string; title: string });
+    for (const [file, original] of [['dog.jpg', fixture('dog.jpg')], [path.join('trip', 'cat.png'), fixture('cat.png')]] as const) {
+      const full = path.join(photos, file);
+      const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', full], { encoding: 'utf8' })) as Record<string, unknown>[];
+      const line = lines.find((l) => l.path === file)!;
+      expect(tags!['XMP-iptcCore:AltTextAccessibility'], file).to.equal(line.alt_text);
+      expect(tags!['XMP-dc:Title'], file).to.equal(line.title);
+      expect(fs.readFileSync(`${full}.original`).equals(original), `${file} kept as it was`).to.equal(true);
+      expect((await sharp(full).raw().toBuffer()).equals(await sharp(original).raw().toBuffer()), `${file} pixels`).to.equal(true);
+    }
+    const again = await runCli(['describe', photos, '-r', '--out', out, '--json', '--embed', '--backup']);
+    expect(again.stderr).to.include('0 described, 2 skipped');
+
+    const sidecars = await runCli(['describe', photos, '-r', '--out', path.join(dir, 'other.csv'), '--sidecar']);
+    expect(sidecars.code, sidecars.stderr).to.equal(0);
+    const [xmp] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', path.join(photos, 'dog.xmp')], { encoding: 'utf8' })) as Record<string, unknown>[];
+    expect(xmp!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
   });
 
   it('lists without describing on --dry-run, stops at --limit, and refuses a bad option plainly', async () => {

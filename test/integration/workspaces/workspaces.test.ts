@@ -122,11 +122,15 @@ describe('team workspaces: membership, isolation, approval and keys', () => {
       const page = await viewer.agent.get(path).expect(200);
       expect(page.text, path).not.to.include('Embargoed result');
     }
+    // Searching by the unapproved words finds nothing for the viewer either; the contributor finds it.
+    expect((await viewer.agent.get('/images?q=Embargoed').expect(200)).text).not.to.include(id);
+    expect((await team.members.contributor.agent.get('/images?q=Embargoed').expect(200)).text).to.include(id);
     expect((await team.members.contributor.agent.get(`/images/${id}`).expect(200)).text).to.include('Embargoed result');
     await team.members.editor.agent.post(`/images/${id}/approval`).type('form').send({ _csrf: team.members.editor.csrf, step: 'approve' }).expect(303);
     for (const path of [`/batches/${batch.batchId}`, `/images/${id}`]) {
       expect((await viewer.agent.get(path).expect(200)).text, path).to.include('Embargoed result');
     }
+    expect((await viewer.agent.get('/images?q=Embargoed').expect(200)).text).to.include(id);
   });
 
   it('gives a workspace key at most its creator\'s role, and stops it when the creator leaves', async () => {

@@ -10,6 +10,8 @@ import { deleteApiImage, getApiImage, listApiImages, patchApiImage, regenerateAp
 import { listApiImageVersions } from '../../../services/api-images/versions';
 import type { ImageResource } from '../../../services/api-resources';
 import { sendIdempotent } from './idempotent';
+import { workingCopyWithText } from '../../../services/embed-metadata/download';
+import { attachmentDisposition } from '../../web/export-response';
 import { apiBulkAction } from '../../../services/api-images/bulk';
 
 /** The longest `?wait=` honoured, in seconds. */
@@ -49,6 +51,12 @@ export function imageRoutes(deps: Deps): express.Router {
   router.get('/images/:id', async (req, res) => {
     const { userId } = apiPrincipal(res);
     res.json(await retrieveApiImage(deps, userId, req.params.id));
+  });
+
+  router.get('/images/:id/download', async (req, res) => {
+    const file = await workingCopyWithText(deps, keyWorkspace(res), req.params.id);
+    res.set({ 'Content-Type': 'image/jpeg', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(file.filename), 'Cache-Control': 'private, no-store' });
+    res.send(file.bytes);
   });
 
   router.get('/images/:id/versions', async (req, res) => {

@@ -1,0 +1,51 @@
+/** What is written into a file, as the IPTC Photo Metadata 2021 and Dublin Core fields name it. */
+export interface EmbeddedFields {
+  altText: string;
+  extendedDescription: string;
+  caption: string;
+  title: string;
+  tags: string[];
+  /** BCP 47 code of the text, written as xml:lang. */
+  language: string;
+}
+
+const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** A language alternative (rdf:Alt) with the text's language and x-default, as readers expect. */
+function langAlt(name: string, text: string, language: string): string {
+  if (!text) return '';
+  const lang = escape(language || 'x-default');
+  const items = lang === 'x-default'
+    ? `<rdf:li xml:lang="x-default">${escape(text)}</rdf:li>`
+    : `<rdf:li xml:lang="x-default">${escape(text)}</rdf:li><rdf:li xml:lang="${lang}">${escape(text)}</rdf:li>`;
+  return `<${name}><rdf:Alt>${items}</rdf:Alt></${name}>`;
+}
+
+/**
+ * One XMP packet: IPTC Alt Text (Accessibility) and Extended Description, dc:description (the
+ * caption), dc:title, dc:subject (tags) and photoshop:Headline, so Immich, PhotoPrism, digiKam and
+ * Lightroom each find something.
+ */
+export function xmpPacket(fields: EmbeddedFields): string {
+  const { language } = fields;
+  const subject = fields.tags.length ? `<dc:subject><rdf:Bag>${fields.tags.map((t) => `<rdf:li>${escape(t)}</rdf:li>`).join('')}</rdf:Bag></dc:subject>` : '';
+  const body = [
+    langAlt('Iptc4xmpCore:AltTextAccessibility', fields.altText, language),
+    langAlt('Iptc4xmpCore:ExtDescrAccessibility', fields.extendedDescription, language),
+    langAlt('dc:description', fields.caption, language),
+    langAlt('dc:title', fields.title, language),
+    subject,
+    fields.title ? `<photoshop:Headline>${escape(fields.title)}</photoshop:Headline>` : '',
+  ].join('');
+  return [
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">',
+    body,
+    '</rdf:Description>',
+    '</rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>',
+  ].join('\n');
+}
