@@ -76,3 +76,31 @@ export async function exportResultVersions(db: Knex, userId: number): Promise<Re
 export async function exportAuditLog(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
   return db('audit_events').where({ user_id: userId }).orderBy('id').select('event', 'ip', 'user_agent', 'detail', 'created_at');
 }
+
+/** Connected WordPress sites: where and as whom, never the Application Password. */
+export async function exportWordPressSites(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('wordpress_sites').where({ user_id: userId }).orderBy('created_at')
+    .select('id', 'site_url', 'site_name', 'user_login', 'language', 'daily', 'daily_run_at', 'created_at', 'updated_at');
+}
+
+/** What scans read from those sites: each image's address, its text there, and how it was judged. */
+export async function exportWordPressMedia(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('wordpress_media').where({ user_id: userId }).orderBy(['site_id', 'media_id'])
+    .select('site_id', 'media_id', 'source_url', 'alt_text', 'caption', 'title', 'modified_gmt', 'quality', 'findings', 'image_id', 'updated_at');
+}
+
+/** Every write to those sites: the value before, the value written, who approved it, when. */
+export async function exportWordPressWrites(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('wordpress_writes').where({ user_id: userId }).orderBy('id')
+    .select('site_id', 'run_id', 'media_id', 'field', 'old_value', 'new_value', 'current_value', 'status', 'error', 'approved_by', 'created_at', 'undone_at');
+}
+
+export async function exportTranslations(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('translations').where({ user_id: userId }).orderBy(['image_id', 'language'])
+    .select('image_id', 'language', 'alt_text', 'caption', 'title', 'description', 'created_at');
+}
+
+export async function exportApprovals(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('approval_events').where({ user_id: userId }).orderBy('id')
+    .select('image_id', 'actor_id', 'action', 'comment', 'created_at');
+}

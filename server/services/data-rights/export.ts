@@ -8,6 +8,11 @@ import {
   exportResults,
   exportResultVersions,
   exportSettingsRow,
+  exportApprovals,
+  exportTranslations,
+  exportWordPressMedia,
+  exportWordPressSites,
+  exportWordPressWrites,
 } from '../../db/account-export';
 import { receiptsForUser } from '../../db/receipts';
 import { signInFactorsForExport } from '../../db/two-factor';
@@ -29,6 +34,10 @@ receipts.*         deletion receipts: SHA-256 of each working copy, when it arri
 audit-log.*        security events on your account
 sign-in.*          your sign-in factors: authenticator app, recovery codes, remembered browsers, passkeys
                    (names and times only: no secret, code or key)
+translations.*     results written again in more languages
+approvals.*        in a team workspace: who submitted, approved or sent back each image's text, and why
+wordpress-*        connected WordPress sites (never the Application Password), what their scans read,
+                   and every write Sightline made to them
 Times are milliseconds since 1970-01-01 UTC; the *_iso columns give the same instants in ISO 8601.
 `;
 
@@ -56,6 +65,11 @@ export async function exportAccount(deps: Deps, userId: number): Promise<Account
     receipts: (await receiptsForUser(deps.db, userId)).map(({ user_id: _owner, ...r }) => withIsoTimes(r)),
     'audit-log': (await exportAuditLog(deps.db, userId)).map(withIsoTimes),
     'sign-in': (await signInFactorsForExport(deps.db, userId)).map(withIsoTimes),
+    translations: (await exportTranslations(deps.db, userId)).map(withIsoTimes),
+    approvals: (await exportApprovals(deps.db, userId)).map(withIsoTimes),
+    'wordpress-sites': (await exportWordPressSites(deps.db, userId)).map(withIsoTimes),
+    'wordpress-media': (await exportWordPressMedia(deps.db, userId)).map(withIsoTimes),
+    'wordpress-writes': (await exportWordPressWrites(deps.db, userId)).map(withIsoTimes),
   };
   const now = deps.clock.now();
   const zip = new yazl.ZipFile();

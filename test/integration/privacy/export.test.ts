@@ -55,6 +55,29 @@ describe('GET /account/export', () => {
     expect(imageTraces(everything)).to.deep.equal([]);
   });
 
+  it('holds the WordPress sites (never their password), what scans read, the writes, and translations', async () => {
+    const carol = await signUp(t.app, { email: 'carol-export@example.test' });
+    const other = await signUp(t.app, { email: 'dave-export@example.test' });
+    const now = Date.now();
+    for (const [owner, id] of [[carol.user.id, 'wps_carol'], [other.user.id, 'wps_dave']] as const) {
+      await t.deps.db('wordpress_sites').insert({ id, user_id: owner, site_url: `https://${id}.example`, site_name: id, user_login: 'editor', password_encrypted: `sealed-${id}`, language: 'en', created_at: now, updated_at: now });
+      await t.deps.db('wordpress_media').insert({ site_id: id, user_id: owner, media_id: 7, source_url: `https://${id}.example/a.jpg`, alt_text: `${id}-alt`, caption: '', title: '', modified_gmt: '2026-12-01T00:00:00', quality: 'weak', updated_at: now });
+      await t.deps.db('wordpress_writes').insert({ site_id: id, user_id: owner, run_id: 'run_1', media_id: 7, field: 'alt_text', old_value: `${id}-alt`, new_value: `${id}-written`, current_value: null, status: 'written', error: null, attempts: 1, approved_by: owner, created_at: now });
+    }
+    const mine = await seedImageWithBlob(t, { userId: carol.user.id, status: 'done' });
+    await insertDescriptionFor(t, mine.imageId, carol.user.id, 'Carol text');
+    await t.deps.db('translations').insert({ image_id: mine.imageId, user_id: carol.user.id, language: 'de', alt_text: 'Carol Text', caption: '', title: '', description: '', created_at: now });
+    const entries = unzipEntries((await carol.agent.get('/account/export').responseType('blob').expect(200)).body as Buffer);
+    const json = (name: string) => JSON.parse(entries.get(name)!.toString('utf8'));
+    expect(json('wordpress-sites.json')).to.have.length(1);
+    expect(json('wordpress-sites.json')[0]).to.include({ site_url: 'https://wps_carol.example', user_login: 'editor' }).and.not.have.property('password_encrypted');
+    expect(json('wordpress-media.json').map((m: { alt_text: string }) => m.alt_text)).to.deep.equal(['wps_carol-alt']);
+    expect(json('wordpress-writes.json').map((w: { new_value: string }) => w.new_value)).to.deep.equal(['wps_carol-written']);
+    expect(json('translations.json')[0]).to.include({ language: 'de', alt_text: 'Carol Text' });
+    const everything = Buffer.concat([...entries.values()]);
+    for (const secret of ['sealed-wps_carol', 'wps_dave']) expect(everything.includes(Buffer.from(secret)), secret).to.equal(false);
+  });
+
   it('holds exactly the account\'s own audit rows, in JSON and CSV, while another user has more', async () => {
     const alice = await signUp(t.app, { email: 'alice-audit@example.test' });
     const bob = await signUp(t.app, { email: 'bob-audit@example.test' });
