@@ -11,6 +11,7 @@ import { noStore, securityHeaders } from './middleware/security';
 import { webSession } from './middleware/web-session';
 import { formatTime, mayAct, statusLabel } from './view-helpers';
 import { languageName } from './describers/honours';
+import { PURPOSES } from './describers/purpose';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   app.locals.formatTime = formatTime;
   app.locals.mayAct = mayAct;
   app.locals.languageName = languageName;
+  app.locals.purposes = PURPOSES;
   app.locals.statusLabel = statusLabel;
   // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
   app.locals.signupOpen = deps.config.signup === 'open';

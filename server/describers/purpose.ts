@@ -1,4 +1,5 @@
-import type { Describer, DescribeInput, DescribeOptions, Description, ImagePurpose } from './types';
+import type { Describer, DescribeOptions, Description, ImagePurpose } from './types';
+import { wrapDescriber } from './wrap';
 
 /** The purposes in the order the forms offer them, with the W3C decision tree's step for each. */
 export const PURPOSES: readonly ImagePurpose[] = ['informative', 'linked', 'functional', 'decorative', 'complex'];
@@ -107,15 +108,7 @@ export function repeats(surrounding: string, altText: string): boolean {
 /** Every describer, with the purpose applied to what it writes. */
 export function withPurpose(describer: Describer): Describer {
   const understandsPurpose = describer.name !== 'local';
-  return {
-    get name() { return describer.name; },
-    get destination() { return describer.destination; },
-    get honours() { return describer.honours; },
-    describe: async (input: DescribeInput, options: DescribeOptions, signal?: AbortSignal) => applyPurpose(await describer.describe(input, options, signal), options, understandsPurpose),
-    translate: describer.translate?.bind(describer),
-    close: () => describer.close(),
-    warm: describer.warm ? () => describer.warm!() : undefined,
-  };
+  return wrapDescriber(describer, async (input, options, signal) => applyPurpose(await describer.describe(input, options, signal), options, understandsPurpose));
 }
 
 function oneLine(text: string): string {

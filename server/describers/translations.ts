@@ -1,4 +1,5 @@
-import { DescriberError, type Describer, type DescribeInput, type DescribeOptions, type TranslatedText } from './types';
+import { DescriberError, type Describer, type TranslatedText } from './types';
+import { wrapDescriber } from './wrap';
 import { FIELD_LIMITS, truncateAtWord } from './output';
 
 const FIELDS = ['alt_text', 'caption', 'title', 'description'] as const;
@@ -52,25 +53,17 @@ export function parseTranslation(content: string, source: TranslatedText, altTex
  * model, one request per language; without one (the offline describer), a note says none were written.
  */
 export function withTranslations(describer: Describer): Describer {
-  return {
-    get name() { return describer.name; },
-    get destination() { return describer.destination; },
-    get honours() { return describer.honours; },
-    translate: describer.translate?.bind(describer),
-    describe: async (input: DescribeInput, options: DescribeOptions, signal?: AbortSignal) => {
-      const description = await describer.describe(input, options, signal);
-      const wanted = (options.alsoIn ?? []).filter((code) => code !== options.language);
-      if (wanted.length === 0) return description;
-      if (!describer.translate) {
-        const notes = [...description.provenance.notes, `Not written in ${wanted.join(', ')}: the offline describer writes English only.`];
-        return { ...description, provenance: { ...description.provenance, notes } };
-      }
-      const source = { alt_text: description.alt_text, caption: description.caption, title: description.title, description: description.description };
-      const translations: Record<string, TranslatedText> = {};
-      for (const code of wanted) translations[code] = await describer.translate(source, code, options, signal);
-      return { ...description, translations };
-    },
-    close: () => describer.close(),
-    warm: describer.warm ? () => describer.warm!() : undefined,
-  };
+  return wrapDescriber(describer, async (input, options, signal) => {
+    const description = await describer.describe(input, options, signal);
+    const wanted = (options.alsoIn ?? []).filter((code) => code !== options.language);
+    if (wanted.length === 0) return description;
+    if (!describer.translate) {
+      const notes = [...description.provenance.notes, `Not written in ${wanted.join(', ')}: the offline describer writes English only.`];
+      return { ...description, provenance: { ...description.provenance, notes } };
+    }
+    const source = { alt_text: description.alt_text, caption: description.caption, title: description.title, description: description.description };
+    const translations: Record<string, TranslatedText> = {};
+    for (const code of wanted) translations[code] = await describer.translate(source, code, options, signal);
+    return { ...description, translations };
+  });
 }

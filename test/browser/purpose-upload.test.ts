@@ -55,6 +55,27 @@ describe('telling the upload form where the images are used, in a real browser',
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
       expect(sent).to.contain('Plans start at 9 euros a month.');
       await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });
+
+      // The kept copy, downloaded with its text inside.
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download with the text in the file/ }).click()]);
+      const [inFile] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', (await file.path())!], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(inFile!['XMP-iptcCore:AltTextAccessibility']).to.equal(await page.locator('textarea[name="alt_text"]').first().inputValue());
+
+      // Described again as decorative, for this image alone: the alt text becomes empty.
+      await page.locator('details.regenerate summary').click();
+      await page.locator('select[name="purpose"]').selectOption('decorative');
+      await page.locator('details.regenerate').screenshot({ path: `${SHOTS}/describe-again-purpose-${width}.png` });
+      await page.locator('details.regenerate').getByRole('button', { name: 'Describe again' }).click();
+      await page.waitForURL(/\/batches\//);
+      const imageId = await page.locator('[data-image-id]').first().getAttribute('data-image-id');
+      const deadline = Date.now() + 20_000;
+      let described: { alt_text: string; decorative: unknown } | undefined;
+      while (Date.now() < deadline) {
+        described = await t.deps.db('descriptions').where({ image_id: imageId }).first('alt_text', 'decorative');
+        if (described?.alt_text === '') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(described?.alt_text, 'alt text after describing again as decorative').to.equal('');
       await context.close();
     });
   }

@@ -14,6 +14,7 @@ import { exportRecords } from '../../services/exports';
 import { attachmentDisposition, sendExport, inlineDisposition } from './export-response';
 import { workingCopyWithText } from '../../services/embed-metadata/download';
 import { describeIntoFile, inMemoryFailure } from '../../services/embed-metadata/from-upload';
+import { mediaTypeOf } from '../../services/embed-metadata';
 import multer from 'multer';
 import { multipart } from '../../middleware/upload';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
@@ -51,7 +52,7 @@ export function imageRoutes(deps: Deps): Router {
       honours: deps.describer.honours,
       describerLabel: describerLabel(deps.describer.name),
       languageName,
-      purposes: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
+      purposeChoices: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
     });
   });
 
@@ -84,7 +85,7 @@ export function imageRoutes(deps: Deps): Router {
   router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), parseOneFile, async (req: Request, res: Response) => {
     if (!req.file) throw new HttpError(400, 'Choose an image.', 'no_file');
     const parts = await describeIntoFile(deps, workspaceOf(req), req.file.buffer, 'web').catch((err: unknown) => { throw inMemoryFailure(err); });
-    res.set({ 'Content-Type': req.file.buffer[0] === 0xff ? 'image/jpeg' : 'image/png', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(req.file.originalname || 'image'), 'Cache-Control': 'no-store' });
+    res.set({ 'Content-Type': mediaTypeOf(req.file.buffer), 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(req.file.originalname || 'image'), 'Cache-Control': 'no-store' });
     res.send(Buffer.concat(parts));
   }, refusalsToForm);
 

@@ -7,9 +7,7 @@ import { AnonymousDescribeError, describeInMemory } from '../zero-retention/anon
 import { BusyError } from '../zero-retention';
 import { RefusedImageError } from '../ingest/prepare';
 import type { WorkspaceContext } from '../../workspaces/context';
-import { embedMetadataParts, fieldsOf } from '.';
-
-const EMBEDDABLE = (bytes: Buffer) => (bytes[0] === 0xff && bytes[1] === 0xd8) || (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG');
+import { carriesText, embedMetadataParts, fieldsOf } from '.';
 
 /**
  * "Return my file with the text written in": the upload is described in memory with the workspace's
@@ -17,7 +15,7 @@ const EMBEDDABLE = (bytes: Buffer) => (bytes[0] === 0xff && bytes[1] === 0xd8) |
  * Nothing is stored: no image, no text, no working copy; only the month's usage counts it.
  */
 export async function describeIntoFile(deps: Deps, workspace: WorkspaceContext, bytes: Buffer, source: 'web' | 'api'): Promise<Buffer[]> {
-  if (!EMBEDDABLE(bytes)) throw new HttpError(415, 'Only JPEG and PNG files can carry the text for now. Nothing was kept.', 'unsupported_file');
+  if (!carriesText(bytes)) throw new HttpError(415, 'Only JPEG and PNG files can carry the text for now. Nothing was kept.', 'unsupported_file');
   await assertWithinQuota(deps, workspace.id);
   const options = await describeDefaults(deps, workspace.id);
   const description = await describeInMemory(deps, bytes, options);

@@ -15,11 +15,24 @@ export function embedMetadata(bytes: Buffer, fields: EmbeddedFields): Buffer {
   return Buffer.concat(embedMetadataParts(bytes, fields));
 }
 
+const isJpeg = (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8;
+const isPng = (bytes: Buffer) => bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG';
+
+/** The kinds of file the text can be written into, by their signature: JPEG and PNG. */
+export function carriesText(bytes: Buffer): boolean {
+  return isJpeg(bytes) || isPng(bytes);
+}
+
+/** The media type of a file that carries text: what a download of it is sent as. */
+export function mediaTypeOf(bytes: Buffer): 'image/jpeg' | 'image/png' {
+  return isJpeg(bytes) ? 'image/jpeg' : 'image/png';
+}
+
 /** The same, as pieces sharing the original's memory, for writing to a file without another copy. */
 export function embedMetadataParts(bytes: Buffer, fields: EmbeddedFields): Buffer[] {
   const xmp = xmpPacket(fields);
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegParts(bytes, xmp);
-  if (bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') return [embedInPng(bytes, xmp)];
+  if (isJpeg(bytes)) return jpegParts(bytes, xmp);
+  if (isPng(bytes)) return [embedInPng(bytes, xmp)];
   throw new EmbedError('Only JPEG and PNG files can carry the text for now; write a sidecar (.xmp) for this one.');
 }
 
