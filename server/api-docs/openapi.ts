@@ -120,8 +120,8 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
       '/images/bulk': {
         post: {
           operationId: 'bulkImages',
-          summary: 'Mark reviewed or not, describe again, or delete many images at once',
-          description: 'At most 1,000 ids. Ids that are not this account\'s images are left out of `ids`, as if they did not exist. `review` marks only images with a finished description; `redescribe` takes the options of /images/{id}/regenerate and skips images whose working copy has expired.',
+          summary: 'Mark reviewed or not, describe again, delete, or take a step of approval for many images at once',
+          description: 'At most 1,000 ids. Ids that are not this workspace\'s images are left out of `ids`, as if they did not exist. `review` marks only images with a finished description; `redescribe` takes the options of /images/{id}/regenerate and skips images whose working copy has expired. Each action needs the role it needs on the web: a contributor\'s key for review, unreview, redescribe and submit (redescribing approved images needs an editor\'s); an editor\'s for delete, approve and send_back (with a `comment`, the same for every image). `done` counts the images changed; images not in a state the step moves from are left as they are.',
           parameters: [idempotencyKey],
           requestBody: {
             required: true,
@@ -130,8 +130,9 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
               type: 'object',
               required: ['action', 'ids'],
               properties: {
-                action: { type: 'string', enum: ['review', 'unreview', 'redescribe', 'delete'] },
+                action: { type: 'string', enum: ['review', 'unreview', 'redescribe', 'delete', 'submit', 'approve', 'send_back'] },
                 ids: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1000 },
+                comment: { type: 'string', maxLength: 500, description: 'With send_back: what should change (required).' },
                 replace_edits: { type: 'boolean', default: false, description: 'With redescribe: let the new text replace edits made by a person.' },
               },
             }),
@@ -144,7 +145,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
                 object: { type: 'string', enum: ['bulk_action'] },
                 action: { type: 'string' },
                 ids: { type: 'array', items: { type: 'string' }, description: 'The ids sent that are this account\'s images.' },
-                done: { type: 'integer', description: 'How many were marked, queued again or deleted.' },
+                done: { type: 'integer', description: 'How many were marked, queued again, deleted, or moved a step of approval.' },
               },
             }),
             ...common, ...forbidden,

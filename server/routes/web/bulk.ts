@@ -2,8 +2,7 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
 import { requireRole, workspaceOf } from '../../middleware/workspace';
 import { atLeast } from '../../workspaces/roles';
-import { approve, submitForApproval } from '../../services/approval';
-import { imagesInState } from '../../db/approvals';
+import { approve, mustMayEditAll, sendBack, submitForApproval } from '../../services/approval';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
 import { exportRecords } from '../../services/exports';
@@ -28,9 +27,10 @@ function named(selection: { name: string }[]): string {
 }
 
 /**
- * Bulk actions on the images selected on a batch page or in the library. Marking reviewed and
- * exporting act at once; deleting and describing again first show a page that says what will happen
- * (and, for describing again, asks with which options), whose form sends `confirmed`.
+ * Bulk actions on the images selected on a batch page or in the library. Marking reviewed, the
+ * approval steps and exporting act at once; deleting, sending back and describing again first show a
+ * page that says what will happen (and asks for the comment, or with which options), whose form sends
+ * `confirmed`.
  */
 export function bulkRoutes(deps: Deps): Router {
   const router = Router();
@@ -65,6 +65,14 @@ export function bulkRoutes(deps: Deps): Router {
       return sendExport(res, action === 'export_csv' ? 'csv' : 'json', records, 'sightline-selection', deps.clock.now());
     }
     const fields = { action, ids: ids.join(','), back, confirmed: 'yes' };
+    if (action === 'send_back') {
+      if (!confirmed) {
+        return res.render('review/send-back', { title: `Send ${images(ids.length)} back`, summary: named(selection), fields, back });
+      }
+      const { moved, skipped } = await sendBack(deps, workspace, req.user!.id, ids, body.comment);
+      flash(req, 'success', `Sent ${images(moved.length)} back to draft with your comment.${skipped ? ` ${images(skipped)} ${skipped === 1 ? 'was' : 'were'} left as ${skipped === 1 ? 'it was' : 'they were'}: not submitted or approved.` : ''}`);
+      return res.redirect(303, back);
+    }
     if (action === 'delete') {
       if (!confirmed) {
         return res.render('confirm/show', {
@@ -81,9 +89,7 @@ export function bulkRoutes(deps: Deps): Router {
       return res.render('review/redescribe', { title: `Describe ${images(ids.length)} again`, selection, summary: named(selection), fields, back, patterns: await listPatterns(deps, userId) });
     }
     const { ids: _ids, back: _back, action: _action, confirmed: _confirmed, _csrf, replace_edits: replaceEdits, ...options } = body;
-    if (!atLeast(workspace.role, 'editor') && (await imagesInState(deps.db, userId, ids, ['approved'])).length > 0) {
-      throw new HttpError(403, 'Some of the chosen images are approved: only an editor can describe them again.', 'forbidden');
-    }
+    await mustMayEditAll(deps, workspace, ids);
     const { queued, skipped } = await redescribeSelection(
       deps, userId, ids, await regenerateOptionsWithPattern(deps, userId, options), parseReplaceEdits({ replace_edits: replaceEdits }),
     );

@@ -12,13 +12,13 @@ import type { DescribeOptions } from '../../describers/types';
 /** At most this many images in one bulk request: a page's worth many times over, and a bounded request. */
 export const MAX_SELECTION = 1000;
 
-export const BULK_ACTIONS = ['review', 'unreview', 'submit', 'approve', 'redescribe', 'delete', 'export_csv', 'export_json'] as const;
+export const BULK_ACTIONS = ['review', 'unreview', 'submit', 'approve', 'send_back', 'redescribe', 'delete', 'export_csv', 'export_json'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** The least role each bulk action needs in the workspace. */
 export const BULK_ACTION_ROLES: Record<BulkAction, WorkspaceRole> = {
   review: 'contributor', unreview: 'contributor', submit: 'contributor', redescribe: 'contributor',
-  approve: 'editor', delete: 'editor', export_csv: 'viewer', export_json: 'viewer',
+  approve: 'editor', send_back: 'editor', delete: 'editor', export_csv: 'viewer', export_json: 'viewer',
 };
 
 const IMAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -78,8 +78,7 @@ export function imageRoutes(deps: Deps): express.Router {
   });
 
   router.post('/images/bulk', async (req, res) => {
-    const { userId } = apiPrincipal(res);
-    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, userId, (req.body ?? {}) as Record<string, unknown>) }));
+    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, keyWorkspace(res), apiPrincipal(res).actorId, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
   router.post('/images/:id/approval', async (req, res) => {
