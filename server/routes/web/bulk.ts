@@ -18,6 +18,9 @@ function reviewReturn(value: unknown): string {
   return typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images)(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value) ? value : '/images';
 }
 
+/** A piece of a long bulk action sent by public/js/bulk-progress.js, which asks for JSON. */
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
 const images = (n: number) => (n === 1 ? '1 image' : `${n} images`);
 
 /** What a confirmation page lists of the selection: the first names, then how many more. */
@@ -79,9 +82,11 @@ export function bulkRoutes(deps: Deps): Router {
           title: `Delete ${images(ids.length)}?`,
           paragraphs: [`${named(selection)}: their text and working copies are removed; receipts are kept under Account → Privacy.`],
           action: '/images/bulk', fields, button: `Delete ${images(ids.length)}`, cancel: back,
+          chunked: { verb: 'Deleted', skipped: 'they were already gone.' },
         });
       }
       const { deleted, receipts } = await deleteSelection(deps, userId, ids);
+      if (wantsJson(req)) return res.json({ done: deleted, skipped: ids.length - deleted, receipts });
       flash(req, 'success', `Deleted ${images(deleted)} with ${deleted === 1 ? 'its' : 'their'} text.${receipts ? ` ${receipts === 1 ? 'A deletion receipt is' : `${receipts} deletion receipts are`} kept under Account → Privacy.` : ''}`);
       return res.redirect(303, back);
     }
@@ -93,6 +98,7 @@ export function bulkRoutes(deps: Deps): Router {
     const { queued, skipped } = await redescribeSelection(
       deps, userId, ids, await regenerateOptionsWithPattern(deps, userId, options), parseReplaceEdits({ replace_edits: replaceEdits }),
     );
+    if (wantsJson(req)) return res.json({ done: queued, skipped });
     flash(req, 'info', `${images(queued)} queued to be described again.${skipped ? ` ${images(skipped)} could not be: no longer stored.` : ''}`);
     return res.redirect(303, back);
   });
