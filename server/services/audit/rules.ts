@@ -94,14 +94,17 @@ export function checkAltText(facts: AltTextFacts): Finding[] {
 
 /**
  * The checks of several images at once, adding the one that needs them all: the same alt text on
- * different images (each then fails to tell them apart).
+ * different images (each then fails to tell them apart). `elsewhere`: the alt text of images not
+ * checked here that still count (the rest of a batch whose one page is shown).
  */
-export function checkAltTexts<K>(items: { key: K; facts: AltTextFacts }[]): Map<K, Finding[]> {
+export function checkAltTexts<K>(items: { key: K; facts: AltTextFacts }[], elsewhere: readonly string[] = []): Map<K, Finding[]> {
   const byText = new Map<string, number>();
-  for (const { facts } of items) {
-    const text = facts.altText.trim().toLowerCase();
-    if (text && !facts.decorative) byText.set(text, (byText.get(text) ?? 0) + 1);
-  }
+  const count = (altText: string) => {
+    const text = altText.trim().toLowerCase();
+    if (text) byText.set(text, (byText.get(text) ?? 0) + 1);
+  };
+  for (const { facts } of items) if (!facts.decorative) count(facts.altText);
+  for (const altText of elsewhere) count(altText);
   const result = new Map<K, Finding[]>();
   for (const { key, facts } of items) {
     const findings = checkAltText(facts);

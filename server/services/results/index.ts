@@ -10,7 +10,7 @@ import {
   findImage, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES,
   listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter, type ImageFilter,
 } from '../../db/images';
-import { descriptionsFor } from '../../db/descriptions';
+import { descriptionsFor, otherAltTextsOfBatch } from '../../db/descriptions';
 import { readStoredOptions } from '../ingest/options';
 import type { DescribeOptions } from '../../describers/types';
 import { toRecords, ImageRecord } from './records';
@@ -39,14 +39,14 @@ function retained(image: ImageRow, now: number): boolean {
   return image.blob_key !== null && (image.expires_at === null || image.expires_at > now);
 }
 
-async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength): Promise<Card[]> {
+async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength, elsewhere: readonly string[] = []): Promise<Card[]> {
   const now = deps.clock.now().getTime();
   const ids = images.map((image) => image.id);
   const records = toRecords(images, await descriptionsFor(deps.db, userId, ids), await translationsFor(deps.db, userId, ids));
-  // Checked together, so the same alt text on two images of the page is found too.
+  // Checked together, so the same alt text on two images of the page (or elsewhere in its batch) is found too.
   const checks = checkResults(records.flatMap(({ image, description: d }) => (d ? [{
     key: image.id, altText: d.alt_text, decorative: d.decorative, text: d.text, fileName: image.original_name, limit: altTextLimit,
-  }] : [])));
+  }] : [])), elsewhere);
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   const histories = await cardHistories(deps, userId, images.map((image) => image.id));
   return Promise.all(
@@ -104,7 +104,7 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
   return {
     batch,
     options: readStoredOptions(batch.options_json),
-    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength),
+    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength, await otherAltTextsOfBatch(deps.db, userId, batchId, images.map((i) => i.id))),
     counts,
     total,
     shown,
@@ -129,7 +129,7 @@ export async function imagePage(deps: Deps, userId: number, imageId: string): Pr
   if (!image) return undefined;
   const batch = await findBatch(deps.db, userId, image.batch_id);
   if (!batch) return undefined;
-  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength);
+  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength, await otherAltTextsOfBatch(deps.db, userId, batch.id, [image.id]));
   return { card: card!, batch, options: readStoredOptions(batch.options_json), ...(await batchNeighbours(deps.db, userId, image)) };
 }
 
