@@ -113,6 +113,15 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   {
+    name: 'library as a table',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      await seedDescribedBatch(deps, userId, LONG);
+      return '/images?view=table';
+    },
+  },
+  {
     name: 'library, searched',
     as: 'user',
     path: async ({ deps, userId }) => {

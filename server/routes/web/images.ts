@@ -2,6 +2,7 @@ import { type RequestHandler, Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { editableImage } from './approval';
 import { thumbnailOf } from '../../services/results/thumbnail';
+import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
@@ -72,7 +73,7 @@ export function imageRoutes(deps: Deps): Router {
       edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
     }, { approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     library.cards = approvedTextOnly(workspaceOf(req), library.cards);
-    res.render('images/index', { title: 'Library', library });
+    res.render('images/index', { title: 'Library', library, view: queryText(req, 'view') === 'table' ? 'table' : 'list', altTextLength: DEFAULT_DESCRIBE_OPTIONS.altTextLength });
   });
 
   router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {

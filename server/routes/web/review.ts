@@ -11,7 +11,8 @@ import { listPatterns } from '../../patterns';
 
 /** Where a review form returns: the batch page it came from (with its filters and page), nothing else. */
 export function batchReturn(value: unknown, batchId: string, imageId: string): string {
-  if (typeof value === 'string' && /^\/batches\/[A-Za-z0-9_-]{1,64}(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value)) return `${value}#row-${imageId}`;
+  // The batch page or the library the form was on (the table view of either), nothing else: no open redirect.
+  if (typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images)(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value)) return `${value}#row-${imageId}`;
   return `/batches/${batchId}#image-${imageId}`;
 }
 
