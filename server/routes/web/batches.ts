@@ -16,7 +16,7 @@ export function batchRoutes(deps: Deps): Router {
 
   router.get('/batches/:id', requireRole('viewer'), async (req, res) => {
     const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
+    const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed'), flagged: query('flagged') });
     if (!page) throw notFound();
     page.cards = approvedTextOnly(workspaceOf(req), page.cards);
     const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));

@@ -70,7 +70,7 @@ export function imageRoutes(deps: Deps): Router {
     const page = Number(queryText(req, 'page') ?? 1);
     const library = await libraryPage(deps, scopeOf(req), {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
-      edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
+      edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), flagged: queryText(req, 'flagged'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
     }, { approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     library.cards = approvedTextOnly(workspaceOf(req), library.cards);
     res.render('images/index', { title: 'Library', library, view: queryText(req, 'view') === 'table' ? 'table' : 'list', altTextLength: DEFAULT_DESCRIBE_OPTIONS.altTextLength });

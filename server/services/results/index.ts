@@ -2,6 +2,7 @@ import { translationsFor } from '../../db/translations';
 import { expireImageBlobs } from '../retention/expire-blobs';
 import type { Finding } from '../audit/rules';
 import { checkResults } from '../audit/of-results';
+import { parseFlagged } from '../audit/flags';
 import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
@@ -79,6 +80,7 @@ export interface BatchQuery {
   page?: number;
   status?: string;
   reviewed?: string;
+  flagged?: string;
 }
 
 export interface BatchPage {
@@ -92,7 +94,7 @@ export interface BatchPage {
   shown: number;
   page: number;
   pages: number;
-  filter: { status: string; reviewed: string };
+  filter: { status: string; reviewed: string; flagged: string };
   /** Something is still queued or being described: the page refreshes itself without JS. */
   pending: boolean;
 }
@@ -100,7 +102,7 @@ export interface BatchPage {
 export function batchFilter(query: BatchQuery): BatchImageFilter {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
-  return { status, reviewed };
+  return { status, reviewed, flagged: parseFlagged(query.flagged) };
 }
 
 /** A batch and one page of its cards; undefined for a batch that does not exist or is someone else's. */
@@ -110,7 +112,7 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
   const filter = batchFilter(query);
   const counts = await countBatchStatuses(deps.db, userId, batchId);
   const total = IMAGE_STATUSES.reduce((n, status) => n + counts[status], 0);
-  const shown = filter.status || filter.reviewed !== undefined ? await countBatchImages(deps.db, userId, batchId, filter) : total;
+  const shown = filter.status || filter.reviewed !== undefined || filter.flagged ? await countBatchImages(deps.db, userId, batchId, filter) : total;
   const pages = Math.max(1, Math.ceil(shown / BATCH_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
   const images = await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: BATCH_PAGE_SIZE, offset: (page - 1) * BATCH_PAGE_SIZE });
@@ -123,7 +125,7 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
     shown,
     page,
     pages,
-    filter: { status: filter.status ?? '', reviewed: filter.reviewed === undefined ? '' : filter.reviewed ? 'yes' : 'no' },
+    filter: { status: filter.status ?? '', reviewed: filter.reviewed === undefined ? '' : filter.reviewed ? 'yes' : 'no', flagged: filter.flagged ?? '' },
     pending: PENDING.some((status) => counts[status] > 0),
   };
 }
@@ -156,6 +158,7 @@ export interface LibraryQuery {
   reviewed?: string;
   edited?: string;
   describer?: string;
+  flagged?: string;
   /** YYYY-MM-DD, UTC days, both included. */
   from?: string;
   to?: string;
@@ -182,7 +185,7 @@ export interface LibraryPage {
   page: number;
   pages: number;
   /** The filters as the page was asked for them (blank when not set), for the form and the links. */
-  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; from: string; to: string };
+  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; flagged: string; from: string; to: string };
   batches: Awaited<ReturnType<typeof listBatches>>;
 }
 
@@ -196,6 +199,7 @@ export function libraryFilter(query: LibraryQuery): ImageFilter {
     reviewed: query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined,
     edited: query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined,
     describer: query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined,
+    flagged: parseFlagged(query.flagged),
     createdFrom: dayStart(query.from),
     createdBefore: to === undefined ? undefined : to + DAY_MS,
   };
@@ -223,7 +227,7 @@ export async function libraryPage(deps: Deps, userId: number, query: LibraryQuer
     pages,
     query: {
       q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '', reviewed: query.reviewed === 'yes' || query.reviewed === 'no' ? query.reviewed : '',
-      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
+      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', flagged: filter.flagged ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
     },
     batches: await listBatches(deps.db, userId),
   };

@@ -53,12 +53,12 @@ export async function matchingImageIds(deps: Deps, userId: number, body: Record<
   const batchId = text(body.f_batch);
   let ids: string[];
   if (batchId && body.f_scope === 'batch') {
-    const filter = batchFilter({ status: text(body.f_status), reviewed: text(body.f_reviewed) });
+    const filter = batchFilter({ status: text(body.f_status), reviewed: text(body.f_reviewed), flagged: text(body.f_flagged) });
     ids = (await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
   } else {
     const filter = libraryFilter({
       q: text(body.f_q), batch: batchId, status: text(body.f_status), reviewed: text(body.f_reviewed), edited: text(body.f_edited),
-      describer: text(body.f_describer), from: text(body.f_from), to: text(body.f_to),
+      describer: text(body.f_describer), flagged: text(body.f_flagged), from: text(body.f_from), to: text(body.f_to),
     });
     ids = (await listImages(deps.db, userId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
   }
