@@ -37,7 +37,8 @@ describe('telling the upload form where the images are used, in a real browser',
       const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
       await page.getByLabel('Linked: the only content of a link').check();
       await page.getByLabel(/^Link destination or button action/).fill('https://example.com/pricing');
-      await page.getByLabel(/^Text next to the images/).fill('Plans start at 9 euros a month.');
+      await page.getByLabel(/^Text next to the images/).fill('Nos formules commencent à 9 euros par mois, sans engagement.');
+      await page.getByLabel('Language', { exact: true }).selectOption('page');
       await page.getByLabel(/^Also write in/).fill('de');
       expect(await axeViolations(page)).to.deep.equal([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
@@ -45,6 +46,7 @@ describe('telling the upload form where the images are used, in a real browser',
       await page.setInputFiles('#images', [{ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: fixture('dog.jpg') }]);
       await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
       expect(await page.locator('main').textContent()).to.include('purpose linked (“https://example.com/pricing”)');
+      expect(await page.locator('main').textContent()).to.include("language fr (the language of the page's text)");
       await page.waitForFunction(() => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === 1, null, { timeout: 20_000 });
       await page.reload();
       await page.getByText('How this was written').click();
@@ -53,7 +55,8 @@ describe('telling the upload form where the images are used, in a real browser',
       expect(await page.locator('.translation[lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
       const sent = fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
-      expect(sent).to.contain('Plans start at 9 euros a month.');
+      expect(sent).to.contain('Nos formules commencent à 9 euros par mois');
+      expect(sent).to.contain('Output language: fr (French)');
       await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });
 
       // The kept copy, downloaded with its text inside.

@@ -97,6 +97,19 @@ describe('/api/v1 images and batches over real HTTP', function () {
       expect(bad.body.error.message).to.equal('Also write in: "xx" is not a language we offer');
     });
 
+    it('writes in the language of the page when asked, read from the text beside the image', async () => {
+      const res = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth)
+        .send({ image_base64: jpeg.toString('base64'), language: 'page', surrounding_text: 'Unser neues Fahrrad für die Stadt ist leicht, schnell und sicher.' }).expect(200);
+      expect(fake.requests.at(-1)!.text).to.contain('Output language: de (German)');
+      const batch = await t.deps.db('batches').where({ id: res.body.batch_id }).first('options_json');
+      expect(JSON.parse(batch.options_json)).to.include({ language: 'de', languageFromPage: true });
+      const tooShort = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), language: 'page', surrounding_text: 'Neu!' }).expect(200);
+      expect(fake.requests.at(-1)!.text).to.contain('Output language: en (English)');
+      expect(JSON.parse((await t.deps.db('batches').where({ id: tooShort.body.batch_id }).first('options_json')).options_json)).to.include({ languageFromPage: false });
+      const nothing = await api().post('/api/v1/images').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), language: 'page' }).expect(400);
+      expect(nothing.body.error.message).to.match(/^Output language: to write in the language of the page/);
+    });
+
     it('fetches image_url from an allowed host and checks the bytes like an upload', async () => {
       const ok = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_url: images.url('/photo.jpg') }).expect(200);
       expect(ok.body).to.include({ original_name: 'photo.jpg', status: 'done' });
