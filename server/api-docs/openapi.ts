@@ -152,6 +152,24 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           },
         },
       },
+      '/images/{id}/translations': {
+        parameters: [idParam('Image id.')],
+        post: {
+          operationId: 'translateImageText',
+          summary: 'Write the current text in more languages, without describing again',
+          description: 'The alt text, caption, title and long description as they are now (a person\'s edits included), written in each language by the model server: one request per language, answered when all are written. A language already there is written again; the others are kept. 409 with the offline describer (it writes English only) or before the image is described; 502 when the model server fails (nothing is changed).',
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['languages'],
+              properties: { languages: { oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 5 }, { type: 'string', description: 'Comma-separated codes.' }] } },
+            }),
+          },
+          responses: { '200': ok('The image, with `result.translations`.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('Not described yet, or no model server to translate with.'), '502': errorResponse('The model server failed; nothing was changed.') },
+        },
+      },
       '/images/{id}/regenerate': {
         parameters: [idParam('Image id.')],
         post: {

@@ -64,6 +64,22 @@ describe('telling the upload form where the images are used, in a real browser',
       const [inFile] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', (await file.path())!], { encoding: 'utf8' })) as Record<string, unknown>[];
       expect(inFile!['XMP-iptcCore:AltTextAccessibility']).to.equal(await page.locator('textarea[name="alt_text"]').first().inputValue());
 
+      // Written in Spanish later, on the image's own page, from the text as it is now.
+      const id = await page.locator('[data-image-id]').first().getAttribute('data-image-id');
+      await page.goto(`${rig.url}/images/${id}`);
+      await page.getByLabel('Write the current text in').fill('es');
+      await Promise.all([page.waitForURL(new RegExp(`/images/${id}#translations$`)), page.getByRole('button', { name: 'Translate' }).click()]);
+      expect(await page.locator('main').textContent()).to.include('Written in');
+      await page.locator('.translation[lang="es"] summary').click();
+      expect(await page.locator('.translation[lang="es"] summary').textContent()).to.equal('In Spanish (es)');
+      expect(await page.locator('.translation[lang="es"] dd').first().textContent()).to.match(/^\[es\] /);
+      expect(await page.locator('.translation').count(), 'German kept, Spanish added').to.equal(2);
+      expect(await axeViolations(page)).to.deep.equal([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+      await page.locator('#translations').screenshot({ path: `${SHOTS}/translate-later-${width}.png` });
+      await page.locator('.translate-form').screenshot({ path: `${SHOTS}/translate-form-${width}.png` });
+      await page.goto(`${rig.url}/batches/${(await t.deps.db('images').where({ id }).first('batch_id')).batch_id}`);
+
       // Described again as decorative, for this image alone: the alt text becomes empty.
       await page.locator('details.regenerate summary').click();
       await page.locator('select[name="purpose"]').selectOption('decorative');

@@ -4,7 +4,7 @@ import { requireRole, workspaceOf } from '../../middleware/workspace';
 import { atLeast } from '../../workspaces/roles';
 import { approve, mustMayEditAll, sendBack, submitForApproval } from '../../services/approval';
 import { flash } from '../../middleware/flash';
-import { HttpError } from '../../middleware/errors';
+import { HttpError, wantsJson } from '../../middleware/errors';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
 import { parseReplaceEdits, regenerateOptionsWithPattern } from '../../services/describe/control';
@@ -17,9 +17,6 @@ import {
 function reviewReturn(value: unknown): string {
   return typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images)(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value) ? value : '/images';
 }
-
-/** A piece of a long bulk action sent by public/js/bulk-progress.js, which asks for JSON. */
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
 const images = (n: number) => (n === 1 ? '1 image' : `${n} images`);
 
