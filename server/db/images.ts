@@ -48,6 +48,8 @@ export interface BatchImageFilter {
   reviewed?: boolean;
   /** What the alt text checks found: 'yes' (anything), 'no' (nothing), or one check's id. */
   flagged?: string;
+  /** The checks of approved text only (a viewer where approval is required reads nothing else). */
+  flaggedApprovedOnly?: boolean;
 }
 
 function batchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Knex.QueryBuilder {
@@ -56,6 +58,7 @@ function batchImages(db: Knex, userId: number, batchId: string, filter: BatchIma
   if (filter.reviewed === true) query.whereNotNull('reviewed_at');
   if (filter.reviewed === false) query.whereNull('reviewed_at');
   if (filter.flagged) whereFlagged(query, 'flags', filter.flagged);
+  if (filter.flagged && filter.flaggedApprovedOnly) query.andWhere('approval', 'approved');
   return query;
 }
 
@@ -125,6 +128,8 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
   if (filter.createdFrom !== undefined) query.andWhere('images.created_at', '>=', filter.createdFrom);
   if (filter.createdBefore !== undefined) query.andWhere('images.created_at', '<', filter.createdBefore);
   if (filter.flagged) whereFlagged(query, 'images.flags', filter.flagged);
+  // What the checks found says something of the text: a viewer who reads approved text only filters approved images only.
+  if (filter.flagged && filter.searchApprovedTextOnly) query.andWhere('images.approval', 'approved');
   if (filter.edited !== undefined || filter.describer !== undefined) {
     const result = (q: Knex.QueryBuilder) => {
       q.select(db.raw('1')).from('descriptions as d').whereRaw('d.image_id = images.id');

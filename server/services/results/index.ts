@@ -81,6 +81,8 @@ export interface BatchQuery {
   status?: string;
   reviewed?: string;
   flagged?: string;
+  /** A viewer where approval is required: the checks filter looks at approved images only. */
+  approvedTextOnly?: boolean;
 }
 
 export interface BatchPage {
@@ -102,7 +104,7 @@ export interface BatchPage {
 export function batchFilter(query: BatchQuery): BatchImageFilter {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
-  return { status, reviewed, flagged: parseFlagged(query.flagged) };
+  return { status, reviewed, flagged: parseFlagged(query.flagged), flaggedApprovedOnly: query.approvedTextOnly };
 }
 
 /** A batch and one page of its cards; undefined for a batch that does not exist or is someone else's. */

@@ -5,6 +5,7 @@ import { seedReviewBatch } from '../../helpers/review-seed';
 import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai';
 import { addImages, seedBatch, waitFor } from '../../helpers/queue-fixtures';
 import { fillImageFlagsJob } from '../../../jobs/fill-image-flags';
+import { createTeam } from '../../helpers/workspace-seed';
 
 /** A file name, "image of", one that is fine, and one too short. */
 const ALT_TEXTS = ['photo-001.jpg', 'Image of a dog on the grass', 'A brown dog asleep on a red sofa', 'Dog'];
@@ -62,6 +63,21 @@ describe('filtering by what the alt text checks found', function () {
     expect(reviewed.sort()).to.deep.equal([ids[0], ids[3]].sort());
   });
 
+  it('lets a viewer who reads approved text only filter approved images only', async () => {
+    const team = await createTeam(t.app, owner, 'Desk');
+    const viewer = team.members.viewer;
+    const { batchId: teamBatch, imageIds: [secret] } = await seedReviewBatch(t.deps, team.workspaceId, 1, 'Vote', () => 'Image of the secret vote count');
+    await fillImageFlagsJob.run(t.deps, { atBoot: false });
+    const listed = async (path: string) => (await viewer.agent.get(path).expect(200)).text.includes(`value="${secret}"`);
+    expect(await listed('/images?flagged=preamble')).to.equal(false);
+    expect(await listed(`/batches/${teamBatch}?flagged=yes`)).to.equal(false);
+    expect(await (async () => (await team.members.editor.agent.get('/images?flagged=preamble').expect(200)).text.includes(`value="${secret}"`))()).to.equal(true);
+    await team.members.editor.agent.post(`/images/${secret}/approval`).type('form').send({ _csrf: team.members.editor.csrf, step: 'approve' }).expect(303);
+    expect(await listed('/images?flagged=preamble')).to.equal(true);
+    expect(await listed(`/batches/${teamBatch}?flagged=yes`)).to.equal(true);
+  });
+
+  // Last: the queue, once started, would describe what later tests seed.
   it('records the checks of text the queue writes', async () => {
     const { batchId: described } = await seedBatch(t, {}, owner.user.id);
     const [imageId] = await addImages(t, owner.user.id, described, 1);
