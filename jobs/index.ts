@@ -11,6 +11,7 @@ import { rotateTextKeysJob } from './rotate-text-keys';
 import { purgeApiRecordsJob } from './purge-api-records';
 import { resumeWordPressScansJob } from './resume-wordpress-scans';
 import { wordpressDailyJob } from './wordpress-daily';
+import { fillImageFlagsJob } from './fill-image-flags';
 
 /**
  * The schedule table. Order matters at boot: interrupted zero-retention images are failed first,
@@ -27,6 +28,7 @@ export const SCHEDULE: readonly Job[] = [
   purgeApiRecordsJob,
   resumeWordPressScansJob,
   wordpressDailyJob,
+  fillImageFlagsJob,
   rotateTextKeysJob,
   maintainDatabaseJob,
 ];

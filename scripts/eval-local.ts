@@ -6,7 +6,7 @@ import { compose } from '../server/describers/local/compose';
 import type { Signals } from '../server/describers/local/signals';
 import { DEFAULT_DESCRIBE_OPTIONS } from '../server/describers/types';
 import { readEmbeddedText } from '../server/services/ingest/embedded';
-import { characterErrors, scoreObjects, type Label } from './eval/measures';
+import { characterErrors, scoreObjects, wrongSubject, type Label } from './eval/measures';
 
 /**
  * npm run eval:local [-- --signals DIR] [-- --save-signals DIR]
@@ -14,7 +14,7 @@ import { characterErrors, scoreObjects, type Label } from './eval/measures';
  * its README. --save-signals records the detector signals; --signals re-composes recorded ones
  * (fast, for working on the wording rules without running the detectors).
  */
-const GOALS = { recall: 0.85, precision: 0.92, ocr: 0.97, invented: 0 };
+const GOALS = { recall: 0.85, precision: 0.92, ocr: 0.97, invented: 0, wrongSubject: 0 };
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   if (save) fs.mkdirSync(save, { recursive: true });
   const describer = cached ? undefined : createLocalDescriber();
   let found = 0, required = 0, correct = 0, named = 0, ocrErrors = 0, ocrLength = 0, invented = 0;
+  const wrongSubjects: string[] = [];
   const latencies: number[] = [];
   try {
     for (const [name, label] of Object.entries(labels)) {
@@ -78,9 +79,11 @@ async function main(): Promise<void> {
         invented += d.text.replace(/\s/g, '').length;
         textNote = ` INVENTED TEXT “${d.text}”`;
       }
+      const subject = wrongSubject(d.alt_text, label);
+      if (subject) wrongSubjects.push(`${name} (“${subject}”)`);
       const misses = objects.missed.length ? ` missed: ${objects.missed.join(', ')}` : '';
       const wrong = objects.wrong.length ? ` wrong: ${objects.wrong.join(', ')}` : '';
-      console.log(`${name}\n  alt: ${d.alt_text}\n  tags: ${d.tags.join(', ')}${misses}${wrong}${textNote}`);
+      console.log(`${name}\n  alt: ${d.alt_text}\n  tags: ${d.tags.join(', ')}${misses}${wrong}${textNote}${subject ? ` WRONG SUBJECT “${subject}”` : ''}`);
     }
   } finally {
     await describer?.close();
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
   console.log(`  object precision   ${precision.toFixed(3)} (${correct}/${named})  goal ≥ ${GOALS.precision}  ${mark(precision >= GOALS.precision)}`);
   console.log(`  OCR char accuracy  ${ocr.toFixed(3)} (${ocrLength} reference characters)  goal ≥ ${GOALS.ocr}  ${mark(ocr >= GOALS.ocr)}`);
   console.log(`  invented text      ${invented} characters  goal ${GOALS.invented}  ${mark(invented <= GOALS.invented)}`);
+  console.log(`  wrong subject      ${wrongSubjects.length} images  goal ${GOALS.wrongSubject}  ${mark(wrongSubjects.length <= GOALS.wrongSubject)}${wrongSubjects.length ? `: ${wrongSubjects.join(', ')}` : ''}`);
   if (latencies.length > 0) {
     const sorted = [...latencies].sort((a, b) => a - b);
     console.log(`  time per image     median ${sorted[Math.floor(sorted.length / 2)]} ms (first includes model loading: ${latencies[0]} ms)`);

@@ -12,6 +12,8 @@ import { webSession } from './middleware/web-session';
 import { formatTime, mayAct, statusLabel } from './view-helpers';
 import { languageName } from './describers/honours';
 import { PURPOSES } from './describers/purpose';
+import { FILTERABLE_RULES } from './services/audit/flags';
+import { RULE_LABELS } from './services/audit/rules';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -42,6 +44,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): express.Express
   app.locals.mayAct = mayAct;
   app.locals.languageName = languageName;
   app.locals.purposes = PURPOSES;
+  // The checks a page can filter by, with their labels (views/review/flag-filter.ejs).
+  app.locals.flagChoices = FILTERABLE_RULES.map((rule) => [rule, RULE_LABELS[rule]]);
   app.locals.statusLabel = statusLabel;
   // Whether pages offer "Sign up": only when anyone may (the first account is offered by /login itself).
   app.locals.signupOpen = deps.config.signup === 'open';

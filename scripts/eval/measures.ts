@@ -88,3 +88,28 @@ export function characterErrors(predicted: string, reference: string): { errors:
   const ref = normaliseText(reference);
   return { errors: editDistance(normaliseText(predicted), ref), length: ref.length };
 }
+
+/**
+ * The alt text's main noun: the first word (or two-word name) that names an object class, or
+ * "animal"; undefined when it names none (a scene, a document, colours).
+ */
+export function mainNoun(altText: string): string | undefined {
+  // Text quoted from the image is what it says, not what it shows.
+  const own = altText.replace(/“[^”]*”|"[^"]*"/g, ' ');
+  const words = own.toLowerCase().match(/[a-z]+/g) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    const pair = i + 1 < words.length ? foldObject(`${words[i]} ${words[i + 1]}`) : undefined;
+    if (pair) return pair;
+    if (words[i] === 'animal' || words[i] === 'animals') return 'animal';
+    const one = foldObject(words[i]!);
+    if (one) return one;
+  }
+  return undefined;
+}
+
+/** The main noun when it is not in the image ("wrong subject"), else undefined. */
+export function wrongSubject(altText: string, label: Label): string | undefined {
+  const noun = mainNoun(altText);
+  if (!noun) return undefined;
+  return scoreObjects([noun], label).wrong[0];
+}

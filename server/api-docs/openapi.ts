@@ -120,8 +120,8 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
       '/images/bulk': {
         post: {
           operationId: 'bulkImages',
-          summary: 'Mark reviewed or not, describe again, or delete many images at once',
-          description: 'At most 1,000 ids. Ids that are not this account\'s images are left out of `ids`, as if they did not exist. `review` marks only images with a finished description; `redescribe` takes the options of /images/{id}/regenerate and skips images whose working copy has expired.',
+          summary: 'Mark reviewed or not, describe again, delete, or take a step of approval for many images at once',
+          description: 'At most 1,000 ids. Ids that are not this workspace\'s images are left out of `ids`, as if they did not exist. `review` marks only images with a finished description; `redescribe` takes the options of /images/{id}/regenerate and skips images whose working copy has expired. Each action needs the role it needs on the web: a contributor\'s key for review, unreview, redescribe and submit (redescribing approved images needs an editor\'s); an editor\'s for delete, approve and send_back (with a `comment`, the same for every image). `done` counts the images changed; images not in a state the step moves from are left as they are.',
           parameters: [idempotencyKey],
           requestBody: {
             required: true,
@@ -130,8 +130,9 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
               type: 'object',
               required: ['action', 'ids'],
               properties: {
-                action: { type: 'string', enum: ['review', 'unreview', 'redescribe', 'delete'] },
+                action: { type: 'string', enum: ['review', 'unreview', 'redescribe', 'delete', 'submit', 'approve', 'send_back'] },
                 ids: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1000 },
+                comment: { type: 'string', maxLength: 500, description: 'With send_back: what should change (required).' },
                 replace_edits: { type: 'boolean', default: false, description: 'With redescribe: let the new text replace edits made by a person.' },
               },
             }),
@@ -144,11 +145,29 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
                 object: { type: 'string', enum: ['bulk_action'] },
                 action: { type: 'string' },
                 ids: { type: 'array', items: { type: 'string' }, description: 'The ids sent that are this account\'s images.' },
-                done: { type: 'integer', description: 'How many were marked, queued again or deleted.' },
+                done: { type: 'integer', description: 'How many were marked, queued again, deleted, or moved a step of approval.' },
               },
             }),
             ...common, ...forbidden,
           },
+        },
+      },
+      '/images/{id}/translations': {
+        parameters: [idParam('Image id.')],
+        post: {
+          operationId: 'translateImageText',
+          summary: 'Write the current text in more languages, without describing again',
+          description: 'The alt text, caption, title and long description as they are now (a person\'s edits included), written in each language by the model server: one request per language, answered when all are written. A language already there is written again; the others are kept. 409 with the offline describer (it writes English only) or before the image is described; 502 when the model server fails (nothing is changed).',
+          parameters: [idempotencyKey],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['languages'],
+              properties: { languages: { oneOf: [{ type: 'array', items: { type: 'string' }, maxItems: 5 }, { type: 'string', description: 'Comma-separated codes.' }] } },
+            }),
+          },
+          responses: { '200': ok('The image, with `result.translations`.', ref('Image')), ...common, ...forbidden, ...notFound, '409': errorResponse('Not described yet, or no model server to translate with.'), '502': errorResponse('The model server failed; nothing was changed.') },
         },
       },
       '/images/{id}/regenerate': {

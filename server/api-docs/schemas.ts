@@ -172,7 +172,7 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
     type: 'object',
     description: 'The same options as the upload form. Everything is optional; the account defaults fill the rest.',
     properties: {
-      language: { type: 'string', description: 'BCP 47 code, e.g. en, de, pt-BR.' },
+      language: { type: 'string', description: 'BCP 47 code, e.g. en, de, pt-BR; or `page`: the language of `surrounding_text` (else of `context_title` and `context_keywords`), detected on this machine; when the text is too short to tell, the usual language (the stored options then say `languageFromPage: false`).' },
       alt_text_length: { type: 'integer', minimum: 40, maximum: 1000 },
       tag_count: { type: 'integer', minimum: 0, maximum: 30 },
       style: { type: 'string', enum: ['concise', 'descriptive', 'product'] },

@@ -68,7 +68,7 @@ program
   .requiredOption('-o, --out <file>', 'the results file, appended to as images finish (CSV, or JSON lines with --json)')
   .option('--json', 'write JSON lines instead of CSV')
   .option('-r, --recursive', 'include the folders inside it')
-  .option('--language <code>', 'language of the text, e.g. en, de, fr')
+  .option('--language <code>', 'language of the text, e.g. en, de, fr; page: the language of --context')
   .option('--length <characters>', 'longest alt text, 40 to 1000 characters')
   .addOption(new Option('--style <style>', 'how the text is written').choices(['concise', 'descriptive', 'product']))
   .option('--context <topic>', 'the page or topic the images are for')

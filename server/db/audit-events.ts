@@ -34,7 +34,8 @@ export type AuditEventName =
   | 'workspace.remove'
   | 'workspace.leave'
   | 'workspace.settings'
-  | 'workspace.delete';
+  | 'workspace.delete'
+  | 'workspace.owner';
 
 export interface AuditEventInput {
   userId: number | null;

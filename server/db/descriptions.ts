@@ -67,6 +67,20 @@ export async function descriptionsFor(db: Knex, userId: number, imageIds: string
   return found;
 }
 
+/**
+ * The alt text of the batch's described images other than `except` (decorative ones left out): what
+ * the "same alt text as another image" check compares a page of the batch against.
+ */
+export async function otherAltTextsOfBatch(db: Knex, userId: number, batchId: string, except: readonly string[]): Promise<string[]> {
+  const rows: { alt_text: string }[] = await db('descriptions as d')
+    .join('images as i', 'i.id', 'd.image_id')
+    .where({ 'i.batch_id': batchId, 'i.user_id': userId, 'd.user_id': userId })
+    .whereNot('d.decorative', true)
+    .modify((q) => { if (except.length) q.whereNotIn('d.image_id', [...except]); })
+    .select('d.alt_text', 'd.user_id');
+  return rows.map((r) => r.alt_text);
+}
+
 export type EditableFields = Pick<DescriptionRow, 'alt_text' | 'caption' | 'title' | 'description' | 'tags_json' | 'filename' | 'text'> & {
   decorative: boolean;
 };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { whereFlagged } from './image-flags';
 import { whereContains, textMatcher } from './search';
 import { sealColumns } from './text-codec';
 import { IMAGE_TEXT } from './sealed-tables';
@@ -45,6 +46,10 @@ export async function findImage(db: Knex, userId: number, imageId: string): Prom
 export interface BatchImageFilter {
   status?: ImageStatus;
   reviewed?: boolean;
+  /** What the alt text checks found: 'yes' (anything), 'no' (nothing), or one check's id. */
+  flagged?: string;
+  /** The checks of approved text only (a viewer where approval is required reads nothing else). */
+  flaggedApprovedOnly?: boolean;
 }
 
 function batchImages(db: Knex, userId: number, batchId: string, filter: BatchImageFilter): Knex.QueryBuilder {
@@ -52,6 +57,8 @@ function batchImages(db: Knex, userId: number, batchId: string, filter: BatchIma
   if (filter.status) query.andWhere({ status: filter.status });
   if (filter.reviewed === true) query.whereNotNull('reviewed_at');
   if (filter.reviewed === false) query.whereNull('reviewed_at');
+  if (filter.flagged) whereFlagged(query, 'flags', filter.flagged);
+  if (filter.flagged && filter.flaggedApprovedOnly) query.andWhere('approval', 'approved');
   return query;
 }
 
@@ -107,6 +114,8 @@ export interface ImageFilter {
   createdBefore?: number;
   /** Text search matches only approved images' text (a viewer where approval is required); file names still match. */
   searchApprovedTextOnly?: boolean;
+  /** What the alt text checks found: 'yes' (anything), 'no' (nothing), or one check's id. */
+  flagged?: string;
 }
 
 /** Wrapped in an object: a query builder is thenable, so an async function returning it would run it. */
@@ -118,6 +127,9 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
   if (filter.reviewed === false) query.whereNull('images.reviewed_at');
   if (filter.createdFrom !== undefined) query.andWhere('images.created_at', '>=', filter.createdFrom);
   if (filter.createdBefore !== undefined) query.andWhere('images.created_at', '<', filter.createdBefore);
+  if (filter.flagged) whereFlagged(query, 'images.flags', filter.flagged);
+  // What the checks found says something of the text: a viewer who reads approved text only filters approved images only.
+  if (filter.flagged && filter.searchApprovedTextOnly) query.andWhere('images.approval', 'approved');
   if (filter.edited !== undefined || filter.describer !== undefined) {
     const result = (q: Knex.QueryBuilder) => {
       q.select(db.raw('1')).from('descriptions as d').whereRaw('d.image_id = images.id');

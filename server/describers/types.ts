@@ -38,6 +38,11 @@ export interface DescribeOptions {
   surroundingText?: string;
   /** More languages to write the text in, besides `language` (BCP 47 codes). */
   alsoIn?: string[];
+  /**
+   * Asked for "the language of the page": whether `language` was found in the page's text (true), or
+   * the text could not tell and the usual language was kept (false).
+   */
+  languageFromPage?: boolean;
 }
 
 /** The fields a translation carries; tags, file name and transcribed text stay as written. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { refreshFlags } from '../services/audit/flags';
 import { replaceTranslations } from '../db/translations';
 import type { Description } from '../describers/types';
 import { claimWithin, type ClaimedJob } from './store';
@@ -67,6 +68,7 @@ async function storeResult(config: Config, trx: Knex.Transaction, job: ClaimedJo
   });
   // Translations follow the current text: new text replaces them; text waiting behind edits keeps the old.
   if (applied) await replaceTranslations(trx, job.userId, job.imageId, d.translations ?? {}, now);
+  if (applied) await refreshFlags(trx, job.userId, [job.imageId]);
   // "Reviewed" is about the current text: it ends only when new text replaced it, which the
   // describe-again form says before; a result waiting behind a person's edits leaves it alone.
   await trx('images')

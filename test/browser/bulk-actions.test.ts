@@ -15,7 +15,15 @@ describe('bulk actions on a batch page, in a real browser', function () {
   for (const width of [390, 1280]) {
     it(`ticks images, selects the page, marks them reviewed and deletes one after asking, at ${width} px`, async () => {
       const { batchId, imageIds } = await seedReviewBatch(app.t.deps, app.userId, 6, `Bulk ${width}`);
-      const { context, page } = await signedInAt(app.rig, email, `/batches/${batchId}`, { width });
+      const { context, page } = await signedInAt(app.rig, email, `/batches/${batchId}?view=table`, { width });
+      // The table shows small thumbnails, not the working copies scaled down by the browser
+      // (each is brought into view: they load lazily).
+      for (const img of await page.locator('img[src*="/file"]').all()) await img.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => Array.from(document.images).filter((i) => i.src.includes('/file')).every((i) => i.complete && i.naturalWidth > 0));
+      const sizes = await page.evaluate(() => Array.from(document.images).filter((i) => i.src.includes('/file')).map((i) => Math.max(i.naturalWidth, i.naturalHeight)));
+      expect(sizes).to.have.length(6);
+      for (const side of sizes) expect(side).to.be.at.most(192);
+      await page.goto(`${app.rig.url}/batches/${batchId}`);
       const count = page.locator('[data-bulk-count]');
       expect(await page.getByRole('button', { name: 'Mark reviewed' }).isDisabled()).to.equal(true);
 

@@ -113,6 +113,15 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   {
+    name: 'library as a table',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      const { seedDescribedBatch } = await import('../helpers/ingest-seed');
+      await seedDescribedBatch(deps, userId, LONG);
+      return '/images?view=table';
+    },
+  },
+  {
     name: 'library, searched',
     as: 'user',
     path: async ({ deps, userId }) => {
@@ -212,6 +221,18 @@ export const PAGES: PageUnderTest[] = [
   { name: 'workspaces (admin)', as: 'admin', path: '/workspaces' },
   { name: 'personal workspace', as: 'user', path: '/workspace' },
   { name: 'admin: quotas', as: 'admin', path: '/admin/quotas' },
+  {
+    name: 'admin: workspaces',
+    as: 'admin',
+    path: async ({ deps, adminId }) => {
+      const { createTeamWorkspace } = await import('../../server/services/workspaces');
+      await createTeamWorkspace(deps, null, adminId, { name: 'Accessibility-review-team_for-the-summer-catalogue-2024' });
+      // One whose last owner has gone: the page marks it.
+      const ownerless = await createTeamWorkspace(deps, null, adminId, { name: 'Archive desk' });
+      await deps.db('workspace_members').where({ workspace_id: ownerless }).del();
+      return '/admin/workspaces';
+    },
+  },
   { name: 'API documentation', as: 'visitor', path: '/docs/api' },
   {
     name: 'describe one image (enabled)',

@@ -37,7 +37,8 @@ describe('telling the upload form where the images are used, in a real browser',
       const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
       await page.getByLabel('Linked: the only content of a link').check();
       await page.getByLabel(/^Link destination or button action/).fill('https://example.com/pricing');
-      await page.getByLabel(/^Text next to the images/).fill('Plans start at 9 euros a month.');
+      await page.getByLabel(/^Text next to the images/).fill('Nos formules commencent à 9 euros par mois, sans engagement.');
+      await page.getByLabel('Language', { exact: true }).selectOption('page');
       await page.getByLabel(/^Also write in/).fill('de');
       expect(await axeViolations(page)).to.deep.equal([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
@@ -45,6 +46,7 @@ describe('telling the upload form where the images are used, in a real browser',
       await page.setInputFiles('#images', [{ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: fixture('dog.jpg') }]);
       await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
       expect(await page.locator('main').textContent()).to.include('purpose linked (“https://example.com/pricing”)');
+      expect(await page.locator('main').textContent()).to.include("language fr (the language of the page's text)");
       await page.waitForFunction(() => document.querySelectorAll('[data-status="done"] textarea[name="alt_text"]').length === 1, null, { timeout: 20_000 });
       await page.reload();
       await page.getByText('How this was written').click();
@@ -53,13 +55,30 @@ describe('telling the upload form where the images are used, in a real browser',
       expect(await page.locator('.translation[lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
       const sent = fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
-      expect(sent).to.contain('Plans start at 9 euros a month.');
+      expect(sent).to.contain('Nos formules commencent à 9 euros par mois');
+      expect(sent).to.contain('Output language: fr (French)');
       await page.screenshot({ path: `${SHOTS}/purpose-result-${width}.png`, fullPage: true });
 
       // The kept copy, downloaded with its text inside.
       const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download with the text in the file/ }).click()]);
       const [inFile] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', (await file.path())!], { encoding: 'utf8' })) as Record<string, unknown>[];
       expect(inFile!['XMP-iptcCore:AltTextAccessibility']).to.equal(await page.locator('textarea[name="alt_text"]').first().inputValue());
+
+      // Written in Spanish later, on the image's own page, from the text as it is now.
+      const id = await page.locator('[data-image-id]').first().getAttribute('data-image-id');
+      await page.goto(`${rig.url}/images/${id}`);
+      await page.getByLabel('Write the current text in').fill('es');
+      await Promise.all([page.waitForURL(new RegExp(`/images/${id}#translations$`)), page.getByRole('button', { name: 'Translate' }).click()]);
+      expect(await page.locator('main').textContent()).to.include('Written in');
+      await page.locator('.translation[lang="es"] summary').click();
+      expect(await page.locator('.translation[lang="es"] summary').textContent()).to.equal('In Spanish (es)');
+      expect(await page.locator('.translation[lang="es"] dd').first().textContent()).to.match(/^\[es\] /);
+      expect(await page.locator('.translation').count(), 'German kept, Spanish added').to.equal(2);
+      expect(await axeViolations(page)).to.deep.equal([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+      await page.locator('#translations').screenshot({ path: `${SHOTS}/translate-later-${width}.png` });
+      await page.locator('.translate-form').screenshot({ path: `${SHOTS}/translate-form-${width}.png` });
+      await page.goto(`${rig.url}/batches/${(await t.deps.db('images').where({ id }).first('batch_id')).batch_id}`);
 
       // Described again as decorative, for this image alone: the alt text becomes empty.
       await page.locator('details.regenerate summary').click();

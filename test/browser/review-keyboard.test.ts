@@ -81,4 +81,24 @@ describe('reviewing a 200-image batch by keyboard, in a real browser', function 
       await context.close();
     });
   }
+
+  it('edits alt text in place in the library\'s table, by keyboard, at 390 px', async () => {
+    const { context, page } = await signedInAt(app.rig, email, '/images?view=table', { width: 390, bypassCSP: true });
+    const first = await page.locator('[data-review-row]').first().getAttribute('data-image-id');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-review-row]')?.getAttribute('data-image-id'))).to.equal(first);
+    await page.keyboard.press('e');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Edited from the library');
+    await page.keyboard.press('Control+Enter');
+    await page.locator(`#row-${first} [data-alt-saved]`).filter({ hasText: 'Saved.' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-review-row]')?.getAttribute('data-image-id'))).to.equal(first);
+    expect((await app.t.deps.db('descriptions').where({ image_id: first }).first('alt_text')).alt_text).to.equal('Edited from the library');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
+    await page.screenshot({ path: `${SHOTS}/library-table-390.png` });
+    // The pages link on in the same view.
+    expect(await page.locator('nav.pagination a[rel="next"]').getAttribute('href')).to.include('view=table');
+    await context.close();
+  });
 });

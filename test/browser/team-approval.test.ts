@@ -7,6 +7,9 @@ import { signUp } from '../helpers/session';
 import { fixture } from '../helpers/image-fixtures';
 import { openBrowserRig, signedInAt, skipWithoutChromium, type BrowserRig } from './browser';
 import { axeViolations } from './axe';
+import { seedReviewBatch } from '../helpers/review-seed';
+import { createTeamWorkspace } from '../../server/services/workspaces';
+import { submitForApproval } from '../../server/services/approval';
 
 const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-team';
 
@@ -100,6 +103,33 @@ describe('two people in a team workspace: invite, contribute, submit, approve, e
       expect(rows[1]).to.include('podium.jpg');
       await editor.context.close();
       await writer.context.close();
+    });
+
+    it(`sends two submitted images back at once with one comment, at ${width} px`, async () => {
+      const editorRow = await t.deps.db('users').where({ email: 'editor@example.test' }).first('id');
+      const workspaceId = await createTeamWorkspace(t.deps, null, editorRow.id, { name: `Photo desk ${width}` });
+      const { batchId, imageIds } = await seedReviewBatch(t.deps, workspaceId, 3, 'Council', (i) => `Council meeting ${i + 1}`);
+      const workspace = { id: workspaceId, name: `Photo desk ${width}`, kind: 'team', role: 'owner', approvalRequired: true, twoFactorRequired: false } as const;
+      await submitForApproval(t.deps, workspace, editorRow.id, imageIds.slice(0, 2));
+
+      const editor = await signedInAt(rig, 'editor@example.test', '/workspaces', { width, bypassCSP: true });
+      await Promise.all([editor.page.waitForURL(`${rig.url}/`), editor.page.getByRole('button', { name: `Switch to Photo desk ${width}` }).click()]);
+      await editor.page.goto(`${rig.url}/batches/${batchId}`);
+      for (const n of [1, 2]) await editor.page.getByLabel(`Select photo-00${n}.jpg`).check();
+      await Promise.all([editor.page.waitForURL(`${rig.url}/images/bulk`), editor.page.getByRole('button', { name: 'Send back…' }).click()]);
+      expect(await editor.page.locator('h1').textContent()).to.equal('Send 2 images back');
+      expect(await fitsWidth(editor.page)).to.equal(true);
+      expect(await axeViolations(editor.page)).to.deep.equal([]);
+      await editor.page.getByLabel('What should change').fill('Name the councillors, left to right');
+      await editor.page.screenshot({ path: `${SHOTS}/send-back-${width}.png`, fullPage: true });
+      await Promise.all([editor.page.waitForURL(`${rig.url}/batches/${batchId}`), editor.page.getByRole('button', { name: 'Send back', exact: true }).click()]);
+      expect(await editor.page.locator('main').textContent()).to.include('Sent 2 images back to draft with your comment.');
+
+      const states = await t.deps.db('images').whereIn('id', imageIds).orderBy('id').select('id', 'approval');
+      expect(Object.fromEntries(states.map((r: { id: string; approval: string }) => [r.id, r.approval]))).to.deep.equal({ [imageIds[0]!]: 'draft', [imageIds[1]!]: 'draft', [imageIds[2]!]: 'draft' });
+      await editor.page.goto(`${rig.url}/images/${imageIds[1]}`);
+      expect(await editor.page.locator('.approval-history').textContent()).to.include('Name the councillors, left to right');
+      await editor.context.close();
     });
   }
 });

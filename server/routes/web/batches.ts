@@ -5,7 +5,7 @@ import { HttpError } from '../../middleware/errors';
 import { batchPage } from '../../services/results';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
-import { approvedTextOnly } from '../../services/approval/viewer';
+import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
 import { listPatterns } from '../../patterns';
 import { ignoredOptions, ignoredSentence } from '../../describers/honours';
 
@@ -16,7 +16,7 @@ export function batchRoutes(deps: Deps): Router {
 
   router.get('/batches/:id', requireRole('viewer'), async (req, res) => {
     const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
-    const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed') });
+    const page = await batchPage(deps, scopeOf(req), req.params.id as string, { page: Number(query('page') ?? 1), status: query('status'), reviewed: query('reviewed'), flagged: query('flagged'), approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     if (!page) throw notFound();
     page.cards = approvedTextOnly(workspaceOf(req), page.cards);
     const ignored = ignoredSentence(deps.describer.name, ignoredOptions(deps.describer.honours, page.options));

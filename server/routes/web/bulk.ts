@@ -2,10 +2,9 @@ import { Router, type Request } from 'express';
 import type { Deps } from '../../deps';
 import { requireRole, workspaceOf } from '../../middleware/workspace';
 import { atLeast } from '../../workspaces/roles';
-import { approve, submitForApproval } from '../../services/approval';
-import { imagesInState } from '../../db/approvals';
+import { approve, mustMayEditAll, sendBack, submitForApproval } from '../../services/approval';
 import { flash } from '../../middleware/flash';
-import { HttpError } from '../../middleware/errors';
+import { HttpError, wantsJson } from '../../middleware/errors';
 import { exportRecords } from '../../services/exports';
 import { sendExport } from './export-response';
 import { parseReplaceEdits, regenerateOptionsWithPattern } from '../../services/describe/control';
@@ -28,9 +27,10 @@ function named(selection: { name: string }[]): string {
 }
 
 /**
- * Bulk actions on the images selected on a batch page or in the library. Marking reviewed and
- * exporting act at once; deleting and describing again first show a page that says what will happen
- * (and, for describing again, asks with which options), whose form sends `confirmed`.
+ * Bulk actions on the images selected on a batch page or in the library. Marking reviewed, the
+ * approval steps and exporting act at once; deleting, sending back and describing again first show a
+ * page that says what will happen (and asks for the comment, or with which options), whose form sends
+ * `confirmed`.
  */
 export function bulkRoutes(deps: Deps): Router {
   const router = Router();
@@ -65,15 +65,25 @@ export function bulkRoutes(deps: Deps): Router {
       return sendExport(res, action === 'export_csv' ? 'csv' : 'json', records, 'sightline-selection', deps.clock.now());
     }
     const fields = { action, ids: ids.join(','), back, confirmed: 'yes' };
+    if (action === 'send_back') {
+      if (!confirmed) {
+        return res.render('review/send-back', { title: `Send ${images(ids.length)} back`, summary: named(selection), fields, back });
+      }
+      const { moved, skipped } = await sendBack(deps, workspace, req.user!.id, ids, body.comment);
+      flash(req, 'success', `Sent ${images(moved.length)} back to draft with your comment.${skipped ? ` ${images(skipped)} ${skipped === 1 ? 'was' : 'were'} left as ${skipped === 1 ? 'it was' : 'they were'}: not submitted or approved.` : ''}`);
+      return res.redirect(303, back);
+    }
     if (action === 'delete') {
       if (!confirmed) {
         return res.render('confirm/show', {
           title: `Delete ${images(ids.length)}?`,
           paragraphs: [`${named(selection)}: their text and working copies are removed; receipts are kept under Account → Privacy.`],
           action: '/images/bulk', fields, button: `Delete ${images(ids.length)}`, cancel: back,
+          chunked: { verb: 'Deleted', skipped: 'they were already gone.' },
         });
       }
       const { deleted, receipts } = await deleteSelection(deps, userId, ids);
+      if (wantsJson(req)) return res.json({ done: deleted, skipped: ids.length - deleted, receipts });
       flash(req, 'success', `Deleted ${images(deleted)} with ${deleted === 1 ? 'its' : 'their'} text.${receipts ? ` ${receipts === 1 ? 'A deletion receipt is' : `${receipts} deletion receipts are`} kept under Account → Privacy.` : ''}`);
       return res.redirect(303, back);
     }
@@ -81,12 +91,11 @@ export function bulkRoutes(deps: Deps): Router {
       return res.render('review/redescribe', { title: `Describe ${images(ids.length)} again`, selection, summary: named(selection), fields, back, patterns: await listPatterns(deps, userId) });
     }
     const { ids: _ids, back: _back, action: _action, confirmed: _confirmed, _csrf, replace_edits: replaceEdits, ...options } = body;
-    if (!atLeast(workspace.role, 'editor') && (await imagesInState(deps.db, userId, ids, ['approved'])).length > 0) {
-      throw new HttpError(403, 'Some of the chosen images are approved: only an editor can describe them again.', 'forbidden');
-    }
+    await mustMayEditAll(deps, workspace, ids);
     const { queued, skipped } = await redescribeSelection(
       deps, userId, ids, await regenerateOptionsWithPattern(deps, userId, options), parseReplaceEdits({ replace_edits: replaceEdits }),
     );
+    if (wantsJson(req)) return res.json({ done: queued, skipped });
     flash(req, 'info', `${images(queued)} queued to be described again.${skipped ? ` ${images(skipped)} could not be: no longer stored.` : ''}`);
     return res.redirect(303, back);
   });

@@ -1,6 +1,8 @@
 import { type RequestHandler, Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { editableImage } from './approval';
+import { thumbnailOf } from '../../services/results/thumbnail';
+import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { requireRole, scopeOf, workspaceOf } from '../../middleware/workspace';
 import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
@@ -68,10 +70,10 @@ export function imageRoutes(deps: Deps): Router {
     const page = Number(queryText(req, 'page') ?? 1);
     const library = await libraryPage(deps, scopeOf(req), {
       q: queryText(req, 'q'), batch: queryText(req, 'batch'), status: queryText(req, 'status'), reviewed: queryText(req, 'reviewed'),
-      edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
+      edited: queryText(req, 'edited'), describer: queryText(req, 'describer'), flagged: queryText(req, 'flagged'), from: queryText(req, 'from'), to: queryText(req, 'to'), page,
     }, { approvedTextOnly: readsApprovedTextOnly(workspaceOf(req)) });
     library.cards = approvedTextOnly(workspaceOf(req), library.cards);
-    res.render('images/index', { title: 'Library', library });
+    res.render('images/index', { title: 'Library', library, view: queryText(req, 'view') === 'table' ? 'table' : 'list', altTextLength: DEFAULT_DESCRIBE_OPTIONS.altTextLength });
   });
 
   router.get('/images/export.:format', requireRole('viewer'), async (req, res) => {
@@ -96,6 +98,8 @@ export function imageRoutes(deps: Deps): Router {
   });
 
   router.get('/images/:id/file', requireRole('viewer'), async (req, res) => {
+    const size = req.query.size;
+    if (size !== undefined && size !== 'thumb') throw new HttpError(400, 'size is thumb, or left out for the whole working copy.', 'invalid_query');
     const file = await workingCopy(deps, scopeOf(req), req.params.id as string);
     if (!file) throw new HttpError(404, 'We could not find that image.', 'not_found');
     // Always the re-encoded working copy, never the upload: a JPEG we wrote ourselves, so it is
@@ -107,7 +111,7 @@ export function imageRoutes(deps: Deps): Router {
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'Cache-Control': 'private, no-store',
     });
-    res.send(file.bytes);
+    res.send(size === 'thumb' ? await thumbnailOf(file.bytes) : file.bytes);
   });
 
   router.post('/images/:id/description', requireRole('contributor'), editableImage(deps), async (req, res) => {

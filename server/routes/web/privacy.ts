@@ -12,6 +12,7 @@ import { exportAccount } from '../../services/data-rights/export';
 import { deleteOwnAccount, requestAccountDeletion, DELETION_GRACE_MS } from '../../services/data-rights/account-deletion';
 import { formatDuration } from '../../durations';
 import { confirmDescriberConsent } from '../../services/privacy/consent';
+import { soleOwnerships } from '../../services/workspaces/oversight';
 import { endSession, requestMeta } from './session-helpers';
 
 type Res = import('express').Response;
@@ -32,6 +33,7 @@ export function privacyRoutes(deps: Deps): Router {
       settings: await privacySettingsFor(deps, userId),
       receipts: (await receiptsForAccount(deps, userId)).slice(0, 100),
       graceLabel: formatDuration(DELETION_GRACE_MS / 1000),
+      soleOwnerOf: await soleOwnerships(deps, req.user!.id),
     });
   };
 

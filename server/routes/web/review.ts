@@ -8,10 +8,13 @@ import { flash } from '../../middleware/flash';
 import { HttpError, wantsJson } from '../../middleware/errors';
 import { editAltText, imagePage } from '../../services/results';
 import { listPatterns } from '../../patterns';
+import { translateCurrentText } from '../../services/results/translate-later';
+import { languageName } from '../../describers/honours';
 
 /** Where a review form returns: the batch page it came from (with its filters and page), nothing else. */
 export function batchReturn(value: unknown, batchId: string, imageId: string): string {
-  if (typeof value === 'string' && /^\/batches\/[A-Za-z0-9_-]{1,64}(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value)) return `${value}#row-${imageId}`;
+  // The batch page or the library the form was on (the table view of either), nothing else: no open redirect.
+  if (typeof value === 'string' && /^\/(batches\/[A-Za-z0-9_-]{1,64}|images)(\?[A-Za-z0-9%&=+*._-]*)?$/.test(value)) return `${value}#row-${imageId}`;
   return `/batches/${batchId}#image-${imageId}`;
 }
 
@@ -43,7 +46,17 @@ export function reviewRoutes(deps: Deps): Router {
     const openAgain = req.query.again === '1';
     const workspace = workspaceOf(req);
     const approval = workspace.kind === 'team' ? { state: page.card.image.approval, history: await historyOf(deps, workspace, page.card.image.id) } : undefined;
-    res.render('review/image', { title: page.card.image.original_name, page, openAgain, approval, patterns: await listPatterns(deps, scopeOf(req)) });
+    res.render('review/image', {
+      title: page.card.image.original_name, page, openAgain, approval, patterns: await listPatterns(deps, scopeOf(req)), canTranslate: Boolean(deps.describer.translate),
+    });
+  });
+
+  // Writing the current text in more languages, without describing again (a model request each).
+  router.post('/images/:id/translations', requireRole('contributor'), editableImage(deps), async (req: Request, res) => {
+    const id = req.params.id as string;
+    const codes = await translateCurrentText(deps, scopeOf(req), id, (req.body as { languages?: unknown } | undefined)?.languages);
+    flash(req, 'success', `Written in ${codes.map((code) => `${languageName(code)} (${code})`).join(', ')} from the current text.`);
+    res.redirect(303, `/images/${id}#translations`);
   });
 
   return router;

@@ -61,4 +61,5 @@ export const AUDIT_EVENT_LABELS: Record<AuditEventRow['event'], string> = {
   'workspace.leave': 'Left the workspace',
   'workspace.settings': 'Workspace settings changed',
   'workspace.delete': 'Workspace deleted',
+  'workspace.owner': 'Owner named by an administrator',
 };

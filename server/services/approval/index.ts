@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { HttpError } from '../../middleware/errors';
-import { approvalHistory, approvalOf, moveApproval, type ApprovalEventRow, type ApprovalState } from '../../db/approvals';
+import { approvalHistory, approvalOf, imagesInState, moveApproval, type ApprovalEventRow, type ApprovalState } from '../../db/approvals';
 import { recordApprovedDeliveries } from '../../webhooks/outbox';
 import type { WorkspaceContext } from '../../workspaces/context';
 import { atLeast } from '../../workspaces/roles';
@@ -57,6 +57,14 @@ export async function mustMayEdit(deps: Deps, workspace: WorkspaceContext, image
   if (atLeast(workspace.role, 'editor')) return;
   if ((await approvalOf(deps.db, workspace.id, imageId)) === 'approved') {
     throw new HttpError(403, 'This text is approved: only an editor can change it. Ask an editor to send it back first.', 'forbidden');
+  }
+}
+
+/** The same rule for many images (describing again in bulk): 403 when any of them is approved. */
+export async function mustMayEditAll(deps: Deps, workspace: WorkspaceContext, imageIds: readonly string[]): Promise<void> {
+  if (atLeast(workspace.role, 'editor')) return;
+  if ((await imagesInState(deps.db, workspace.id, imageIds, ['approved'])).length > 0) {
+    throw new HttpError(403, 'Some of the chosen images are approved: only an editor can describe them again.', 'forbidden');
   }
 }
 

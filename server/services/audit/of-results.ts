@@ -17,11 +17,12 @@ export interface CheckedResult<K> {
  * The checks of the results shown together (a page, an API answer, an export), found together so
  * the same alt text on two of them is flagged. Cards, the API and exports all call this.
  */
-export function checkResults<K>(results: CheckedResult<K>[]): Map<K, Finding[]> {
+export function checkResults<K>(results: CheckedResult<K>[], elsewhere: readonly string[] = []): Map<K, Finding[]> {
   return checkAltTexts(
     results.map((r) => ({
       key: r.key,
       facts: { altText: r.altText, decorative: r.decorative, imageText: r.text, fileName: r.fileName, limit: r.limit ?? DEFAULT_DESCRIBE_OPTIONS.altTextLength },
     })),
+    elsewhere,
   );
 }

@@ -22,6 +22,23 @@ export interface Finding {
   message: string;
 }
 
+/** Every check, by its id, with the short label lists and flags show. */
+export const RULE_LABELS = {
+  decorative_with_text: 'Decorative, has text',
+  empty: 'Empty',
+  file_name: 'File name',
+  generic: 'Generic word',
+  preamble: 'Starts with “image of”',
+  too_long: 'Too long',
+  too_short: 'Too short',
+  keyword_stuffing: 'Keywords',
+  all_capitals: 'All capitals',
+  url: 'Web address',
+  missing_text: 'Text not mentioned',
+  duplicate: 'Same as another',
+} as const;
+export type RuleId = keyof typeof RULE_LABELS;
+
 const IMAGE_EXTENSION = /\.(jpe?g|png|gif|webp|avif|tiff?|bmp|heic|svg)\b/i;
 const CAMERA_NAME = /^(img|dsc|dscn|dcim|pxl|photo|image|screenshot|screen shot)[\s_-]*\d/i;
 const PREAMBLE = /^(an? )?(image|picture|photo|photograph|graphic|pic) (of|showing|shows|depicting)\b/i;
@@ -71,43 +88,46 @@ export function checkAltText(facts: AltTextFacts): Finding[] {
   const alt = facts.altText.trim();
   const imageText = (facts.imageText ?? '').trim();
   const found: Finding[] = [];
-  const add = (rule: string, label: string, message: string) => found.push({ rule, label, message });
+  const add = (rule: Exclude<RuleId, 'duplicate'>, message: string) => found.push({ rule, label: RULE_LABELS[rule], message });
   if (facts.decorative) {
-    if (imageText) add('decorative_with_text', 'Decorative, has text', 'Marked decorative, but the image holds text a reader would miss.');
+    if (imageText) add('decorative_with_text', 'Marked decorative, but the image holds text a reader would miss.');
     return found;
   }
   if (alt === '') {
-    add('empty', 'Empty', 'No alt text for an image that carries information: screen readers say nothing, or read the file name.');
+    add('empty', 'No alt text for an image that carries information: screen readers say nothing, or read the file name.');
     return found;
   }
-  if (looksLikeFileName(alt, facts.fileName)) add('file_name', 'File name', 'Reads like a file name, which tells a listener nothing about the picture.');
-  if (GENERIC.test(alt)) add('generic', 'Generic word', 'Only says it is an image, which screen readers announce already: say what it shows.');
-  if (PREAMBLE.test(alt)) add('preamble', 'Starts with “image of”', 'Starts with “image of” or similar: screen readers already announce an image.');
-  if (alt.length > facts.limit) add('too_long', 'Too long', `Longer than the ${facts.limit} characters asked for: put detail in the long description.`);
-  if (alt.length < 5) add('too_short', 'Too short', 'Under 5 characters: too short to say what the image shows.');
-  if (looksStuffed(alt)) add('keyword_stuffing', 'Keywords', 'A list of keywords or a repeated keyword: write a sentence for people, not for search engines.');
-  if (shouting(alt)) add('all_capitals', 'All capitals', 'Written in capitals, which some screen readers spell out letter by letter.');
-  if (URL.test(alt)) add('url', 'Web address', 'Holds a web address, which is read out character by character; say where it leads instead.');
-  if (imageText && missesTranscription(alt, imageText)) add('missing_text', 'Text not mentioned', 'The image holds text that the alt text does not mention.');
+  if (looksLikeFileName(alt, facts.fileName)) add('file_name', 'Reads like a file name, which tells a listener nothing about the picture.');
+  if (GENERIC.test(alt)) add('generic', 'Only says it is an image, which screen readers announce already: say what it shows.');
+  if (PREAMBLE.test(alt)) add('preamble', 'Starts with “image of” or similar: screen readers already announce an image.');
+  if (alt.length > facts.limit) add('too_long', `Longer than the ${facts.limit} characters asked for: put detail in the long description.`);
+  if (alt.length < 5) add('too_short', 'Under 5 characters: too short to say what the image shows.');
+  if (looksStuffed(alt)) add('keyword_stuffing', 'A list of keywords or a repeated keyword: write a sentence for people, not for search engines.');
+  if (shouting(alt)) add('all_capitals', 'Written in capitals, which some screen readers spell out letter by letter.');
+  if (URL.test(alt)) add('url', 'Holds a web address, which is read out character by character; say where it leads instead.');
+  if (imageText && missesTranscription(alt, imageText)) add('missing_text', 'The image holds text that the alt text does not mention.');
   return found;
 }
 
 /**
  * The checks of several images at once, adding the one that needs them all: the same alt text on
- * different images (each then fails to tell them apart).
+ * different images (each then fails to tell them apart). `elsewhere`: the alt text of images not
+ * checked here that still count (the rest of a batch whose one page is shown).
  */
-export function checkAltTexts<K>(items: { key: K; facts: AltTextFacts }[]): Map<K, Finding[]> {
+export function checkAltTexts<K>(items: { key: K; facts: AltTextFacts }[], elsewhere: readonly string[] = []): Map<K, Finding[]> {
   const byText = new Map<string, number>();
-  for (const { facts } of items) {
-    const text = facts.altText.trim().toLowerCase();
-    if (text && !facts.decorative) byText.set(text, (byText.get(text) ?? 0) + 1);
-  }
+  const count = (altText: string) => {
+    const text = altText.trim().toLowerCase();
+    if (text) byText.set(text, (byText.get(text) ?? 0) + 1);
+  };
+  for (const { facts } of items) if (!facts.decorative) count(facts.altText);
+  for (const altText of elsewhere) count(altText);
   const result = new Map<K, Finding[]>();
   for (const { key, facts } of items) {
     const findings = checkAltText(facts);
     const text = facts.altText.trim().toLowerCase();
     if (text && !facts.decorative && (byText.get(text) ?? 0) > 1) {
-      findings.push({ rule: 'duplicate', label: 'Same as another', message: 'The same alt text is on another image: say what makes this one different.' });
+      findings.push({ rule: 'duplicate', label: RULE_LABELS.duplicate, message: 'The same alt text is on another image: say what makes this one different.' });
     }
     result.set(key, findings);
   }

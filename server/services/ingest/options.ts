@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_DESCRIBE_OPTIONS, DescribeOptions } from '../../describers/types';
 import { LANGUAGE_CODES } from './languages';
+import { pageLanguage } from './page-language';
 import { HttpError } from '../../middleware/errors';
 
 /** Limits on what a user can ask for; the describer caps its output to the same numbers. */
@@ -14,7 +15,8 @@ const text = (max: number) =>
 
 /** Field names as the upload form (and the API) send them; everything optional, defaults filled in. */
 const formSchema = z.object({
-  language: z.string().refine((code) => LANGUAGE_CODES.has(code), 'is not a language we offer').optional(),
+  // "page": the language of the text beside the images (or of the page's title and keywords).
+  language: z.string().refine((code) => code === PAGE_LANGUAGE || LANGUAGE_CODES.has(code), 'is not a language we offer').optional(),
   alt_text_length: z.coerce.number().int().min(OPTION_LIMITS.altTextMin).max(OPTION_LIMITS.altTextMax).optional(),
   tag_count: z.coerce.number().int().min(0).max(OPTION_LIMITS.tagsMax).optional(),
   style: z.enum(['concise', 'descriptive', 'product']).optional(),
@@ -67,8 +69,9 @@ export function parseDescribeOptions(input: Record<string, unknown>, base: Descr
     product: f.context_product || undefined,
     brand: f.context_brand || undefined,
   };
+  const fromPage = f.language === PAGE_LANGUAGE ? languageOfPage(f, base.language) : undefined;
   const options: DescribeOptions = {
-    language: f.language ?? base.language,
+    language: fromPage?.language ?? (f.language && f.language !== PAGE_LANGUAGE ? f.language : base.language),
     altTextLength: f.alt_text_length ?? base.altTextLength,
     tagCount: f.tag_count ?? base.tagCount,
     style: f.style ?? base.style,
@@ -79,10 +82,26 @@ export function parseDescribeOptions(input: Record<string, unknown>, base: Descr
   if (purpose && purpose !== 'informative') options.purpose = purpose;
   if (f.link_target) options.linkTarget = f.link_target;
   if (f.surrounding_text) options.surroundingText = f.surrounding_text;
+  if (fromPage) options.languageFromPage = fromPage.found;
   const alsoIn = parseAlsoIn(input.also_in, options.language);
   if (alsoIn.length) options.alsoIn = alsoIn;
   else if (input.also_in === undefined && base.alsoIn?.length) options.alsoIn = base.alsoIn.filter((code) => code !== options.language);
   return options;
+}
+
+/** The `language` value that asks for the language of the page the images are used on. */
+export const PAGE_LANGUAGE = 'page';
+
+/**
+ * "The language of the page": read from the text beside the images, else the page's title and
+ * keywords. Without any, it cannot be done and the person is told; text too short or mixed to tell
+ * keeps the usual language, and the batch says so.
+ */
+function languageOfPage(f: { surrounding_text?: string; context_title?: string; context_keywords?: string }, usual: string): { language: string; found: boolean } {
+  const text = f.surrounding_text || [f.context_title, f.context_keywords].filter(Boolean).join('. ');
+  if (!text) throw new OptionsError(`${OPTION_LABELS.language}: to write in the language of the page, give the text beside the images or the page's title`);
+  const found = pageLanguage(text);
+  return { language: found ?? usual, found: found !== undefined };
 }
 
 /** At most this many more languages per batch: each is one more model request per image. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refreshFlags } from '../audit/flags';
 import type { Deps } from '../../deps';
 import { findImage } from '../../db/images';
 import { saveEdit } from '../../db/description-versions';
@@ -64,6 +65,7 @@ export async function editDescription(deps: Deps, userId: number, imageId: strin
     deps.clock.now().getTime(),
   );
   if (outcome === 'missing') return { ok: false, status: 400, batchId: image.batch_id, error: 'This image has no description to edit yet.' };
+  if (outcome === 'saved') await refreshFlags(deps.db, userId, [imageId]);
   return { ok: true, batchId: image.batch_id, changed: outcome === 'saved' };
 }
 

@@ -2,6 +2,7 @@ import { translationsFor } from '../../db/translations';
 import { expireImageBlobs } from '../retention/expire-blobs';
 import type { Finding } from '../audit/rules';
 import { checkResults } from '../audit/of-results';
+import { parseFlagged } from '../audit/flags';
 import { DEFAULT_DESCRIBE_OPTIONS } from '../../describers/types';
 import { imageReceipts } from '../retention/receipts';
 import type { Deps } from '../../deps';
@@ -10,7 +11,7 @@ import {
   findImage, listImages, countImages, setReviewed, ImageRow, ImageStatus, IMAGE_STATUSES,
   listBatchImagesPage, countBatchImages, countBatchStatuses, batchNeighbours, type BatchImageFilter, type ImageFilter,
 } from '../../db/images';
-import { descriptionsFor } from '../../db/descriptions';
+import { descriptionsFor, otherAltTextsOfBatch } from '../../db/descriptions';
 import { readStoredOptions } from '../ingest/options';
 import type { DescribeOptions } from '../../describers/types';
 import { toRecords, ImageRecord } from './records';
@@ -39,14 +40,14 @@ function retained(image: ImageRow, now: number): boolean {
   return image.blob_key !== null && (image.expires_at === null || image.expires_at > now);
 }
 
-async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength): Promise<Card[]> {
+async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLimit = DEFAULT_DESCRIBE_OPTIONS.altTextLength, elsewhere: readonly string[] = []): Promise<Card[]> {
   const now = deps.clock.now().getTime();
   const ids = images.map((image) => image.id);
   const records = toRecords(images, await descriptionsFor(deps.db, userId, ids), await translationsFor(deps.db, userId, ids));
-  // Checked together, so the same alt text on two images of the page is found too.
+  // Checked together, so the same alt text on two images of the page (or elsewhere in its batch) is found too.
   const checks = checkResults(records.flatMap(({ image, description: d }) => (d ? [{
     key: image.id, altText: d.alt_text, decorative: d.decorative, text: d.text, fileName: image.original_name, limit: altTextLimit,
-  }] : [])));
+  }] : [])), elsewhere);
   const receipts = await imageReceipts(deps, userId, images.filter((image) => image.blob_key === null).map((image) => image.id));
   const histories = await cardHistories(deps, userId, images.map((image) => image.id));
   return Promise.all(
@@ -59,6 +60,19 @@ async function toCards(deps: Deps, userId: number, images: ImageRow[], altTextLi
   );
 }
 
+/**
+ * Up to this many images, a batch's pages flag alt text repeated anywhere in the batch (reading
+ * them all costs about 7 ms at 1,000); a larger batch compares each page within itself, so its
+ * pages stay as fast at 100,000 images (measured by `npm run bench -- review`).
+ */
+export const BATCH_WIDE_CHECK_LIMIT = 2000;
+
+/** The alt text of the rest of the batch, for the repeated-text check, where the batch is small enough. */
+function restOfBatch(deps: Deps, userId: number, batchId: string, total: number, shown: ImageRow[]): Promise<string[]> {
+  if (total > BATCH_WIDE_CHECK_LIMIT) return Promise.resolve([]);
+  return otherAltTextsOfBatch(deps.db, userId, batchId, shown.map((image) => image.id));
+}
+
 /** Images per page of a batch: a page stays small however large the batch. */
 export const BATCH_PAGE_SIZE = 50;
 
@@ -66,6 +80,9 @@ export interface BatchQuery {
   page?: number;
   status?: string;
   reviewed?: string;
+  flagged?: string;
+  /** A viewer where approval is required: the checks filter looks at approved images only. */
+  approvedTextOnly?: boolean;
 }
 
 export interface BatchPage {
@@ -79,7 +96,7 @@ export interface BatchPage {
   shown: number;
   page: number;
   pages: number;
-  filter: { status: string; reviewed: string };
+  filter: { status: string; reviewed: string; flagged: string };
   /** Something is still queued or being described: the page refreshes itself without JS. */
   pending: boolean;
 }
@@ -87,7 +104,7 @@ export interface BatchPage {
 export function batchFilter(query: BatchQuery): BatchImageFilter {
   const status = IMAGE_STATUSES.find((known) => known === query.status);
   const reviewed = query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined;
-  return { status, reviewed };
+  return { status, reviewed, flagged: parseFlagged(query.flagged), flaggedApprovedOnly: query.approvedTextOnly };
 }
 
 /** A batch and one page of its cards; undefined for a batch that does not exist or is someone else's. */
@@ -97,20 +114,20 @@ export async function batchPage(deps: Deps, userId: number, batchId: string, que
   const filter = batchFilter(query);
   const counts = await countBatchStatuses(deps.db, userId, batchId);
   const total = IMAGE_STATUSES.reduce((n, status) => n + counts[status], 0);
-  const shown = filter.status || filter.reviewed !== undefined ? await countBatchImages(deps.db, userId, batchId, filter) : total;
+  const shown = filter.status || filter.reviewed !== undefined || filter.flagged ? await countBatchImages(deps.db, userId, batchId, filter) : total;
   const pages = Math.max(1, Math.ceil(shown / BATCH_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
   const images = await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: BATCH_PAGE_SIZE, offset: (page - 1) * BATCH_PAGE_SIZE });
   return {
     batch,
     options: readStoredOptions(batch.options_json),
-    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength),
+    cards: await toCards(deps, userId, images, readStoredOptions(batch.options_json).altTextLength, await restOfBatch(deps, userId, batchId, total, images)),
     counts,
     total,
     shown,
     page,
     pages,
-    filter: { status: filter.status ?? '', reviewed: filter.reviewed === undefined ? '' : filter.reviewed ? 'yes' : 'no' },
+    filter: { status: filter.status ?? '', reviewed: filter.reviewed === undefined ? '' : filter.reviewed ? 'yes' : 'no', flagged: filter.flagged ?? '' },
     pending: PENDING.some((status) => counts[status] > 0),
   };
 }
@@ -129,7 +146,8 @@ export async function imagePage(deps: Deps, userId: number, imageId: string): Pr
   if (!image) return undefined;
   const batch = await findBatch(deps.db, userId, image.batch_id);
   if (!batch) return undefined;
-  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength);
+  const total = Object.values(await countBatchStatuses(deps.db, userId, batch.id)).reduce((n, c) => n + c, 0);
+  const [card] = await toCards(deps, userId, [image], readStoredOptions(batch.options_json).altTextLength, await restOfBatch(deps, userId, batch.id, total, [image]));
   return { card: card!, batch, options: readStoredOptions(batch.options_json), ...(await batchNeighbours(deps.db, userId, image)) };
 }
 
@@ -142,6 +160,7 @@ export interface LibraryQuery {
   reviewed?: string;
   edited?: string;
   describer?: string;
+  flagged?: string;
   /** YYYY-MM-DD, UTC days, both included. */
   from?: string;
   to?: string;
@@ -168,7 +187,7 @@ export interface LibraryPage {
   page: number;
   pages: number;
   /** The filters as the page was asked for them (blank when not set), for the form and the links. */
-  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; from: string; to: string };
+  query: { q: string; batch: string; status: string; reviewed: string; edited: string; describer: string; flagged: string; from: string; to: string };
   batches: Awaited<ReturnType<typeof listBatches>>;
 }
 
@@ -182,6 +201,7 @@ export function libraryFilter(query: LibraryQuery): ImageFilter {
     reviewed: query.reviewed === 'yes' ? true : query.reviewed === 'no' ? false : undefined,
     edited: query.edited === 'yes' ? true : query.edited === 'no' ? false : undefined,
     describer: query.describer === 'local' || query.describer === 'openai' ? query.describer : undefined,
+    flagged: parseFlagged(query.flagged),
     createdFrom: dayStart(query.from),
     createdBefore: to === undefined ? undefined : to + DAY_MS,
   };
@@ -209,7 +229,7 @@ export async function libraryPage(deps: Deps, userId: number, query: LibraryQuer
     pages,
     query: {
       q: query.q ?? '', batch: filter.batchId ?? '', status: status ?? '', reviewed: query.reviewed === 'yes' || query.reviewed === 'no' ? query.reviewed : '',
-      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
+      edited: edited === undefined ? '' : query.edited!, describer: describer ?? '', flagged: filter.flagged ?? '', from: from === undefined ? '' : query.from!, to: to === undefined ? '' : query.to!,
     },
     batches: await listBatches(deps.db, userId),
   };

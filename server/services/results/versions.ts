@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps';
+import { refreshFlags } from '../audit/flags';
 import { HttpError } from '../../middleware/errors';
 import { findImage } from '../../db/images';
 import {
@@ -111,6 +112,7 @@ export async function restoreVersion(deps: Deps, userId: number, imageId: string
   if (!image || !Number.isInteger(number) || number < 1) return { ok: false, status: 404 };
   const outcome = await restoreVersionRow(deps.db, userId, imageId, number, deps.clock.now().getTime());
   if (outcome === 'missing') return { ok: false, status: 404 };
+  await refreshFlags(deps.db, userId, [imageId]);
   const message = outcome === 'current' ? `Version ${number} is already the current text.` : `Restored version ${number}; the text it replaced stays in the history.`;
   return { ok: true, batchId: image.batch_id, message };
 }
@@ -127,6 +129,7 @@ export async function chooseWaitingVersion(deps: Deps, userId: number, imageId: 
   if (!waiting) return { ok: true, batchId: image.batch_id, message: 'There is no new description waiting for this image.' };
   if (choice === 'use') {
     await restoreVersionRow(deps.db, userId, imageId, waiting.number, deps.clock.now().getTime());
+    await refreshFlags(deps.db, userId, [imageId]);
     return { ok: true, batchId: image.batch_id, message: 'Now using the new text; your edits stay in the history.' };
   }
   await setWaitingAside(deps.db, userId, imageId);

@@ -12,13 +12,13 @@ import type { DescribeOptions } from '../../describers/types';
 /** At most this many images in one bulk request: a page's worth many times over, and a bounded request. */
 export const MAX_SELECTION = 1000;
 
-export const BULK_ACTIONS = ['review', 'unreview', 'submit', 'approve', 'redescribe', 'delete', 'export_csv', 'export_json'] as const;
+export const BULK_ACTIONS = ['review', 'unreview', 'submit', 'approve', 'send_back', 'redescribe', 'delete', 'export_csv', 'export_json'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** The least role each bulk action needs in the workspace. */
 export const BULK_ACTION_ROLES: Record<BulkAction, WorkspaceRole> = {
   review: 'contributor', unreview: 'contributor', submit: 'contributor', redescribe: 'contributor',
-  approve: 'editor', delete: 'editor', export_csv: 'viewer', export_json: 'viewer',
+  approve: 'editor', send_back: 'editor', delete: 'editor', export_csv: 'viewer', export_json: 'viewer',
 };
 
 const IMAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,12 +53,12 @@ export async function matchingImageIds(deps: Deps, userId: number, body: Record<
   const batchId = text(body.f_batch);
   let ids: string[];
   if (batchId && body.f_scope === 'batch') {
-    const filter = batchFilter({ status: text(body.f_status), reviewed: text(body.f_reviewed) });
+    const filter = batchFilter({ status: text(body.f_status), reviewed: text(body.f_reviewed), flagged: text(body.f_flagged) });
     ids = (await listBatchImagesPage(deps.db, userId, batchId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
   } else {
     const filter = libraryFilter({
       q: text(body.f_q), batch: batchId, status: text(body.f_status), reviewed: text(body.f_reviewed), edited: text(body.f_edited),
-      describer: text(body.f_describer), from: text(body.f_from), to: text(body.f_to),
+      describer: text(body.f_describer), flagged: text(body.f_flagged), from: text(body.f_from), to: text(body.f_to),
     });
     ids = (await listImages(deps.db, userId, filter, { limit: MAX_SELECTION + 1, offset: 0 })).map((image) => image.id);
   }

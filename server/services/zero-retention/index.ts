@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps';
+import { refreshFlags } from '../audit/flags';
 import type { DescribeOptions } from '../../describers/types';
 import { DescriberError } from '../../describers/types';
 import { insertBatch } from '../../db/batches';
@@ -86,7 +87,10 @@ async function describeOne(deps: Deps, userId: number, batchId: string, imageId:
     const input = { image: prepared.workingCopy, mimeType: 'image/jpeg', width: prepared.width, height: prepared.height, originalName: name, embedded: prepared.embedded };
     const description = await deps.describer.describe(input, options);
     const now = deps.clock.now().getTime();
-    await storeZeroRetentionResult(deps.db, { id: imageId, userId, options }, description, now, (trx) => recordFinishDeliveries(trx, { ...event, type: 'image.completed', batchFinished: false }, now));
+    await storeZeroRetentionResult(deps.db, { id: imageId, userId, options }, description, now, async (trx) => {
+      await refreshFlags(trx, userId, [imageId]);
+      await recordFinishDeliveries(trx, { ...event, type: 'image.completed', batchFinished: false }, now);
+    });
     deps.events.emit('image.completed', event);
   } catch (err) {
     // No retry later: the bytes exist only now. The user sees why and can upload again.

@@ -97,6 +97,41 @@ describe('/api/v1 images and batches over real HTTP', function () {
       expect(bad.body.error.message).to.equal('Also write in: "xx" is not a language we offer');
     });
 
+    it('writes the current text, edits included, in another language later, keeping the languages already there', async () => {
+      const res = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), also_in: ['fr'] }).expect(200);
+      const id = res.body.id as string;
+      const french = res.body.result.translations.fr;
+      await api().patch(`/api/v1/images/${id}`).set('Authorization', alice.auth).send({ alt_text: 'A blue square on a white wall' }).expect(200);
+      const before = fake.requests.length;
+      const translated = await api().post(`/api/v1/images/${id}/translations`).set('Authorization', alice.auth).send({ languages: ['de'] }).expect(200);
+      expect(fake.requests.length - before, 'one request, no describing').to.equal(1);
+      expect(translated.body.result.translations.de.alt_text).to.equal('[de] A blue square on a white wall');
+      expect(translated.body.result.translations.fr).to.deep.equal(french);
+      expect(translated.body.result.alt_text).to.equal('A blue square on a white wall');
+      await api().post(`/api/v1/images/${id}/translations`).set('Authorization', alice.auth).send({ languages: ['xx'] }).expect(400);
+      await api().post(`/api/v1/images/${id}/translations`).set('Authorization', bob.auth).send({ languages: ['de'] }).expect(404);
+      // The model server refuses the second language: nothing is changed, not even the first.
+      fake.script({ kind: 'content', content: JSON.stringify({ alt_text: 'Ein blaues Quadrat', caption: '', title: '', description: '' }) }, { kind: 'error', status: 400, message: 'no' });
+      const failed = await api().post(`/api/v1/images/${id}/translations`).set('Authorization', alice.auth).send({ languages: 'de, es' }).expect(502);
+      expect(failed.body.error.code).to.equal('translation_failed');
+      const after = await api().get(`/api/v1/images/${id}`).set('Authorization', alice.auth).expect(200);
+      expect(Object.keys(after.body.result.translations)).to.deep.equal(['de', 'fr']);
+      expect(after.body.result.translations.de.alt_text).to.equal('[de] A blue square on a white wall');
+    });
+
+    it('writes in the language of the page when asked, read from the text beside the image', async () => {
+      const res = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth)
+        .send({ image_base64: jpeg.toString('base64'), language: 'page', surrounding_text: 'Unser neues Fahrrad für die Stadt ist leicht, schnell und sicher.' }).expect(200);
+      expect(fake.requests.at(-1)!.text).to.contain('Output language: de (German)');
+      const batch = await t.deps.db('batches').where({ id: res.body.batch_id }).first('options_json');
+      expect(JSON.parse(batch.options_json)).to.include({ language: 'de', languageFromPage: true });
+      const tooShort = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), language: 'page', surrounding_text: 'Neu!' }).expect(200);
+      expect(fake.requests.at(-1)!.text).to.contain('Output language: en (English)');
+      expect(JSON.parse((await t.deps.db('batches').where({ id: tooShort.body.batch_id }).first('options_json')).options_json)).to.include({ languageFromPage: false });
+      const nothing = await api().post('/api/v1/images').set('Authorization', alice.auth).send({ image_base64: jpeg.toString('base64'), language: 'page' }).expect(400);
+      expect(nothing.body.error.message).to.match(/^Output language: to write in the language of the page/);
+    });
+
     it('fetches image_url from an allowed host and checks the bytes like an upload', async () => {
       const ok = await api().post('/api/v1/images?wait=20').set('Authorization', alice.auth).send({ image_url: images.url('/photo.jpg') }).expect(200);
       expect(ok.body).to.include({ original_name: 'photo.jpg', status: 'done' });

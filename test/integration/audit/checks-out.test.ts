@@ -52,4 +52,16 @@ describe('alt text checks in the API and in exports', () => {
     const images = (JSON.parse(json.text) as { images: { id: string; checks: { rule: string }[] }[] }).images;
     expect(batch.imageIds.map((id) => rulesOf(images.find((image) => image.id === id)?.checks ?? []))).to.deep.equal([['file_name'], ['duplicate'], ['duplicate'], []]);
   });
+
+  it('find the same alt text across the whole batch, not only the page shown', async () => {
+    const same = 'A red bicycle against a yellow wall';
+    const big = await seedReviewBatch(t.deps, owner.user.id, 52, 'Two pages', (i) => (i === 0 || i === 51 ? same : `Street scene number ${i + 1}`));
+    const first = await owner.agent.get(`/batches/${big.batchId}`).expect(200);
+    expect(first.text).to.include(same);
+    expect(first.text.match(/Same as another/g), 'flagged on page 1, its twin being on page 2').to.have.length(1);
+    const second = await owner.agent.get(`/batches/${big.batchId}?page=2`).expect(200);
+    expect(second.text.match(/Same as another/g)).to.have.length(1);
+    expect((await owner.agent.get(`/images/${big.imageIds[51]}`).expect(200)).text).to.include('Same as another');
+    expect((await owner.agent.get(`/images/${big.imageIds[5]}`).expect(200)).text).not.to.include('Same as another');
+  });
 });

@@ -45,6 +45,24 @@ describe('results pages', () => {
       expect(await exifr.parse(body, true)).to.equal(undefined);
     });
 
+    it('serves a small thumbnail of it for lists, with the same headers, and refuses other sizes', async () => {
+      const whole = (await alice.agent.get(`/images/${imageId}/file`).buffer(true).parse(binary).expect(200)).body as Buffer;
+      const res = await alice.agent.get(`/images/${imageId}/file?size=thumb`).buffer(true).parse(binary).expect(200);
+      expect(res.headers['content-type']).to.equal('image/jpeg');
+      expect(res.headers['cache-control']).to.equal('private, no-store');
+      expect(res.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+      const thumb = res.body as Buffer;
+      const [big, small] = [await sharp(whole).metadata(), await sharp(thumb).metadata()];
+      expect(Math.max(small.width!, small.height!)).to.equal(Math.min(192, Math.max(big.width!, big.height!)));
+      expect(small.width! / small.height!).to.be.closeTo(big.width! / big.height!, 0.05);
+      expect(thumb.length).to.be.lessThan(whole.length / 4);
+      expect(await exifr.parse(thumb, true)).to.equal(undefined);
+      await alice.agent.get(`/images/${imageId}/file?size=huge`).expect(400);
+      await bob.agent.get(`/images/${imageId}/file?size=thumb`).expect(404);
+      const table = await alice.agent.get(`/batches/${batchId}?view=table`).expect(200);
+      expect(table.text).to.include(`/images/${imageId}/file?size=thumb`);
+    });
+
     it('answers 404 once the working copy is gone, and the card shows the blurhash instead', async () => {
       await t.deps.db('images').where({ id: imageId }).update({ blob_key: null });
       await alice.agent.get(`/images/${imageId}/file`).expect(404);

@@ -131,6 +131,27 @@ describe('local describer: compose() on recorded signals', () => {
     expect(d.tags).to.not.include('dog');
   });
 
+  it('names a weak guess at a species as "an animal", never a wrong species', () => {
+    const dog = recordedSignals('dn_dog');
+    expect(compose(dog, options()).alt_text).to.equal('A bicycle, a dog and a car');
+    const weak = { ...dog, objects: dog.objects.map((o) => (o.label === 'dog' ? { ...o, score: 0.36 } : o)) };
+    const d = compose(weak, options());
+    expect(d.alt_text).to.equal('A bicycle, an animal and a car');
+    expect(d.tags).to.include('animal').and.not.include('dog');
+  });
+
+  it('says the broader kind when two classes of it land on one box (a dog or a cat, a car or a truck)', () => {
+    const dog = recordedSignals('dn_dog');
+    const both = { ...dog, objects: [...dog.objects, ...dog.objects.filter((o) => o.label === 'dog').map((o) => ({ ...o, label: 'cat', score: o.score - 0.02 }))] };
+    expect(compose(both, options()).alt_text).to.equal('A bicycle, an animal and a car');
+    const plate = recordedSignals('cv_licenseplate');
+    expect(compose(plate, options()).alt_text).to.equal('A car');
+    const truck = { ...plate, objects: [...plate.objects, ...plate.objects.filter((o) => o.label === 'car').map((o) => ({ ...o, label: 'truck', score: o.score + 0.05 }))] };
+    const d = compose(truck, options());
+    expect(d.alt_text).to.equal('A vehicle');
+    expect(d.tags).to.include('vehicle').and.not.include('truck');
+  });
+
   it('returns at most tagCount tags', () => {
     for (const [name, signals] of fixtures) {
       expect(compose(signals, options({ tagCount: 3 })).tags.length, name).to.be.at.most(3);

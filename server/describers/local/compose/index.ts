@@ -9,7 +9,7 @@ import { mainColours } from './phrases';
 import { noun } from './vocabulary';
 
 /** Bumped whenever the wording rules change, so stored results say which rules wrote them. */
-export const COMPOSE_VERSION = 'local-compose-1';
+export const COMPOSE_VERSION = 'local-compose-2';
 
 /** The UI adds the pointer to an OpenAI-compatible server next to drafts; this says what the draft rests on. */
 const DRAFT_NOTE =

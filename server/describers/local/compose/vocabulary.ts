@@ -24,6 +24,7 @@ const NOUNS: Record<string, [string, string]> = {
   // "orange" alone reads as the colour in tags and file names.
   orange: ['orange fruit', 'oranges'],
   animal: ['animal', 'animals'],
+  vehicle: ['vehicle', 'vehicles'],
 };
 
 export function noun(label: string, count = 1): string {
@@ -34,6 +35,9 @@ export function noun(label: string, count = 1): string {
 
 /** Animals: BlazeFace also fires on their faces, and CenterNet confuses species at close range. */
 export const ANIMALS = new Set(['bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe']);
+
+/** Road vehicles CenterNet mixes up with each other (a van is a car to one pass and a truck to the other). */
+export const VEHICLES = new Set(['car', 'truck', 'bus']);
 
 /** Things worn or carried: inside a person's box they need less evidence than free-standing objects. */
 export const WORN = new Set(['tie', 'backpack', 'handbag', 'umbrella']);

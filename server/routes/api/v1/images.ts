@@ -13,6 +13,7 @@ import { sendIdempotent } from './idempotent';
 import { workingCopyWithText } from '../../../services/embed-metadata/download';
 import { attachmentDisposition } from '../../web/export-response';
 import { apiBulkAction } from '../../../services/api-images/bulk';
+import { translateCurrentText } from '../../../services/results/translate-later';
 
 /** The longest `?wait=` honoured, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
@@ -78,13 +79,21 @@ export function imageRoutes(deps: Deps): express.Router {
   });
 
   router.post('/images/bulk', async (req, res) => {
-    const { userId } = apiPrincipal(res);
-    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, userId, (req.body ?? {}) as Record<string, unknown>) }));
+    await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await apiBulkAction(deps, keyWorkspace(res), apiPrincipal(res).actorId, (req.body ?? {}) as Record<string, unknown>) }));
   });
 
   router.post('/images/:id/approval', async (req, res) => {
     const { userId } = apiPrincipal(res);
     await sendIdempotent(deps, req, res, async () => ({ status: 200, body: await approvalStep(deps, keyWorkspace(res), apiPrincipal(res).actorId, req.params.id, (req.body ?? {}) as Record<string, unknown>).then(() => getApiImage(deps, userId, req.params.id)) }));
+  });
+
+  router.post('/images/:id/translations', async (req, res) => {
+    const { userId } = apiPrincipal(res);
+    await mustMayEdit(deps, keyWorkspace(res), req.params.id);
+    await sendIdempotent(deps, req, res, async () => {
+      await translateCurrentText(deps, userId, req.params.id, (req.body ?? {}).languages);
+      return { status: 200, body: await getApiImage(deps, userId, req.params.id) };
+    });
   });
 
   router.post('/images/:id/regenerate', async (req, res) => {
