@@ -25,6 +25,11 @@ export const DELIVERY_TEXT = ['payload_json'] as const;
 export const JOB_TEXT = ['payload_json'] as const;
 export const ANSWER_TEXT = ['response_json'] as const;
 export const APPROVAL_TEXT = ['comment'] as const;
+/** A pattern's name, and each version's name, instructions and JSON Schema. */
+export const PATTERN_TEXT = ['name'] as const;
+export const PATTERN_VERSION_TEXT = ['name', 'instructions', 'schema_json'] as const;
+/** An audit event's details (an email address, a workspace's or a passkey's name) and where it came from. */
+export const AUDIT_TEXT = ['detail', 'ip', 'user_agent'] as const;
 export const TRANSLATION_TEXT = ['alt_text', 'caption', 'title', 'description'] as const;
 /** Alt text, captions and titles copied from a WordPress site, and Sightline's text written to it. */
 export const WORDPRESS_MEDIA_TEXT = ['alt_text', 'caption', 'title'] as const;
@@ -40,6 +45,9 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'jobs', id: 'id', columns: JOB_TEXT },
   { table: 'idempotency_keys', id: 'id', columns: ANSWER_TEXT },
   { table: 'approval_events', id: 'id', columns: APPROVAL_TEXT },
+  { table: 'audit_events', id: 'id', columns: AUDIT_TEXT },
+  { table: 'patterns', id: 'id', columns: PATTERN_TEXT },
+  { table: 'pattern_versions', id: ['pattern_id', 'version'], columns: PATTERN_VERSION_TEXT },
   { table: 'translations', id: 'id', columns: TRANSLATION_TEXT },
   { table: 'wordpress_media', id: 'id', columns: WORDPRESS_MEDIA_TEXT },
   { table: 'wordpress_writes', id: 'id', columns: WORDPRESS_WRITE_TEXT },

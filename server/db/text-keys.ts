@@ -59,12 +59,17 @@ export class KeyRing {
    * The key new text is sealed with, made on first use, outside the caller's transaction (`within`)
    * so a rollback cannot orphan the blob. The row is then read again in that transaction FOR SHARE:
    * a rotation's switch to a new key waits for the transaction to end, so no text is sealed under a
-   * key that a rotation could destroy before re-sealing it.
+   * key that a rotation could destroy before re-sealing it. An account the caller's transaction made
+   * (a sign-up) is seen only there, so its key's name is written there: a rollback then leaves an
+   * unnamed blob, which the orphan sweep deletes.
    */
   async current(userId: number, within?: Knex): Promise<TextKey> {
+    const inner = within && within !== this.db ? within : undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       let row = await this.columns(userId);
-      if (row?.text_key_name && within && within !== this.db) row = await within('users').where({ id: userId }).forShare().first(KEY_COLUMNS);
+      const madeWithin = !row && inner !== undefined;
+      if (madeWithin) row = await inner('users').where({ id: userId }).first(KEY_COLUMNS);
+      else if (row?.text_key_name && inner) row = await inner('users').where({ id: userId }).forShare().first(KEY_COLUMNS);
       if (!row) throw new Error(`no account ${userId} to seal text for`);
       if (row.text_key_name) {
         const key = await this.load(userId, row.text_key_generation, row.text_key_name);
@@ -74,7 +79,9 @@ export class KeyRing {
       const key = crypto.randomBytes(32);
       const name = await this.blobs.put(key);
       const generation = row.text_key_generation + 1;
-      const won = await this.db('users').where({ id: userId, text_key_name: null, text_key_generation: row.text_key_generation }).update({ text_key_name: name, text_key_generation: generation });
+      const won = await (madeWithin ? inner! : this.db)('users')
+        .where({ id: userId, text_key_name: null, text_key_generation: row.text_key_generation })
+        .update({ text_key_name: name, text_key_generation: generation });
       if (won === 1) {
         this.cache.set(`${userId}:${generation}`, key);
         return { generation, key };
