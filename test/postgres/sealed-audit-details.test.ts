@@ -6,6 +6,7 @@ import { postgresFileBytes, sealedLeftovers } from '../helpers/postgres-files';
 import { allAuditEvents, auditEventsFor, recordAudit } from '../../server/services/accounts/audit';
 import { exportAuditLog } from '../../server/db/account-export';
 import { anonymiseAccount } from '../../server/services/data-rights/account-deletion';
+import { signUp } from '../helpers/session';
 
 describe('audit events\' details on PostgreSQL', () => {
   let t: TestApp;
@@ -40,5 +41,21 @@ describe('audit events\' details on PostgreSQL', () => {
     expect(left.underOldKey, 'the event\'s old version is in the files, under the destroyed key').to.include('Narwhalesque security key');
     expect(left.openedByKeysLeft).not.to.include('Narwhalesque');
     expect(left.openedByKeysLeft).not.to.include('Okapibrowser');
+  });
+
+  it('are sealed for an account made in the same transaction (a sign-up), which gets its key there', async () => {
+    const fresh = await buildTestApp(); // the first account: its sign-up event has details too
+    try {
+      const person = await signUp(fresh.app);
+      // Compared in SQL: every value read through knex comes back opened (and booleans as numbers).
+      const sealed = await fresh.deps.db.raw(
+        `select key_generation, detail like 'tk1:%' as detail_sealed, ip like 'tk1:%' as ip_sealed from audit_events where user_id = ? and event = 'signup'`,
+        [person.user.id],
+      );
+      expect(sealed.rows).to.deep.equal([{ key_generation: 1, detail_sealed: 1, ip_sealed: 1 }]);
+      expect((await auditEventsFor(fresh.deps, person.user.id)).find((e) => e.event === 'signup')?.detail).to.equal('first account, administrator');
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../helpers/test-app';
 import { testDatabaseKind } from '../helpers/test-database';
-import { insertUser } from '../helpers/rows';
+import { insertBatch, insertImage, insertUser } from '../helpers/rows';
 import * as fx from '../helpers/image-fixtures';
 import { postgresFileBytes, sealedLeftovers } from '../helpers/postgres-files';
 import { prepareUpload, createBatch } from '../../server/services/ingest';
@@ -13,6 +13,7 @@ import { removeImages } from '../../server/services/retention/remove-images';
 import { rotateKeysAfterDeletions } from '../../server/services/maintenance/database';
 import { receiptsForUser } from '../../server/db/receipts';
 import { exportResults } from '../../server/db/account-export';
+import { sealExistingText } from '../../server/db/text-shredding';
 
 describe('uploaded files\' names on PostgreSQL', () => {
   let t: TestApp;
@@ -68,5 +69,16 @@ describe('uploaded files\' names on PostgreSQL', () => {
     expect(await ids('wombatESQUE 1')).to.deep.equal([wombat]);
     files = await postgresFileBytes(t.deps.db);
     expect(files.tables.includes('Wombatesque') || files.wal.includes('Wombatesque')).to.equal(false);
+  });
+
+  it('are sealed at boot, with their search tokens, where an earlier version stored them in plaintext', async () => {
+    const userId = await insertUser(t.deps.db);
+    // As an installation upgrading has it: a row written without the codec.
+    const imageId = await insertImage(t.deps.db, userId, await insertBatch(t.deps.db, userId), { original_name: 'Gnu-Tapirine upgrade.jpg' });
+    expect(await sealExistingText(t.deps.db)).to.be.at.least(1);
+    expect(await t.deps.db('images').where({ id: imageId }).first('key_generation')).to.deep.equal({ key_generation: 1 });
+    expect((await libraryPage(t.deps, userId, { q: 'tapirine up' })).cards.map((c) => c.image.id)).to.deep.equal([imageId]);
+    await t.deps.db.raw('VACUUM FULL images');
+    expect((await postgresFileBytes(t.deps.db)).tables.includes('Tapirine'), 'plaintext in the rewritten table file').to.equal(false);
   });
 });
