@@ -18,7 +18,7 @@ export interface SealedTable {
 export const BATCH_TEXT = ['options_json'] as const;
 /** What the file carried (caption, keywords) and the name it was uploaded under. */
 export const IMAGE_TEXT = ['embedded_json', 'original_name'] as const;
-/** A receipt names the image while the image exists (see receipts.ts). */
+/** The file name on a receipt of a deletion by retention (see receipts.ts). */
 export const RECEIPT_TEXT = ['original_name'] as const;
 export const DELIVERY_TEXT = ['payload_json'] as const;
 /** A describe job's options (a "describe again" with instructions, context, keywords, a pattern). */
