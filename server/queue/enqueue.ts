@@ -14,6 +14,8 @@ export interface EnqueueDescribeArgs {
   replaceEdits?: boolean;
   /** Epoch ms from `deps.clock.now()`; the job becomes claimable at this time. Defaults to the system time. */
   now?: number;
+  /** A comparison run's job: the image is described by this describer and stored as its comparison result. */
+  compare?: { comparisonId: string; describerKey: string };
 }
 
 /**
@@ -24,10 +26,13 @@ export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: Enqueu
   const now = args.now ?? Date.now();
   const [row] = await trx('jobs')
     .insert({
-      kind: 'describe',
+      kind: args.compare ? 'compare' : 'describe',
       image_id: args.imageId,
       user_id: args.userId,
-      payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}) }),
+      payload_json: JSON.stringify({
+        options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}),
+        ...(args.compare ? { compare: args.compare } : {}),
+      }),
       status: 'queued',
       attempts: 0,
       run_at: now,
