@@ -6,6 +6,7 @@ import { authRoutes } from './web/auth';
 import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
+import { compareRoutes } from './web/compare';
 import { privacyRoutes } from './web/privacy';
 import { zeroRetentionRoutes } from './web/zero-retention';
 import { tryRoutes } from './web/try';
@@ -55,6 +56,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(zeroRetentionRoutes(deps));
   app.use(tryRoutes(deps, auth.limits));
   app.use(adminRoutes(deps));
+  app.use(compareRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(bulkRoutes(deps));
   app.use(approvalRoutes(deps));
