@@ -133,3 +133,12 @@ function toRun(row: Record<string, unknown>): ComparisonRow {
 function nullableNumber(v: unknown): number | null {
   return v == null ? null : Number(v);
 }
+
+/** Average time and cost per image of these describers' finished comparison results, over every run. */
+export async function measuredFigures(db: Knex, keys: readonly string[]): Promise<{ measured: number; msPerImage: number; costPerImage: number } | null> {
+  if (keys.length === 0) return null;
+  const row = await db('comparison_results').where({ status: 'done' }).whereIn('describer_key', keys)
+    .first(db.raw('count(*) as n'), db.raw('avg(duration_ms) as ms'), db.raw('avg(coalesce(cost, 0)) as cost'));
+  const measured = Number(row?.n ?? 0);
+  return measured ? { measured, msPerImage: Number(row.ms), costPerImage: Number(row.cost) } : null;
+}

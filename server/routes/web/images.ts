@@ -28,6 +28,7 @@ import { describerLabel, languageName } from '../../describers/honours';
 import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
+import { estimateForActiveDescriber } from '../../services/compare/estimates';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -53,6 +54,7 @@ export function imageRoutes(deps: Deps): Router {
       describerLabel: describerLabel(deps.describer.name),
       languageName,
       purposeChoices: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
+      estimate: await estimateForActiveDescriber(deps),
     });
   });
 

@@ -168,3 +168,48 @@ describe('comparing describers on your own images', function () {
     }
   });
 });
+
+describe('the upload page\'s estimate from measured comparison figures', function () {
+  this.timeout(60_000);
+  let server: FakeOpenAI;
+  let t: TestApp;
+
+  before(async () => {
+    server = await startFakeOpenAI({ latencyMs: 250, usage: { prompt_tokens: 2000, completion_tokens: 500 } });
+    // The app describes with this same server and model, two images at once.
+    t = await buildTestApp({ ALLOWED_INTERNAL_HOSTS: '127.0.0.1', DESCRIBER: 'openai', OPENAI_BASE_URL: server.baseUrl, OPENAI_MODEL: 'measured-model', QUEUE_CONCURRENCY: '2' });
+  });
+  after(async () => {
+    await t.close();
+    await server.close();
+  });
+
+  it('says there is no measurement yet, then gives the measured time and cost per image of the describer in use', async () => {
+    const admin = await signUp(t.app);
+    await admin.agent.post('/images/consent').type('form').send({ _csrf: admin.csrf }).expect(303);
+    expect((await admin.agent.get('/images/new')).text).to.include('no measurement yet for this describer');
+
+    const add = (name: string, model: string) => admin.agent.post('/admin/describers').type('form')
+      .send({ _csrf: admin.csrf, name, base_url: `${server.baseUrl}/`, model, price_input: '1', price_output: '4' }).expect(303);
+    await add('Same server', 'measured-model');
+    await add('Other model', 'other-model');
+    const keys = (await t.deps.db('describer_configs').orderBy('created_at').select('id')).map((r) => r.id as string);
+    const { batchId } = await seedReviewBatch(t.deps, admin.user.id, 2, 'Sample');
+    await t.deps.queue.start();
+    await admin.agent.post('/admin/comparisons').type('form').send({ _csrf: admin.csrf, describers: keys, batch_id: batchId, count: '2' }).expect(303);
+    await until(() => t.deps.db('comparison_results').where({ status: 'done' }).count({ n: '*' }).first(), (r) => Number(r?.n) === 4);
+
+    const rows = await t.deps.db('comparison_results').where({ describer_key: keys[0] }).select('duration_ms');
+    const averageMs = rows.reduce((sum, r) => sum + Number(r.duration_ms), 0) / rows.length;
+    const page = (await admin.agent.get('/images/new')).text;
+    const estimate = /<p class="hint" data-estimate data-ms-per-image="(\d+)" data-cost-per-image="([\d.e-]+)" data-concurrency="(\d+)">\s*Estimate: about ([\d.]+) s and a cost of ([\d.]+) per image, measured on (\d+) images/.exec(page);
+    expect(estimate, 'the estimate paragraph').not.to.equal(null);
+    const [, ms, cost, concurrency, , shownCost, measured] = estimate!;
+    // Only the results of the configured server with the same address and model count.
+    expect(Number(ms)).to.equal(Math.round(averageMs));
+    expect(Number(ms)).to.be.at.least(250);
+    expect(Number(cost)).to.be.closeTo((2000 * 1 + 500 * 4) / 1e6, 1e-12);
+    expect(shownCost).to.equal('0.004000');
+    expect([Number(concurrency), Number(measured)]).to.deep.equal([2, 2]);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Deps } from '../../deps';
+import { listDescriberConfigs } from '../../db/describer-configs';
+import { measuredFigures } from '../../db/comparisons';
+import { EMBEDDED_KEY } from './describers';
+
+/** What the upload page tells before a batch: measured per-image figures of the describer in use. */
+export interface UploadEstimate {
+  /** Finished comparison results the figures come from. */
+  measured: number;
+  msPerImage: number;
+  costPerImage: number;
+  /** Images described at once by the queue, for the time of a whole batch. */
+  concurrency: number;
+}
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const bare = (url: string) => url.trim().replace(/\/+$/, '');
+
+/**
+ * The figures of the active describer, from comparison runs: the embedded one's own results, or those
+ * of configured servers with the same base URL (one of the pool's) and model as the environment's.
+ * Null when nothing was measured yet.
+ */
+export async function estimateForActiveDescriber(deps: Pick<Deps, 'db' | 'config' | 'describer'>): Promise<UploadEstimate | null> {
+  let keys: string[];
+  if (deps.describer.name === 'local') {
+    keys = [EMBEDDED_KEY];
+  } else {
+    const urls = (deps.config.openai.baseUrls.length ? deps.config.openai.baseUrls : [DEFAULT_BASE_URL]).map(bare);
+    keys = (await listDescriberConfigs(deps.db)).filter((c) => urls.includes(bare(c.base_url)) && c.model === deps.config.openai.model).map((c) => c.id);
+  }
+  const figures = await measuredFigures(deps.db, keys);
+  return figures ? { ...figures, concurrency: deps.config.queueConcurrency } : null;
+}
+
