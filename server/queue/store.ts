@@ -25,6 +25,8 @@ export interface ClaimedJob {
   source: 'web' | 'api';
   /** The person confirmed that this run's text may replace their edits (see storeGeneratedResult). */
   replaceEdits: boolean;
+  /** The batch's budget cap (see services/compare/budget), or null for none. */
+  budgetCap: number | null;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       .where('j.id', jobId)
       .first(
         'j.id', 'j.kind', 'j.image_id', 'j.user_id', 'j.attempts', 'j.max_attempts', 'j.payload_json',
-        'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json',
+        'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json', 'b.budget_cap',
       );
     if (!row) {
       // The image went away between enqueue and claim (the cascade normally removes the job too).
@@ -102,6 +104,7 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       jobOptions: payload.options ?? {},
       source: payload.source === 'api' ? 'api' : 'web',
       replaceEdits: payload.replaceEdits === true,
+      budgetCap: row.budget_cap == null ? null : Number(row.budget_cap),
     };
   }
 }

@@ -5,6 +5,7 @@ import { claimNext, claimWithin, recoverExpiredLeases, releaseJob, renewLeases, 
 import { completeJob, failJob, retryJob, type Outcome } from './results';
 import { describeOptionsFor, toFailure } from './job-input';
 import { completeComparisonJob, describeForComparison, failComparisonJob } from '../services/compare/job';
+import { checkBudget } from '../services/compare/budget';
 
 export { defaultQueueOptions, type HeldSlot, type QueueDeps, type QueueOptions } from './queue-options';
 
@@ -205,6 +206,7 @@ export class Queue {
     const { job } = entry;
     try {
       if (!job.blobKey) throw new JobGone();
+      if (job.kind === 'describe') await checkBudget(this.deps, job);
       const image = await this.deps.blobs.get(job.blobKey);
       const input = { image, mimeType: 'image/jpeg', width: job.width, height: job.height, originalName: job.originalName, embedded: job.embedded };
       if (job.kind === 'compare') {

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import { listDescriberConfigs } from '../../db/describer-configs';
+import { listDescriberConfigs, type DescriberConfigRow } from '../../db/describer-configs';
 import { measuredFigures } from '../../db/comparisons';
 import { EMBEDDED_KEY } from './describers';
 
@@ -22,14 +22,21 @@ const bare = (url: string) => url.trim().replace(/\/+$/, '');
  * Null when nothing was measured yet.
  */
 export async function estimateForActiveDescriber(deps: Pick<Deps, 'db' | 'config' | 'describer'>): Promise<UploadEstimate | null> {
-  let keys: string[];
-  if (deps.describer.name === 'local') {
-    keys = [EMBEDDED_KEY];
-  } else {
-    const urls = (deps.config.openai.baseUrls.length ? deps.config.openai.baseUrls : [DEFAULT_BASE_URL]).map(bare);
-    keys = (await listDescriberConfigs(deps.db)).filter((c) => urls.includes(bare(c.base_url)) && c.model === deps.config.openai.model).map((c) => c.id);
-  }
+  const keys = deps.describer.name === 'local' ? [EMBEDDED_KEY] : (await configsOfActive(deps)).map((c) => c.id);
   const figures = await measuredFigures(deps.db, keys);
   return figures ? { ...figures, concurrency: deps.config.queueConcurrency } : null;
 }
 
+
+/** The configured servers that are the describer in use: one of its base URLs, and its model. */
+async function configsOfActive(deps: Pick<Deps, 'db' | 'config'>): Promise<DescriberConfigRow[]> {
+  const urls = (deps.config.openai.baseUrls.length ? deps.config.openai.baseUrls : [DEFAULT_BASE_URL]).map(bare);
+  return (await listDescriberConfigs(deps.db)).filter((c) => urls.includes(bare(c.base_url)) && c.model === deps.config.openai.model);
+}
+
+/** The prices of the describer in use: nothing for the embedded one; the admin's for a configured server; null when unknown. */
+export async function activePrices(deps: Pick<Deps, 'db' | 'config' | 'describer'>): Promise<{ priceInputPerM: number; priceOutputPerM: number } | null> {
+  if (deps.describer.name === 'local') return { priceInputPerM: 0, priceOutputPerM: 0 };
+  const [config] = await configsOfActive(deps);
+  return config ? { priceInputPerM: config.price_input_per_m, priceOutputPerM: config.price_output_per_m } : null;
+}
