@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { requireAdmin } from '../../middleware/auth';
 import { flash } from '../../middleware/flash';
 import { HttpError } from '../../middleware/errors';
-import { scopeOf } from '../../middleware/workspace';
+import { requireRole, scopeOf } from '../../middleware/workspace';
 import { addDescriber, describerChoices, removeDescriber } from '../../services/compare/describers';
 import { comparisonsIndex, MAX_SAMPLE, startComparison } from '../../services/compare/runs';
 import { castVote, comparisonPage } from '../../services/compare/results';
@@ -45,7 +45,8 @@ export function compareRoutes(deps: Deps): Router {
 
   router.get('/admin/comparisons', (req, res) => renderRuns(req, res));
 
-  router.post('/admin/comparisons', async (req, res) => {
+  // Sending a workspace's images to other servers is the owner's call, as the describer consent is.
+  router.post('/admin/comparisons', requireRole('owner'), async (req, res) => {
     let id: string;
     try {
       id = await startComparison(deps, scopeOf(req), req.user!.id, { describers: req.body?.describers, batchId: req.body?.batch_id, count: req.body?.count });

@@ -68,6 +68,8 @@ describe('comparing describers on your own images', function () {
     expect(badPrice.status).to.equal(422);
     expect(badPrice.text).to.include('price per million tokens');
     expect((await t.deps.db('describer_configs').select('name')).map((r) => r.name)).to.deep.equal(['Fast box']);
+    const privacy = await admin.agent.get('/privacy');
+    expect(privacy.text).to.match(/id="comparison-destinations">[^<]*also sent to 127\.0\.0\.1:\d+/);
   });
 
   it('describes each image with each describer through the queue, with time, tokens and cost, leaving the images as they were', async () => {
