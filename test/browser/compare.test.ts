@@ -62,6 +62,7 @@ describe('comparing describers side by side, with a blind vote, in a real browse
   for (const width of [390, 1280]) {
     it(`shows the results side by side as A and B, takes a vote per image, then names the preferred describer, at ${width} px`, async () => {
       const { context, page } = await signedInAt(rig, email, '/admin/comparisons', { width, bypassCSP: true });
+      await page.screenshot({ path: `${SHOTS}/comparisons-new-${width}.png`, fullPage: true });
       await page.getByLabel('Fast box (fast-model)').check();
       await page.getByLabel('Slow box (slow-model)').check();
       await page.getByLabel('Images from the batch').selectOption(batchId);
