@@ -55,6 +55,6 @@ export async function applyBudgetCapFromForm(deps: Pick<Deps, 'db' | 'config' | 
     return '';
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
-    return ` The budget cap was not set: ${err.message}`;
+    return ` No budget cap was set. ${err.message}`;
   }
 }

@@ -6,6 +6,7 @@ import { userWithKey } from '../../helpers/api-client';
 import { fixture } from '../../helpers/image-fixtures';
 import { waitFor } from '../../helpers/queue-fixtures';
 import { insertDescriberConfig } from '../../../server/db/describer-configs';
+import { signUp } from '../../helpers/session';
 
 describe('a batch\'s budget cap', function () {
   this.timeout(60_000);
@@ -59,5 +60,30 @@ describe('a batch\'s budget cap', function () {
       expect(image.error).to.equal('Not described: the batch reached its budget cap of 0.0025 (spent 0.0030). The image is kept and can be described again later.');
       expect(image.blob_key, 'the working copy is kept').to.be.a('string');
     }
+  });
+});
+
+describe('the upload form\'s budget cap', function () {
+  this.timeout(30_000);
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(async () => t.close());
+
+  it('sets the cap on the batch, and says so when a cap is refused while the images stay queued', async () => {
+    const person = await signUp(t.app);
+    const upload = (cap: string) => person.agent.post(`/images?_csrf=${encodeURIComponent(person.csrf)}`)
+      .field('budget_cap', cap).attach('images', fixture('dog.jpg'), 'dog.jpg').expect(303);
+    const capped = await upload('0,75');
+    const cappedId = /\/batches\/([\w-]+)$/.exec(capped.headers.location)![1];
+    expect(Number((await t.deps.db('batches').where({ id: cappedId }).first('budget_cap')).budget_cap)).to.equal(0.75);
+
+    const refused = await upload('a lot');
+    const refusedId = /\/batches\/([\w-]+)$/.exec(refused.headers.location)![1];
+    const page = await person.agent.get(refused.headers.location);
+    expect(page.text).to.include('1 image queued for describing. No budget cap was set. The budget cap must be an amount of 0 or more');
+    expect((await t.deps.db('batches').where({ id: refusedId }).first('budget_cap')).budget_cap).to.equal(null);
+    expect((await t.deps.db('images').where({ batch_id: refusedId }).first('status')).status).to.equal('queued');
   });
 });
