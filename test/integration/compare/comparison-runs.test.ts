@@ -3,6 +3,7 @@ import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { startFakeOpenAI, defaultAnswer, type FakeOpenAI } from '../../helpers/fake-openai';
 import { signUp, type SignedUp } from '../../helpers/session';
 import { seedReviewBatch } from '../../helpers/review-seed';
+import { unzipEntries } from '../../helpers/unzip';
 
 /** Polls until `check` holds or the deadline passes; answers the last value. */
 async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
@@ -135,6 +136,13 @@ describe('comparing describers on your own images', function () {
     expect(revealed.text).to.match(/Fast box \(fast-model\)[\s\S]*?3 of 3 votes/);
     expect(revealed.text).to.match(/Slow box \(slow-model\)[\s\S]*?0 of 3 votes/);
     expect(revealed.text).to.include(((1000 * 2.5 + 200 * 10) / 1e6 * 3).toFixed(6));
+
+    // The workspace's export holds the results and the votes.
+    const zip = unzipEntries((await admin.agent.get('/account/export').responseType('blob').expect(200)).body as Buffer);
+    const json = (name: string) => JSON.parse(zip.get(name)!.toString('utf8')) as Record<string, unknown>[];
+    expect(json('comparison-results.json').filter((r) => r.comparison_id === id).map((r) => r.alt_text).sort())
+      .to.deep.equal([...Array(3).fill('Fast server text'), ...Array(3).fill('Slow server text')]);
+    expect(json('comparison-votes.json').map((v) => [v.describer_key, v.voter_id])).to.deep.equal(Array(3).fill([fastKey, admin.user.id]));
   });
 
   it('refuses a vote for an image outside the run, and keeps comparisons from non-admins', async () => {
