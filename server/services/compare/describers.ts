@@ -95,6 +95,13 @@ export async function removeDescriber(deps: Pick<Deps, 'db'>, id: string): Promi
 /** The embedded describers other than the app's own, loaded once per app describer (its detectors are large). */
 const embedded = new WeakMap<Describer, Describer>();
 
+/** Releases the embedded describer a comparison loaded beside the app's own (its detector workers). */
+export async function closeComparisonDescribers(appDescriber: Describer): Promise<void> {
+  const loaded = embedded.get(appDescriber);
+  embedded.delete(appDescriber);
+  await loaded?.close();
+}
+
 /** The describer a comparison job runs: the embedded one, or a configured server with its key unsealed. */
 export async function describerFor(deps: Pick<Deps, 'db' | 'config' | 'logger' | 'describer'>, key: string): Promise<Describer | undefined> {
   if (key === EMBEDDED_KEY) {
