@@ -4,16 +4,14 @@ import { startFakeOpenAI, defaultAnswer, type FakeOpenAI } from '../../helpers/f
 import { signUp, type SignedUp } from '../../helpers/session';
 import { seedReviewBatch } from '../../helpers/review-seed';
 import { unzipEntries } from '../../helpers/unzip';
+import { waitFor } from '../../helpers/queue-fixtures';
 
-/** Polls until `check` holds or the deadline passes; answers the last value. */
+/** Reads until `check` holds (or fails the test at the deadline); answers what was read. */
 async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!check(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
+  return waitFor(async () => {
+    const value = await read();
+    return check(value) ? { value } : undefined;
+  }, ms, 'the comparison results').then((found) => found.value);
 }
 
 /** Each image's section of the results page, as the letter → alt text a reviewer sees. */
