@@ -232,7 +232,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           operationId: 'createBatch',
           summary: 'Create an empty batch with options; add images with batch_id',
           parameters: [idempotencyKey],
-          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' } } }) },
+          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' }, budget_cap: { type: 'number', minimum: 0, description: 'Stop describing once the batch has spent this much (tokens × the prices an administrator entered for the describer in use; the offline describer costs nothing). The images left are failed with the reason and kept. Refused (400) when no price is known for the describer in use.' } } }) },
           responses: { '201': ok('The batch.', ref('Batch')), ...common, ...forbidden, ...notFound },
         },
       },

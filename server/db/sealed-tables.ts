@@ -34,6 +34,8 @@ export const TRANSLATION_TEXT = ['alt_text', 'caption', 'title', 'description'] 
 /** Alt text, captions and titles copied from a WordPress site, and Sightline's text written to it. */
 export const WORDPRESS_MEDIA_TEXT = ['alt_text', 'caption', 'title'] as const;
 export const WORDPRESS_WRITE_TEXT = ['old_value', 'new_value', 'current_value'] as const;
+/** What each describer wrote for an image in a comparison run. */
+export const COMPARISON_TEXT = ['alt_text', 'description'] as const;
 
 export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'descriptions', id: 'image_id', columns: DESCRIPTION_TEXT, search: TEXT_SEARCH },
@@ -51,6 +53,7 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'translations', id: 'id', columns: TRANSLATION_TEXT },
   { table: 'wordpress_media', id: 'id', columns: WORDPRESS_MEDIA_TEXT },
   { table: 'wordpress_writes', id: 'id', columns: WORDPRESS_WRITE_TEXT },
+  { table: 'comparison_results', id: 'id', columns: COMPARISON_TEXT },
 ];
 
 /** The row's primary key, as a where clause. */

@@ -16,6 +16,8 @@ export interface EnqueueDescribeArgs {
   replaceEdits?: boolean;
   /** Epoch ms from `deps.clock.now()`; the job becomes claimable at this time. Defaults to the system time. */
   now?: number;
+  /** A comparison run's job: the image is described by this describer and stored as its comparison result. */
+  compare?: { comparisonId: string; describerKey: string };
 }
 
 /**
@@ -25,10 +27,13 @@ export interface EnqueueDescribeArgs {
 export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: EnqueueDescribeArgs): Promise<number> {
   const now = args.now ?? Date.now();
   const job = {
-    kind: 'describe',
+    kind: args.compare ? 'compare' : 'describe',
     image_id: args.imageId,
     user_id: args.userId,
-    payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}) }),
+    payload_json: JSON.stringify({
+      options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}),
+      ...(args.compare ? { compare: args.compare } : {}),
+    }),
     status: 'queued',
     attempts: 0,
     run_at: now,

@@ -30,6 +30,8 @@ import { describerLabel, languageName } from '../../describers/honours';
 import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
+import { estimateForActiveDescriber } from '../../services/compare/estimates';
+import { applyBudgetCapFromForm } from '../../services/compare/budget';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -55,14 +57,16 @@ export function imageRoutes(deps: Deps): Router {
       describerLabel: describerLabel(deps.describer.name),
       languageName,
       purposeChoices: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
+      estimate: await estimateForActiveDescriber(deps),
     });
   });
 
   router.post('/images', requireRole('contributor'), zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), streamImages(deps), async (req: Request, res: Response) => {
     const result = await uploadIntake(req).finish(req.body as Record<string, unknown>);
     await applyBatchRetention(deps, scopeOf(req), result.batchId, (req.body as Record<string, unknown>).image_retention);
+    const capRefused = await applyBudgetCapFromForm(deps, scopeOf(req), result.batchId, (req.body as Record<string, unknown>).budget_cap);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
-    flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
+    flash(req, result.accepted > 0 && !capRefused ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}${capRefused}`);
     sendToBatch(req, res, result.batchId);
   }, refusalsToForm);
 

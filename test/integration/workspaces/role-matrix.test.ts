@@ -37,6 +37,8 @@ const ACCESS: Record<string, Access> = {
   'POST /admin/users/:id/enable': 'admin', 'GET /admin/invites': 'admin', 'POST /admin/invites': 'admin', 'GET /admin/audit': 'admin',
   'GET /admin/quotas': 'admin', 'POST /admin/quotas': 'admin',
   'GET /admin/workspaces': 'admin', 'POST /admin/workspaces/:id/owner': 'admin', 'POST /admin/workspaces/:id/two-factor': 'admin',
+  'GET /admin/describers': 'admin', 'POST /admin/describers': 'admin', 'POST /admin/describers/:id/delete': 'admin',
+  'GET /admin/comparisons': 'admin', 'POST /admin/comparisons': 'admin', 'GET /admin/comparisons/:id': 'admin', 'POST /admin/comparisons/:id/votes': 'admin',
   'GET /workspace': 'viewer', 'POST /workspace/leave': 'viewer', 'GET /': 'viewer', 'GET /images': 'viewer', 'GET /images/export.:format': 'viewer',
   'GET /images/:id/file': 'viewer', 'GET /images/:id/download': 'viewer', 'POST /images/embed-file': 'contributor', 'GET /images/:id': 'viewer', 'GET /batches/:id': 'viewer', 'GET /batches/:id/export.:format': 'viewer',
   'GET /batches/:id/progress.json': 'viewer', 'GET /batches/:id/events': 'viewer', 'POST /images/bulk': 'viewer', 'GET /account/usage': 'viewer',
