@@ -1,4 +1,4 @@
-import { OUR_PROPERTIES, RDF, ourDescription, type EmbeddedFields } from './xmp';
+import { OUR_DESCRIPTION_TAG, OUR_PROPERTIES, RDF, ourDescription, type EmbeddedFields } from './xmp';
 
 /** A packet we do not understand well enough to edit; the caller writes a fresh one and says why. */
 export class XmpMergeError extends Error {}
@@ -99,5 +99,6 @@ export function mergeXmp(packet: string, fields: EmbeddedFields): string {
   let merged = `${packet.slice(0, rdfEnd)}${ourDescription(fields)}\n${packet.slice(rdfEnd)}`;
   // Removed from the end backwards so the earlier positions stay right; all lie before rdfEnd.
   for (const [from, to] of removals.sort((a, b) => b[0] - a[0])) merged = merged.slice(0, from) + merged.slice(to);
-  return merged;
+  // Our own description from an earlier run, now emptied, goes too: writing twice leaves one.
+  return merged.split(`${OUR_DESCRIPTION_TAG}\n\n</rdf:Description>\n`).join('');
 }

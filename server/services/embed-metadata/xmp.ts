@@ -26,6 +26,9 @@ export const OUR_PROPERTIES = new Set([
   `${OURS.photoshop}Headline`,
 ]);
 
+/** The start tag of the rdf:Description we add: found again (emptied) when the text is written a second time. */
+export const OUR_DESCRIPTION_TAG = `<rdf:Description rdf:about="" xmlns:rdf="${RDF}" xmlns:dc="${OURS.dc}" xmlns:Iptc4xmpCore="${OURS.Iptc4xmpCore}" xmlns:photoshop="${OURS.photoshop}">`;
+
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** A language alternative (rdf:Alt) with the text's language and x-default, as readers expect. */
@@ -68,7 +71,7 @@ export function ourDescription(fields: EmbeddedFields): string {
     fields.title ? `<photoshop:Headline>${escape(fields.title)}</photoshop:Headline>` : '',
   ].join('');
   return [
-    `<rdf:Description rdf:about="" xmlns:rdf="${RDF}" xmlns:dc="${OURS.dc}" xmlns:Iptc4xmpCore="${OURS.Iptc4xmpCore}" xmlns:photoshop="${OURS.photoshop}">`,
+    OUR_DESCRIPTION_TAG,
     body,
     '</rdf:Description>',
   ].join('\n');
