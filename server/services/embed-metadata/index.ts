@@ -64,7 +64,7 @@ export function embedMetadataParts(bytes: Buffer, fields: EmbeddedFields, noteRe
   throw new EmbedError('Only JPEG, PNG, WebP and TIFF files can carry the text; write a sidecar (.xmp) for this one.');
 }
 
-/** The same packet as a sidecar file's content (photo.xmp beside photo.jpg). */
-export function sidecarXmp(fields: EmbeddedFields): string {
-  return xmpPacket(fields);
+/** A sidecar file's content (photo.xmp beside photo.jpg): merged into the sidecar already there, if any. */
+export function sidecarXmp(fields: EmbeddedFields, existing?: string, noteReplaced?: NoteReplaced): string {
+  return packetFor(fields, noteReplaced)(existing);
 }
