@@ -1,22 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { signUp, type SignedUp } from '../../helpers/session';
-import { fixture } from '../../helpers/image-fixtures';
-import { exiftoolWrite } from '../../helpers/exiftool';
-import { embedMetadata } from '../../../server/services/embed-metadata';
-
-/** A photo another tool described before: text in two languages, as Sightline itself writes it with --embed. */
-export function describedBefore(): Buffer {
-  const written = embedMetadata(fixture('dog.jpg'), {
-    altText: 'A dog <b>asleep</b> & dreaming',
-    extendedDescription: 'A long description.',
-    caption: 'Sunday afternoon on the rug.',
-    title: 'Dog on a rug',
-    tags: ['dog', 'rug'],
-    language: 'de',
-  });
-  return exiftoolWrite(written, 'jpg', ['-XMP-xmp:Rating=4']);
-}
+import { describedBefore } from '../../helpers/described-file';
 
 describe('the descriptions a file already carried, on its image page', () => {
   let t: TestApp;
