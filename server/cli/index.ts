@@ -77,7 +77,8 @@ program
   .option('--instructions <text>', 'more instructions for the describer')
   .addOption(new Option('--purpose <purpose>', 'where the images are used').choices(['informative', 'linked', 'functional', 'decorative', 'complex']))
   .option('--link-target <destination>', 'with linked or functional: where the link goes, or what the control does')
-  .option('--concurrency <n>', 'images described at once', positive, 2)
+  // Four in flight keep both inference workers busy while the next images are read and prepared.
+  .option('--concurrency <n>', 'images in flight at once (read, prepared, described)', positive, 4)
   .option('--limit <n>', 'describe at most this many images in this run', positive)
   .option('--dry-run', 'list what would be described, and describe nothing')
   .option('--force', 'describe again images the results file already holds')
