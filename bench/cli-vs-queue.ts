@@ -14,8 +14,10 @@ import { addImages, seedBatch, waitFor } from '../test/helpers/queue-fixtures';
  * steady rate: from the first image finished to the last (model loading counted apart, since the
  * server loads its models once at boot). The command line also makes each working copy from the
  * file (the server did that at upload, before the queue). Goal: the command line at ≥ 0.9× the queue.
+ * The machine is shared, so each is run ROUNDS times, alternating, and the best round of each compared.
  */
 const GOAL = 0.9;
+const ROUNDS = 2;
 const CLI = path.resolve(__dirname, '../server/cli/index.js');
 
 function imagesDir(): string {
@@ -27,6 +29,7 @@ function imagesDir(): string {
 /** The command line on a folder of the images; its plain progress lines (not a terminal) time each image. */
 async function cliRate(folder: string, count: number): Promise<{ steady: number; whole: number }> {
   const out = path.join(path.dirname(folder), 'results.csv');
+  fs.rmSync(out, { force: true });
   const finished: number[] = [];
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'describe', folder, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -74,9 +77,16 @@ export async function benchCliVsQueue(): Promise<void> {
   for (const name of names) fs.copyFileSync(path.join(dir, name), path.join(folder, name));
   console.log(`  images: ${names.length} from ${dir}; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   try {
-    const queue = await queueRate(names.map((name) => fs.readFileSync(path.join(dir, name))));
-    const cli = await cliRate(folder, names.length);
+    const files = names.map((name) => fs.readFileSync(path.join(dir, name)));
+    let queue = 0;
+    let cli = { steady: 0, whole: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      queue = Math.max(queue, await queueRate(files));
+      const run = await cliRate(folder, names.length);
+      if (run.steady > cli.steady) cli = run;
+    }
     const ratio = cli.steady / queue;
+    console.log(`  best of ${ROUNDS} rounds each, alternating`);
     console.log(`  server queue (embedded describer, working copies made at upload): ${queue.toFixed(2)} images/s`);
     console.log(`  sightline describe (embedded describer, working copies made per file): ${cli.steady.toFixed(2)} images/s steady, ${cli.whole.toFixed(2)} images/s including start-up and model loading`);
     console.log(`  ratio command line / queue: ${ratio.toFixed(2)}×  goal ≥ ${GOAL}  ${ratio >= GOAL ? 'met' : 'MISSED'}`);
