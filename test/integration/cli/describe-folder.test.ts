@@ -129,6 +129,23 @@ describe('sightline describe: a folder on the command line', function () {
     expect(xmp!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
   });
 
+  it('writes the text into copies of WebP and TIFF files with --embed --out-dir, pixels unchanged', async () => {
+    const originals: [string, Buffer][] = [
+      ['dog.webp', await sharp(fixture('dog.jpg')).webp().toBuffer()],
+      ['dog.tif', await sharp(fixture('dog.jpg')).tiff().toBuffer()],
+    ];
+    for (const [name, bytes] of originals) fs.writeFileSync(path.join(photos, name), bytes);
+    const outDir = path.join(dir, 'with-text');
+    const run = await runCli(['describe', photos, '--out', path.join(dir, 'results.csv'), '--embed', '--out-dir', outDir]);
+    expect(run.code, run.stderr).to.equal(0);
+    for (const [name, original] of originals) {
+      const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', path.join(outDir, name)], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(tags!['XMP-iptcCore:AltTextAccessibility'], name).to.be.a('string').and.not.equal('');
+      expect(fs.readFileSync(path.join(photos, name)).equals(original), `${name} left as it was`).to.equal(true);
+      expect((await sharp(path.join(outDir, name)).raw().toBuffer()).equals(await sharp(original).raw().toBuffer()), `${name} pixels`).to.equal(true);
+    }
+  });
+
   it('names sidecars as Lightroom or darktable expect, merging into a sidecar already there', async () => {
     fs.writeFileSync(path.join(photos, 'dog.jpg'), fixture('dog.jpg'));
     fs.writeFileSync(path.join(photos, 'dog.png'), fixture('cat.png'));
