@@ -1,4 +1,4 @@
-import { type RequestHandler, Router, Request, Response } from 'express';
+import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { editableImage } from './approval';
 import { thumbnailOf } from '../../services/results/thumbnail';
@@ -17,8 +17,7 @@ import { attachmentDisposition, sendExport, inlineDisposition } from './export-r
 import { workingCopyWithText } from '../../services/embed-metadata/download';
 import { describeIntoFile, inMemoryFailure } from '../../services/embed-metadata/from-upload';
 import { mediaTypeOf } from '../../services/embed-metadata';
-import multer from 'multer';
-import { multipart } from '../../middleware/upload';
+import { oneFileInMemory } from '../../middleware/one-file-in-memory';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { zeroRetentionOnlyGate } from './zero-retention';
 import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
@@ -85,10 +84,7 @@ export function imageRoutes(deps: Deps): Router {
   });
 
   // One file described in memory and handed back with the text inside it; nothing is kept.
-  const oneFile = multipart({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
-  const parseOneFile: RequestHandler = (req, res, next) =>
-    oneFile(req, res, (err?: unknown) => next(err ? new HttpError(413, `Choose one image of at most ${deps.config.maxUploadBytes / 1024 / 1024} MB. Nothing was kept.`, 'too_large') : undefined));
-  router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), parseOneFile, async (req: Request, res: Response) => {
+  router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), oneFileInMemory(deps), async (req: Request, res: Response) => {
     if (!req.file) throw new HttpError(400, 'Choose an image.', 'no_file');
     const parts = await describeIntoFile(deps, workspaceOf(req), req.file.buffer, 'web').catch((err: unknown) => { throw inMemoryFailure(err); });
     res.set({ 'Content-Type': mediaTypeOf(req.file.buffer), 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(req.file.originalname || 'image'), 'Cache-Control': 'no-store' });

@@ -59,7 +59,7 @@ const ACCESS: Record<string, Access> = {
   'GET /account/webhooks/:id/delete': 'owner', 'POST /account/webhooks/:id/delete': 'owner',
   'GET /api/v1/images': 'viewer', 'GET /api/v1/images/:id': 'viewer', 'GET /api/v1/images/:id/versions': 'viewer', 'GET /api/v1/batches/:id': 'viewer',
   'GET /api/v1/usage': 'viewer', 'GET /api/v1/images/:id/download': 'viewer', 'POST /api/v1/images': 'contributor', 'PATCH /api/v1/images/:id': 'contributor', 'POST /api/v1/images/bulk': 'contributor',
-  'POST /api/v1/images/:id/regenerate': 'contributor', 'POST /api/v1/images/:id/translations': 'contributor', 'POST /api/v1/images/:id/approval': 'contributor', 'POST /api/v1/batches': 'contributor', 'POST /api/v1/batches/:id/cancel': 'contributor',
+  'POST /api/v1/images/:id/regenerate': 'contributor', 'POST /api/v1/images/:id/translations': 'contributor', 'POST /api/v1/images/:id/approval': 'contributor', 'POST /api/v1/batches': 'contributor', 'POST /api/v1/batches/:id/cancel': 'contributor', 'POST /api/v1/embed-file': 'contributor',
   'DELETE /api/v1/images/:id': 'editor', 'DELETE /api/v1/batches/:id': 'editor',
   'GET /wordpress': 'viewer', 'GET /wordpress/sites/:id': 'viewer', 'POST /wordpress/sites/:id/scans': 'contributor',
   'POST /wordpress/sites/:id/describe': 'contributor', 'POST /wordpress/sites/:id/write-back': 'editor',
