@@ -11,7 +11,7 @@ import { describeThroughServer } from './remote';
 import { SIDECAR_NAMINGS, type SidecarNaming, type WriteText } from './write-text';
 import { ResultsFile } from './results-file';
 import { progressReporter } from './progress';
-import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
+import { auditCsvFile, auditFolder, reportText, writeReportFiles } from './audit-file';
 import type { AuditReport } from '../services/audit/import';
 
 const positive = (value: string): number => {
@@ -35,13 +35,13 @@ function describeOptions(opts: Record<string, unknown>): DescribeOptions {
   }
 }
 
-/** The audit of a CSV file; a file that cannot be read or used ends the command with the reason. */
-function readAudit(file: string): AuditReport {
+/** The audit of a CSV file or of a folder's image files; what cannot be read or used ends the command with the reason. */
+async function readAudit(source: string, recursive: boolean): Promise<AuditReport> {
   try {
-    return auditCsvFile(file);
+    return fs.statSync(source, { throwIfNoEntry: false })?.isDirectory() ? await auditFolder(source, recursive) : auditCsvFile(source);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return program.error(code === 'ENOENT' || code === 'EISDIR' ? `${file} is not a file.` : (err as Error).message, { exitCode: 2 });
+    return program.error(code === 'ENOENT' ? `${source} is not a file or a folder.` : (err as Error).message, { exitCode: 2 });
   }
 }
 
@@ -124,12 +124,13 @@ program
 
 program
   .command('audit')
-  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does. Exits 1 when any needs fixing.')
-  .argument('<file>', 'the CSV file')
+  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does, or the alt text written into the image files of a folder. Exits 1 when any needs fixing.')
+  .argument('<file-or-folder>', 'a CSV file, or a folder of images (their IPTC Alt Text (Accessibility))')
+  .option('-r, --recursive', 'with a folder: its subfolders too')
   .option('--csv <file>', 'also write the images to fix as CSV')
   .option('--html <file>', 'also write the report as a web page')
-  .action(async (file: string, opts: { csv?: string; html?: string }) => {
-    const report = readAudit(file);
+  .action(async (file: string, opts: { csv?: string; html?: string; recursive?: boolean }) => {
+    const report = await readAudit(file, Boolean(opts.recursive));
     process.stdout.write(reportText(report));
     await writeReportFiles(report, file, opts);
     process.exitCode = report.toFix.length > 0 ? 1 : 0;

@@ -226,6 +226,43 @@ describe('sightline audit: alt text from a CSV file on the command line', () => 
   });
 });
 
+describe('sightline audit: the alt text written into a folder\'s image files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-audit-folder-'));
+    fs.mkdirSync(path.join(dir, 'photos', 'more'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads each file\'s IPTC Alt Text (Accessibility), counts a file without one as empty, and exits 1', async () => {
+    const photos = path.join(dir, 'photos');
+    const write = (name: string, alt?: string) => {
+      const file = path.join(photos, name);
+      fs.writeFileSync(file, fixture('dog.jpg'));
+      if (alt !== undefined) execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-iptcCore:AltTextAccessibility=${alt}`, file]);
+    };
+    write('bicycle.jpg', 'A dog beside a red bicycle on a porch');
+    write('camera.jpg', 'IMG_4821.JPG');
+    write('none.jpg');
+    write('more/deep.jpg', 'Image of a dog');
+    const csv = path.join(dir, 'fix.csv');
+    const res = await runCli(['audit', photos, '--csv', csv]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout.split('\n')[0]).to.equal('3 checked, 2 to fix, 1 fine.');
+    expect(res.stdout).to.contain('camera.jpg: File name');
+    expect(res.stdout).to.contain('none.jpg: Empty');
+    expect(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((row) => row[1])).to.deep.equal(['camera.jpg', 'none.jpg']);
+    const deep = await runCli(['audit', photos, '-r']);
+    expect(deep.stdout.split('\n')[0]).to.equal('4 checked, 3 to fix, 1 fine.');
+    expect(deep.stdout).to.contain(`${path.join('more', 'deep.jpg')}: Starts with “image of”`);
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const refused = await runCli(['audit', empty]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain('holds no image files');
+  });
+});
+
 describe('sightline describe --server: through a running Sightline\'s API', function () {
   this.timeout(120_000);
   let dir: string;
