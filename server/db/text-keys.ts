@@ -57,8 +57,8 @@ export class KeyRing {
   }
 
   /**
-   * The key new text is sealed with, made on first use. Inside a transaction (`within`) the row is
-   * read there FOR SHARE: a rotation's switch to a new key waits for the transaction to end, so no
+   * The key new text is sealed with, made on first use. Inside a transaction (`within`) a row with a
+   * key is read there FOR SHARE: a rotation's switch to a new key waits for the transaction to end, so no
    * text is sealed under a key that a rotation could destroy before re-sealing it. A key made there
    * is named there too, since that transaction may hold the row (it made the account, or changed it
    * before writing an audit event), and an update from outside would wait for it forever; a
@@ -69,7 +69,8 @@ export class KeyRing {
     const inner = within && within !== this.db ? within : undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const outside = await this.columns(userId);
-      const row = inner ? await inner('users').where({ id: userId }).forShare().first(KEY_COLUMNS) : outside;
+      // No lock taken before making a key: two transactions holding FOR SHARE would each wait for the other's update.
+      const row = !inner ? outside : await inner('users').where({ id: userId }).modify((q) => (outside?.text_key_name ? q.forShare() : q)).first(KEY_COLUMNS);
       if (!row) throw new Error(`no account ${userId} to seal text for`);
       if (row.text_key_name) {
         const committed = outside?.text_key_name === row.text_key_name;
