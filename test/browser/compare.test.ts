@@ -67,7 +67,7 @@ describe('comparing describers side by side, with a blind vote, in a real browse
       await page.getByLabel('Slow box (slow-model)').check();
       await page.getByLabel('Images from the batch').selectOption(batchId);
       await page.getByLabel('How many of its first images').fill('2');
-      await Promise.all([page.waitForURL(/\/admin\/comparisons\/cmp_/), page.getByRole('button', { name: 'Start the comparison' }).click()]);
+      await Promise.all([page.waitForURL(/\/comparisons\/cmp_/), page.getByRole('button', { name: 'Start the comparison' }).click()]);
       const deadline = Date.now() + 20_000;
       while ((await page.locator('.comparison-text').count()) < 4 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));

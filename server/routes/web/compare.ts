@@ -54,18 +54,23 @@ export function compareRoutes(deps: Deps): Router {
       if (!(err instanceof HttpError) || err.status !== 400) throw err;
       return renderRuns(req, res.status(422), { error: err.message });
     }
-    res.redirect(303, `/admin/comparisons/${id}`);
+    res.redirect(303, `/comparisons/${id}`);
   });
 
-  router.get('/admin/comparisons/:id', async (req, res) => {
+  // The reviewers: anyone in the workspace who reviews its text (not viewers, who read approved text only).
+  router.get('/comparisons', requireRole('contributor'), async (req, res) => {
+    res.render('compare/index', { title: 'Comparisons', runs: (await comparisonsIndex(deps, scopeOf(req))).runs });
+  });
+
+  router.get('/comparisons/:id', requireRole('contributor'), async (req, res) => {
     const page = await comparisonPage(deps, scopeOf(req), req.params.id as string, req.user!.id, req.query.reveal === '1');
-    res.render('admin/comparison', { title: 'Comparison', page });
+    res.render('compare/show', { title: 'Comparison', page });
   });
 
-  router.post('/admin/comparisons/:id/votes', async (req, res) => {
+  router.post('/comparisons/:id/votes', requireRole('contributor'), async (req, res) => {
     const id = req.params.id as string;
     await castVote(deps, scopeOf(req), id, req.user!.id, { imageId: req.body?.image_id, choice: req.body?.choice });
-    res.redirect(303, `/admin/comparisons/${id}#image-${String(req.body?.image_id ?? '')}`);
+    res.redirect(303, `/comparisons/${id}#image-${String(req.body?.image_id ?? '')}`);
   });
 
   return router;

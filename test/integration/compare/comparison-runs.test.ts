@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../../helpers/test-app';
 import { startFakeOpenAI, defaultAnswer, type FakeOpenAI } from '../../helpers/fake-openai';
+import { createTeam, switchTo } from '../../helpers/workspace-seed';
+import { seedComparison } from '../../helpers/comparison-seed';
 import { signUp, type SignedUp } from '../../helpers/session';
 import { seedReviewBatch } from '../../helpers/review-seed';
 import { unzipEntries } from '../../helpers/unzip';
@@ -78,7 +80,7 @@ describe('comparing describers on your own images', function () {
     await t.deps.queue.start();
     const started = await admin.agent.post('/admin/comparisons').type('form').send({ _csrf: admin.csrf, describers: keys, batch_id: batchId, count: '3' });
     expect(started.status).to.equal(303);
-    const id = /\/admin\/comparisons\/(cmp_[\w-]+)$/.exec(started.headers.location)![1]!;
+    const id = /\/comparisons\/(cmp_[\w-]+)$/.exec(started.headers.location)![1]!;
 
     const rows = await until(
       () => t.deps.db('comparison_results').where({ comparison_id: id }).select('*'),
@@ -112,7 +114,7 @@ describe('comparing describers on your own images', function () {
     expect(texts.map((d) => d.alt_text).sort()).to.deep.equal(['Photo 1', 'Photo 2', 'Photo 3', 'Photo 4']);
 
     // Blind: letters only, in an order that does not name the describer; then a vote per image.
-    const blind = await admin.agent.get(`/admin/comparisons/${id}`);
+    const blind = await admin.agent.get(`/comparisons/${id}`);
     expect(blind.status).to.equal(200);
     expect(blind.text).not.to.include('Fast box').and.not.to.include('Slow box');
     const cells = cellsOf(blind.text);
@@ -121,7 +123,7 @@ describe('comparing describers on your own images', function () {
     expect(new Set([...cells.values()].map((c) => [...c.keys()].sort().join('')))).to.deep.equal(new Set(['AB']));
     for (const [imageId, letters] of cells) {
       const letter = [...letters.entries()].find(([, text]) => text === 'Fast server text')![0];
-      const vote = await admin.agent.post(`/admin/comparisons/${id}/votes`).type('form').send({ _csrf: admin.csrf, image_id: imageId, choice: letter });
+      const vote = await admin.agent.post(`/comparisons/${id}/votes`).type('form').send({ _csrf: admin.csrf, image_id: imageId, choice: letter });
       expect(vote.status).to.equal(303);
     }
     expect(fastLetters).to.have.length(3);
@@ -129,7 +131,7 @@ describe('comparing describers on your own images', function () {
     expect(votes.map((v) => v.describer_key)).to.deep.equal([fastKey, fastKey, fastKey]);
 
     // Every image voted on: names, figures and the preference appear.
-    const revealed = await admin.agent.get(`/admin/comparisons/${id}`);
+    const revealed = await admin.agent.get(`/comparisons/${id}`);
     expect(revealed.text).to.include('Result A: ').and.include('Fast box').and.include('Slow box');
     expect(revealed.text).to.match(/Fast box \(fast-model\)[\s\S]*?3 of 3 votes/);
     expect(revealed.text).to.match(/Slow box \(slow-model\)[\s\S]*?0 of 3 votes/);
@@ -143,14 +145,37 @@ describe('comparing describers on your own images', function () {
     expect(json('comparison-votes.json').map((v) => [v.describer_key, v.voter_id])).to.deep.equal(Array(3).fill([fastKey, admin.user.id]));
   });
 
-  it('refuses a vote for an image outside the run, and keeps comparisons from non-admins', async () => {
+  it('refuses a vote for an image outside the run, and keeps comparisons from other workspaces and non-admins', async () => {
     const [run] = await t.deps.db('comparisons').select('id');
     const { imageIds } = await seedReviewBatch(t.deps, admin.user.id, 1, 'Other');
-    const outside = await admin.agent.post(`/admin/comparisons/${run.id}/votes`).type('form').send({ _csrf: admin.csrf, image_id: imageIds[0], choice: 'A' });
+    const outside = await admin.agent.post(`/comparisons/${run.id}/votes`).type('form').send({ _csrf: admin.csrf, image_id: imageIds[0], choice: 'A' });
     expect(outside.status).to.equal(400);
     const member = await signUp(t.app);
-    expect((await member.agent.get(`/admin/comparisons/${run.id}`)).status).to.equal(403);
+    expect((await member.agent.get(`/comparisons/${run.id}`)).status).to.equal(404);
+    expect((await member.agent.post(`/comparisons/${run.id}/votes`).type('form').send({ _csrf: member.csrf, image_id: imageIds[0], choice: 'A' })).status).to.equal(404);
     expect((await member.agent.get('/admin/describers')).status).to.equal(403);
+    expect((await member.agent.post('/admin/comparisons').type('form').send({ _csrf: member.csrf })).status).to.equal(403);
+  });
+
+  it('lets a team workspace\'s reviewers vote, blind and each in an order of their own, and not its viewers', async () => {
+    const team = await createTeam(t.app, admin, 'Reviewers');
+    const run = await seedComparison(t.deps, team.workspaceId, { count: 2 });
+    await team.members.viewer.agent.get(`/comparisons/${run.id}`).expect(403);
+    await team.members.viewer.agent.get('/comparisons').expect(403);
+    const listed = await team.members.contributor.agent.get('/comparisons').expect(200);
+    expect(listed.text).to.include(`/comparisons/${run.id}`);
+    const blind = await team.members.contributor.agent.get(`/comparisons/${run.id}`).expect(200);
+    expect(blind.text).not.to.include('GPU box in the office');
+    const imageIds = [...blind.text.matchAll(/name="image_id" value="([A-Za-z0-9_-]+)"/g)].map((m) => m[1]!);
+    expect(new Set(imageIds).size).to.equal(2);
+    for (const imageId of new Set(imageIds)) {
+      await team.members.contributor.agent.post(`/comparisons/${run.id}/votes`).type('form').send({ _csrf: team.members.contributor.csrf, image_id: imageId, choice: 'A' }).expect(303);
+    }
+    const votes = await t.deps.db('comparison_votes').where({ comparison_id: run.id }).select('voter_id');
+    expect(votes.map((v: { voter_id: number }) => v.voter_id)).to.deep.equal([team.members.contributor.user.id, team.members.contributor.user.id]);
+    // Back to the administrator's own workspace, where the other tests compare.
+    await switchTo(admin, admin.user.id);
+
   });
 
   it('ends a result as failed with the reason when its server refuses, and still describes with the others', async () => {
@@ -169,7 +194,7 @@ describe('comparing describers on your own images', function () {
       expect(rows.map((r) => r.status).sort()).to.deep.equal(['done', 'failed']);
       expect(rows.find((r) => r.status === 'failed')!.error).to.include('refused our credentials (401)');
       expect((await t.deps.db('images').where({ id: imageIds[0] }).first('status')).status).to.equal('done');
-      const page = await admin.agent.get(`/admin/comparisons/${id}`);
+      const page = await admin.agent.get(`/comparisons/${id}`);
       expect(page.text).to.include('Failed: The model server refused our credentials (401)');
     } finally {
       await refusing.close();

@@ -38,7 +38,7 @@ const ACCESS: Record<string, Access> = {
   'GET /admin/quotas': 'admin', 'POST /admin/quotas': 'admin',
   'GET /admin/workspaces': 'admin', 'POST /admin/workspaces/:id/owner': 'admin', 'POST /admin/workspaces/:id/two-factor': 'admin',
   'GET /admin/describers': 'admin', 'POST /admin/describers': 'admin', 'POST /admin/describers/:id/delete': 'admin',
-  'GET /admin/comparisons': 'admin', 'POST /admin/comparisons': 'admin', 'GET /admin/comparisons/:id': 'admin', 'POST /admin/comparisons/:id/votes': 'admin',
+  'GET /admin/comparisons': 'admin', 'POST /admin/comparisons': 'admin', 'GET /comparisons': 'contributor', 'GET /comparisons/:id': 'contributor', 'POST /comparisons/:id/votes': 'contributor',
   'GET /workspace': 'viewer', 'POST /workspace/leave': 'viewer', 'GET /': 'viewer', 'GET /images': 'viewer', 'GET /images/export.:format': 'viewer',
   'GET /images/:id/file': 'viewer', 'GET /images/:id/download': 'viewer', 'POST /images/embed-file': 'contributor', 'GET /images/:id': 'viewer', 'GET /batches/:id': 'viewer', 'GET /batches/:id/export.:format': 'viewer',
   'GET /batches/:id/progress.json': 'viewer', 'GET /batches/:id/events': 'viewer', 'POST /images/bulk': 'viewer', 'GET /account/usage': 'viewer',
