@@ -9,6 +9,7 @@ import { benchCrash } from './crash';
 import { benchReviewPages } from './review-pages';
 import { benchWordPress } from './wordpress';
 import { benchEmbedMetadata } from './embed-metadata';
+import { benchCliVsQueue } from './cli-vs-queue';
 
 /** Every benchmark, one after another (they share the machine, so never in parallel). */
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
@@ -22,6 +23,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'review pages: a 1,000-image batch, and the library with 1,000 and 100,000 images', run: benchReviewPages },
   { name: 'wordpress: scan and write back 1,000 media items against the bare REST calls', run: benchWordPress },
   { name: 'metadata: write the text into 1,000 JPEGs against copying them', run: benchEmbedMetadata },
+  { name: 'cli: sightline describe on a folder against the server\'s queue, embedded describer', run: benchCliVsQueue },
   { name: 'crash: 500 images, kill -9 twenty times, two web and three worker processes on PostgreSQL', run: benchCrash },
 ];
 

@@ -197,6 +197,25 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           responses: { '200': { description: 'The JPEG file.', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } }, ...common, ...notFound, '409': errorResponse('Not described yet, or not approved yet.') },
         },
       },
+      '/embed-file': {
+        post: {
+          operationId: 'embedFile',
+          summary: 'Describe one file in memory and answer it with the text written in; nothing is stored',
+          description: 'One multipart `image` part (JPEG, PNG, WebP or TIFF), described with the workspace\'s default options and answered as the same file with IPTC Alt Text (Accessibility), Extended Description, dc:description, dc:title, dc:subject and photoshop:Headline added as XMP; the pixels and the file\'s other metadata are kept, and XMP fields another tool wrote stay. No image, text or working copy is stored; the month\'s usage counts it. Needs a read and write key of a contributor or above.',
+          requestBody: {
+            required: true,
+            content: { 'multipart/form-data': { schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } } } },
+          },
+          responses: {
+            '200': { description: 'The file with the text in it, of the type sent.', content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'image/tiff'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) },
+            ...common, ...forbidden,
+            '413': errorResponse('Larger than the upload limit, or more than one file.'),
+            '415': errorResponse('Not a file that can carry the text (`unsupported_file`), or not an image we take (`image_refused`).'),
+            '502': errorResponse('The describer failed.'),
+            '503': errorResponse('Too many in-memory descriptions at once; try again.'),
+          },
+        },
+      },
       '/images/{id}/approval': {
         parameters: [idParam('Image id.')],
         post: {
@@ -232,7 +251,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           operationId: 'createBatch',
           summary: 'Create an empty batch with options; add images with batch_id',
           parameters: [idempotencyKey],
-          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' } } }) },
+          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' }, budget_cap: { type: 'number', minimum: 0, description: 'Stop describing once the batch has spent this much (tokens × the prices an administrator entered for the describer in use; the offline describer costs nothing). The images left are failed with the reason and kept. Refused (400) when no price is known for the describer in use.' } } }) },
           responses: { '201': ok('The batch.', ref('Batch')), ...common, ...forbidden, ...notFound },
         },
       },

@@ -144,6 +144,7 @@ export const componentSchemas: Record<string, Record<string, unknown>> = {
       status: { type: 'string' },
       created_at: { type: 'string', format: 'date-time' },
       cancelled: { type: 'integer', description: 'Only on the cancel answer: how many images were cancelled.' },
+      budget_cap: { type: ['number', 'null'], description: 'The budget cap given at creation, or null.' },
       progress: {
         type: 'object',
         required: ['total', 'queued', 'processing', 'done', 'failed', 'cancelled', 'finished'],

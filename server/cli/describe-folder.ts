@@ -34,6 +34,8 @@ export interface FolderSummary {
   done: number;
   skipped: number;
   failed: { file: string; reason: string }[];
+  /** Files written with something to know: an XMP packet replaced rather than merged, and why. */
+  notes: { file: string; note: string }[];
   /** With --dry-run: the files that would be described. */
   planned: string[];
 }
@@ -67,7 +69,7 @@ export function describeHere(describer: Describer, options: DescribeOptions): De
 /** Describes the folder's images that the results file does not hold yet, `concurrency` at a time. */
 export async function describeFolder(run: FolderRun, describeFile: DescribeFile, results: ResultsFile, events: FolderEvents): Promise<FolderSummary> {
   const files = listImages(run.folder, run.recursive);
-  const summary: FolderSummary = { done: 0, skipped: 0, failed: [], planned: [] };
+  const summary: FolderSummary = { done: 0, skipped: 0, failed: [], notes: [], planned: [] };
   const optionsKey = optionsHash(run.options);
   events.start(files.length);
   let next = 0;
@@ -91,7 +93,8 @@ export async function describeFolder(run: FolderRun, describeFile: DescribeFile,
           continue;
         }
         const d = await describeFile(bytes, path.basename(file), key);
-        if (run.writeText) writeText(run.writeText, run.folder, file, bytes, d, run.options.language);
+        const notes = run.writeText ? writeText(run.writeText, run.folder, file, bytes, d, run.options.language) : [];
+        summary.notes.push(...notes.map((note) => ({ file, note })));
         results.append({
           key, path: file, sha256, alt_text: d.alt_text, caption: d.caption, title: d.title, description: d.description, tags: d.tags,
           filename: d.filename, text: d.text, decorative: d.decorative, describer: d.provenance.describer, model: d.provenance.model,

@@ -8,10 +8,10 @@ import { parseDescribeOptions } from '../services/ingest/options';
 import { createLogger } from '../logger';
 import { describeFolder, describeHere } from './describe-folder';
 import { describeThroughServer } from './remote';
-import type { WriteText } from './write-text';
+import { SIDECAR_NAMINGS, type SidecarNaming, type WriteText } from './write-text';
 import { ResultsFile } from './results-file';
 import { progressReporter } from './progress';
-import { auditCsvFile, reportText, writeReportFiles } from './audit-file';
+import { auditCsvFile, auditFolder, reportText, writeReportFiles } from './audit-file';
 import type { AuditReport } from '../services/audit/import';
 
 const positive = (value: string): number => {
@@ -35,20 +35,21 @@ function describeOptions(opts: Record<string, unknown>): DescribeOptions {
   }
 }
 
-/** The audit of a CSV file; a file that cannot be read or used ends the command with the reason. */
-function readAudit(file: string): AuditReport {
+/** The audit of a CSV file or of a folder's image files; what cannot be read or used ends the command with the reason. */
+async function readAudit(source: string, recursive: boolean): Promise<AuditReport> {
   try {
-    return auditCsvFile(file);
+    return fs.statSync(source, { throwIfNoEntry: false })?.isDirectory() ? await auditFolder(source, recursive) : auditCsvFile(source);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return program.error(code === 'ENOENT' || code === 'EISDIR' ? `${file} is not a file.` : (err as Error).message, { exitCode: 2 });
+    return program.error(code === 'ENOENT' ? `${source} is not a file or a folder.` : (err as Error).message, { exitCode: 2 });
   }
 }
 
 /** Where --embed, --out-dir, --backup and --sidecar say the text goes; never silently over an original. */
 function writeTextOption(opts: Record<string, unknown>): WriteText | undefined {
   if (opts.sidecar && opts.embed) program.error('Choose --embed or --sidecar, not both.', { exitCode: 2 });
-  if (opts.sidecar) return { mode: 'sidecar' };
+  if (opts.sidecarName && !opts.sidecar) program.error('--sidecar-name goes with --sidecar.', { exitCode: 2 });
+  if (opts.sidecar) return { mode: 'sidecar', naming: (opts.sidecarName as SidecarNaming | undefined) ?? 'lightroom' };
   if (!opts.embed) {
     if (opts.outDir || opts.backup) program.error('--out-dir and --backup go with --embed.', { exitCode: 2 });
     return undefined;
@@ -76,14 +77,16 @@ program
   .option('--instructions <text>', 'more instructions for the describer')
   .addOption(new Option('--purpose <purpose>', 'where the images are used').choices(['informative', 'linked', 'functional', 'decorative', 'complex']))
   .option('--link-target <destination>', 'with linked or functional: where the link goes, or what the control does')
-  .option('--concurrency <n>', 'images described at once', positive, 2)
+  // Four in flight keep both inference workers busy while the next images are read and prepared.
+  .option('--concurrency <n>', 'images in flight at once (read, prepared, described)', positive, 4)
   .option('--limit <n>', 'describe at most this many images in this run', positive)
   .option('--dry-run', 'list what would be described, and describe nothing')
   .option('--force', 'describe again images the results file already holds')
-  .option('--embed', 'also write the text into the image files (JPEG, PNG): needs --out-dir or --backup')
+  .option('--embed', 'also write the text into the image files (JPEG, PNG, WebP, TIFF), keeping their other XMP fields: needs --out-dir or --backup')
   .option('--out-dir <folder>', 'with --embed: write copies with the text here, leaving the originals as they are')
   .option('--backup', 'with --embed: write into the files themselves, keeping each original as name.ext.original')
-  .option('--sidecar', 'write the text into .xmp sidecar files beside the images (photo.xmp for photo.jpg)')
+  .option('--sidecar', 'write the text into .xmp sidecar files beside the images instead (an existing sidecar is merged into)')
+  .addOption(new Option('--sidecar-name <style>', 'with --sidecar: lightroom (the default) names them photo.xmp for photo.jpg, as Lightroom, digiKam and Capture One read them; darktable names them photo.jpg.xmp').choices(SIDECAR_NAMINGS))
   .option('--server <url>', 'describe through a running Sightline instead (or SIGHTLINE_SERVER)')
   .option('--key <key>', 'its API key, with write scope (or SIGHTLINE_API_KEY)')
   .action(async (folder: string, opts: Record<string, string | boolean | number | undefined>) => {
@@ -111,6 +114,7 @@ program
       } else {
         process.stderr.write(`${summary.done} described, ${summary.skipped} skipped (already done), ${summary.failed.length} failed.\n`);
         for (const { file, reason } of summary.failed) process.stderr.write(`  failed: ${file}: ${reason}\n`);
+        for (const { file, note } of summary.notes) process.stderr.write(`  note: ${file}: ${note}\n`);
       }
       process.exitCode = summary.failed.length > 0 ? 1 : 0;
     } finally {
@@ -120,12 +124,13 @@ program
 
 program
   .command('audit')
-  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does. Exits 1 when any needs fixing.')
-  .argument('<file>', 'the CSV file')
+  .description('Check the alt text in a CSV file (an image column and an alt column), as the Audit page does, or the alt text written into the image files of a folder. Exits 1 when any needs fixing.')
+  .argument('<file-or-folder>', 'a CSV file, or a folder of images (their IPTC Alt Text (Accessibility))')
+  .option('-r, --recursive', 'with a folder: its subfolders too')
   .option('--csv <file>', 'also write the images to fix as CSV')
   .option('--html <file>', 'also write the report as a web page')
-  .action(async (file: string, opts: { csv?: string; html?: string }) => {
-    const report = readAudit(file);
+  .action(async (file: string, opts: { csv?: string; html?: string; recursive?: boolean }) => {
+    const report = await readAudit(file, Boolean(opts.recursive));
     process.stdout.write(reportText(report));
     await writeReportFiles(report, file, opts);
     process.exitCode = report.toFix.length > 0 ? 1 : 0;

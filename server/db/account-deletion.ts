@@ -31,6 +31,10 @@ export async function scrubAccount(trx: Knex, userId: number, replacement: { ema
   // A WordPress site takes its scans, the alt text copied from it and the record of writes with it.
   await trx('wordpress_sites').where({ user_id: userId }).delete();
   await trx('idempotency_keys').where({ user_id: userId }).delete();
+  // Comparison runs take their results and votes with them; votes cast in other workspaces go too.
+  await trx('comparisons').where({ user_id: userId }).delete();
+  await trx('comparison_votes').where({ voter_id: userId }).delete();
+  await trx('comparisons').where({ created_by: userId }).update({ created_by: null });
   await trx('usage_quotas').where({ user_id: userId }).delete();
   await trx('usage_events').where({ user_id: userId }).update({ user_id: null, image_id: null });
   // The audit log keeps what happened and when, not who or from where.

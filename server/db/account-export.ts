@@ -104,3 +104,15 @@ export async function exportApprovals(db: Knex, userId: number): Promise<Record<
   return db('approval_events').where({ user_id: userId }).orderBy('id')
     .select('image_id', 'actor_id', 'action', 'comment', 'created_at');
 }
+
+/** What each describer wrote for the workspace's images in comparison runs, with its time, tokens and cost. */
+export async function exportComparisonResults(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('comparison_results').where({ user_id: userId }).orderBy(['comparison_id', 'position', 'id'])
+    .select('comparison_id', 'image_id', 'describer_key', 'status', 'alt_text', 'description', 'duration_ms', 'input_tokens', 'output_tokens', 'cost', 'error', 'created_at', 'updated_at');
+}
+
+/** Reviewers' blind votes in those runs: which describer's text each reviewer preferred per image. */
+export async function exportComparisonVotes(db: Knex, userId: number): Promise<Record<string, unknown>[]> {
+  return db('comparison_votes').where({ user_id: userId }).orderBy('id')
+    .select('comparison_id', 'image_id', 'voter_id', 'describer_key', 'created_at');
+}

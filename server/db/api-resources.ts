@@ -31,7 +31,7 @@ export function listImagesAfter(db: Db, userId: number, filter: ImageCursorFilte
 export async function latestJobOptions(db: Db, imageIds: string[]): Promise<Map<string, Record<string, unknown>>> {
   const map = new Map<string, Record<string, unknown>>();
   if (imageIds.length === 0) return map;
-  const rows: { image_id: string; payload_json: string }[] = await db('jobs').select('image_id', 'payload_json').whereIn('image_id', imageIds).orderBy('id');
+  const rows: { image_id: string; payload_json: string }[] = await db('jobs').select('image_id', 'payload_json').where('kind', 'describe').whereIn('image_id', imageIds).orderBy('id');
   for (const row of rows) {
     try {
       const payload = JSON.parse(row.payload_json) as { options?: Record<string, unknown> };

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { sealColumns } from './text-codec';
+import { AUDIT_TEXT } from './sealed-tables';
 
 export type AuditEventName =
   | 'signup'
@@ -58,8 +60,13 @@ export interface AuditEventRow {
   user_email?: string | null;
 }
 
+/**
+ * On PostgreSQL the details, address and browser of an event concerning an account are sealed under
+ * its key, so what account deletion strips from the log cannot be read from old row versions. An
+ * event concerning no account (a failed login with an unknown address) has no key to use.
+ */
 export async function insertAuditEvent(db: Knex, event: AuditEventInput, createdAt: number): Promise<void> {
-  await db('audit_events').insert({
+  const row = {
     user_id: event.userId,
     actor_id: event.actorId ?? null,
     event: event.event,
@@ -67,7 +74,8 @@ export async function insertAuditEvent(db: Knex, event: AuditEventInput, created
     user_agent: event.userAgent?.slice(0, 255) ?? null,
     detail: event.detail?.slice(0, 255) ?? null,
     created_at: createdAt,
-  });
+  };
+  await db('audit_events').insert(event.userId === null ? row : await sealColumns(db, event.userId, row, AUDIT_TEXT));
 }
 
 export async function listUserAuditEvents(db: Knex, userId: number, limit = 50): Promise<AuditEventRow[]> {

@@ -11,6 +11,8 @@ export interface BatchRow {
   /** Epoch ms; set while the batch's upload is still arriving (see services/ingest/stream.ts). */
   receiving_until?: number | null;
   image_retention?: string | null;
+  /** See services/compare/budget. */
+  budget_cap?: number | string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { whereFlagged } from './image-flags';
-import { whereContains, textMatcher } from './search';
-import { sealColumns } from './text-codec';
+import { nameMatcher, textMatcher } from './search';
+import { NAME_SEARCH, sealColumns } from './text-codec';
 import { IMAGE_TEXT } from './sealed-tables';
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed' | 'cancelled' | 'refused';
@@ -33,8 +33,8 @@ export interface ImageRow {
 }
 
 export async function insertImage(db: Knex, row: ImageRow): Promise<void> {
-  // What the file itself said (caption, keywords) is the person's text as much as their edits.
-  await db('images').insert(await sealColumns(db, row.user_id, row, IMAGE_TEXT));
+  // What the file itself said (caption, keywords) and its name are the person's text as much as their edits.
+  await db('images').insert(await sealColumns(db, row.user_id, row, IMAGE_TEXT, { ...row }, NAME_SEARCH));
 }
 
 /** Owner-scoped: another user's image id reads as missing. */
@@ -141,6 +141,7 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
   const search = filter.search;
   if (search) {
     const textMatches = search.words.length > 0 ? await textMatcher(db, userId, search.words) : undefined;
+    const nameMatches = await nameMatcher(db, userId, search.phrase);
     query.where((either) => {
       if (textMatches) {
         either.where((text) => {
@@ -148,7 +149,7 @@ async function filtered(db: Knex, userId: number, filter: ImageFilter): Promise<
           if (filter.searchApprovedTextOnly) text.andWhere('images.approval', 'approved');
         });
       }
-      either.orWhere((name) => whereContains(db, name, 'images.original_name', search.phrase));
+      either.orWhere((name) => nameMatches(name));
     });
   }
   return { query };

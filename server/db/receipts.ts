@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { sealColumns } from './text-codec';
+import { RECEIPT_TEXT } from './sealed-tables';
 
 /** `reviewed`: retention "until reviewed" deleted it when a person marked the image reviewed. */
 export type DeletionReason = 'retention' | 'reviewed' | 'user' | 'account_deletion';
@@ -19,8 +21,16 @@ export interface DeletionReceipt {
 
 export type NewReceipt = Omit<DeletionReceipt, 'id'>;
 
+/**
+ * What a receipt must keep, as proof of the deletion: the working copy's SHA-256, when it arrived,
+ * was processed and was deleted, and why; none of that is the person's text. A receipt of a deletion
+ * by retention also names the image (its file name), so the person can tell which one it was; a
+ * deletion the person asked for drops the name with the image (unlinkReceipts). On PostgreSQL that
+ * copy of the name is sealed under the account's key like the image's own. A receipt that names
+ * nothing needs no key: it stays as it is.
+ */
 export async function insertReceipt(db: Knex, receipt: NewReceipt): Promise<void> {
-  await db('deletion_receipts').insert(receipt);
+  await db('deletion_receipts').insert(receipt.user_id === null || receipt.original_name === null ? receipt : await sealColumns(db, receipt.user_id, receipt, RECEIPT_TEXT));
 }
 
 export async function receiptsForUser(db: Knex, userId: number): Promise<DeletionReceipt[]> {

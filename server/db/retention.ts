@@ -68,6 +68,7 @@ export async function findImages(db: Knex, where: ImageFilter): Promise<ImageFor
   if (where.imageIds !== undefined) query.whereIn('images.id', where.imageIds);
   if (where.batchId !== undefined) query.where('images.batch_id', where.batchId);
   if (where.createdBefore !== undefined) query.where('images.created_at', '<=', where.createdBefore);
+  query.orderBy([{ column: 'images.created_at' }, { column: 'images.rowid' }]); // upload order
   return ((await query) as Row[]).map(toImage);
 }
 

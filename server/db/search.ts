@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres } from './knex';
-import { sealsText, tokenQueries } from './text-codec';
+import { nameQueries, sealsText, tokenQueries } from './text-codec';
 
 /**
  * A condition limiting a query (over `images`) to images whose generated or edited text holds every
@@ -24,6 +24,20 @@ export async function textMatcher(db: Knex, userId: number, words: readonly stri
   const match = words.map((word) => `"${word}"*`).join(' ');
   return (query) => {
     query.whereRaw('images.id IN (SELECT image_id FROM descriptions_fts WHERE descriptions_fts MATCH ? AND user_id = ?)', [match, userId]);
+  };
+}
+
+/**
+ * A condition limiting a query (over `images`) to images whose uploaded file's name contains `text`,
+ * ignoring case (whereContains). On PostgreSQL the name is sealed: there the keyed tokens of its
+ * pieces in `images.name_search` must hold the text's pieces in a row (text-codec.ts, nameTokens).
+ */
+export async function nameMatcher(db: Knex, userId: number, text: string): Promise<(query: Knex.QueryBuilder) => void> {
+  if (!sealsText(db)) return (query) => whereContains(db, query, 'images.original_name', text);
+  const tsqueries = await nameQueries(db, userId, text);
+  return (query) => {
+    if (tsqueries.length === 0) query.whereRaw('false');
+    else query.where((any) => tsqueries.forEach((q) => any.orWhereRaw('images.name_search @@ ?::tsquery', [q])));
   };
 }
 

@@ -97,10 +97,63 @@ function documentOf(row: Record<string, unknown>): string {
   return SEARCHED.map((c) => (typeof row[c] === 'string' ? row[c] : '')).join(' ');
 }
 
+function nameKey(key: Buffer): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'sightline name tokens v1', 32));
+}
+
+/** A file name's characters as searched: lower case, as ILIKE and SQLite's LIKE compare them. */
+function nameChars(text: string): string[] {
+  return [...text.toLowerCase()];
+}
+
+/**
+ * A tsvector literal of keyed tokens for a file name, searched for any piece of it (as LIKE
+ * '%piece%'): every piece of one and two characters, and every piece of three at its position, so
+ * a longer piece is a phrase of its three-character pieces, each following the one before.
+ */
+export function nameTokens(key: Buffer, name: string): string {
+  const nk = nameKey(key);
+  const chars = nameChars(name);
+  const pieces = new Map<string, number[]>();
+  for (let i = 0; i < chars.length; i++) {
+    for (let n = 1; n <= 3 && i + n <= chars.length; n++) {
+      const piece = chars.slice(i, i + n).join('');
+      const at = pieces.get(piece) ?? [];
+      if (n === 3) at.push(i + 1);
+      pieces.set(piece, at);
+    }
+  }
+  return [...pieces].map(([piece, at]) => `${token(nk, piece)}${at.length ? `:${at.join(',')}` : ''}`).join(' ');
+}
+
+/** The tsquery a name holding `text` anywhere matches, under one key. */
+export function nameQuery(key: Buffer, text: string): string {
+  const nk = nameKey(key);
+  const chars = nameChars(text);
+  if (chars.length <= 3) return token(nk, chars.join(''));
+  const steps: string[] = [];
+  for (let i = 0; i + 3 <= chars.length; i++) steps.push(token(nk, chars.slice(i, i + 3).join('')));
+  return steps.join(' <-> ');
+}
+
+/** How a sealed table's search column is made from its row's plaintext, under the account's key. */
+export interface SearchIndex {
+  column: string;
+  tokens(key: Buffer, row: Record<string, unknown>): string;
+}
+
+/** Descriptions: every word's prefixes, over the text search looks in. */
+export const TEXT_SEARCH: SearchIndex = { column: 'search', tokens: (key, row) => documentTokens(key, documentOf(row)) };
+/** Images: any piece of the uploaded file's name. */
+export const NAME_SEARCH: SearchIndex = {
+  column: 'name_search',
+  tokens: (key, row) => nameTokens(key, typeof row.original_name === 'string' ? row.original_name : ''),
+};
+
 /**
  * The given columns of `values` sealed under the account's current key, with the generation that
- * sealed them (and, when `searchable` is the whole result, its search tokens). On SQLite `values`
- * comes back as it is.
+ * sealed them (and, when `searchable` is the whole row's plaintext, its search tokens made by
+ * `index`). On SQLite `values` comes back as it is.
  */
 export async function sealColumns<T extends object>(
   db: Knex,
@@ -108,10 +161,11 @@ export async function sealColumns<T extends object>(
   values: T,
   columns: readonly string[],
   searchable?: Record<string, unknown>,
+  index: SearchIndex = TEXT_SEARCH,
 ): Promise<T> {
   if (!sealsText(db)) return values;
   const { generation, key } = await ring(db).current(userId, db);
-  return sealUnder(db, key, userId, generation, values, columns, searchable);
+  return sealUnder(db, key, userId, generation, values, columns, searchable, index);
 }
 
 /** As sealColumns, under a given key (re-encryption after a rotation). */
@@ -123,13 +177,14 @@ export function sealUnder<T extends object>(
   values: T,
   columns: readonly string[],
   searchable?: Record<string, unknown>,
+  index: SearchIndex = TEXT_SEARCH,
 ): T {
   const sealed: Record<string, unknown> = { ...values, key_generation: generation };
   for (const c of columns) {
     const v = (values as Record<string, unknown>)[c];
     if (typeof v === 'string') sealed[c] = sealWith(key, userId, generation, v);
   }
-  if (searchable) sealed.search = db.raw('?::tsvector', [documentTokens(key, documentOf(searchable))]);
+  if (searchable) sealed[index.column] = db.raw('?::tsvector', [index.tokens(key, searchable)]);
   return sealed as T;
 }
 
@@ -140,6 +195,12 @@ export function sealUnder<T extends object>(
 export async function tokenQueries(db: Knex, userId: number, words: readonly string[]): Promise<string[]> {
   const keys = await ring(db).searchKeys(userId);
   return keys.map((key) => queryTokens(key, words).join(' & ')).filter((q) => q !== '');
+}
+
+/** The tsqueries (one per key, as tokenQueries) matching names that hold `text` anywhere. */
+export async function nameQueries(db: Knex, userId: number, text: string): Promise<string[]> {
+  if (text === '') return [];
+  return (await ring(db).searchKeys(userId)).map((key) => nameQuery(key, text));
 }
 
 function rowsOf(response: unknown): Record<string, unknown>[] {

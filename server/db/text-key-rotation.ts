@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { sealUnder, sealsText } from './text-codec';
-import { SEALED_TABLES } from './sealed-tables';
+import { SEALED_TABLES, rowKey } from './sealed-tables';
 import { keyRingFor, type KeyRing } from './text-keys';
 
 /**
@@ -70,13 +70,14 @@ async function retireCurrentKey(db: Knex, ring: KeyRing, userId: number): Promis
 async function resealRetired(db: Knex, ring: KeyRing, userId: number, retired: number): Promise<number> {
   const current = await ring.current(userId);
   let moved = 0;
-  for (const { table, id, columns, searchable } of SEALED_TABLES) {
+  for (const sealedTable of SEALED_TABLES) {
+    const { table, columns, search } = sealedTable;
     for (;;) {
       const rows: Record<string, unknown>[] = await db(table).where({ user_id: userId, key_generation: retired }).limit(CHUNK).select();
       for (const row of rows) {
         const values = Object.fromEntries(columns.map((c) => [c, row[c]]));
-        const changes = sealUnder(db, current.key, userId, current.generation, values, columns, searchable ? row : undefined);
-        moved += await db(table).where({ [id]: row[id], key_generation: retired }).update(changes);
+        const changes = sealUnder(db, current.key, userId, current.generation, values, columns, search ? row : undefined, search);
+        moved += await db(table).where({ ...rowKey(sealedTable, row), key_generation: retired }).update(changes);
       }
       if (rows.length < CHUNK) break;
     }

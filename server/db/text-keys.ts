@@ -41,7 +41,8 @@ export class KeyRing {
     return this.db('users').where({ id: userId }).first(KEY_COLUMNS);
   }
 
-  private async load(userId: number, generation: number, name: string | null): Promise<Buffer | undefined> {
+  /** `remember`: false for a key whose name only the caller's transaction sees yet (it may roll back). */
+  private async load(userId: number, generation: number, name: string | null, remember = true): Promise<Buffer | undefined> {
     if (!name) return undefined;
     const cached = this.cache.get(`${userId}:${generation}`);
     if (cached) return cached;
@@ -51,32 +52,40 @@ export class KeyRing {
       if (err instanceof BlobNotFoundError) return undefined;
       throw err;
     });
-    if (key) this.cache.set(`${userId}:${generation}`, key);
+    if (key && remember) this.cache.set(`${userId}:${generation}`, key);
     return key;
   }
 
   /**
-   * The key new text is sealed with, made on first use, outside the caller's transaction (`within`)
-   * so a rollback cannot orphan the blob. The row is then read again in that transaction FOR SHARE:
-   * a rotation's switch to a new key waits for the transaction to end, so no text is sealed under a
-   * key that a rotation could destroy before re-sealing it.
+   * The key new text is sealed with, made on first use. Inside a transaction (`within`) a row with a
+   * key is read there FOR SHARE: a rotation's switch to a new key waits for the transaction to end, so no
+   * text is sealed under a key that a rotation could destroy before re-sealing it. A key made there
+   * is named there too, since that transaction may hold the row (it made the account, or changed it
+   * before writing an audit event), and an update from outside would wait for it forever; a
+   * rollback then leaves an unnamed blob, which the orphan sweep deletes. Only keys named outside any
+   * transaction are kept in this process's cache, so a rolled-back key is never used again.
    */
   async current(userId: number, within?: Knex): Promise<TextKey> {
+    const inner = within && within !== this.db ? within : undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      let row = await this.columns(userId);
-      if (row?.text_key_name && within && within !== this.db) row = await within('users').where({ id: userId }).forShare().first(KEY_COLUMNS);
+      const outside = await this.columns(userId);
+      // No lock taken before making a key: two transactions holding FOR SHARE would each wait for the other's update.
+      const row = !inner ? outside : await inner('users').where({ id: userId }).modify((q) => (outside?.text_key_name ? q.forShare() : q)).first(KEY_COLUMNS);
       if (!row) throw new Error(`no account ${userId} to seal text for`);
       if (row.text_key_name) {
-        const key = await this.load(userId, row.text_key_generation, row.text_key_name);
+        const committed = outside?.text_key_name === row.text_key_name;
+        const key = await this.load(userId, row.text_key_generation, row.text_key_name, committed);
         if (key) return { generation: row.text_key_generation, key };
         throw new Error(`the text key of account ${userId} is missing from the blob store`);
       }
       const key = crypto.randomBytes(32);
       const name = await this.blobs.put(key);
       const generation = row.text_key_generation + 1;
-      const won = await this.db('users').where({ id: userId, text_key_name: null, text_key_generation: row.text_key_generation }).update({ text_key_name: name, text_key_generation: generation });
+      const won = await (inner ?? this.db)('users')
+        .where({ id: userId, text_key_name: null, text_key_generation: row.text_key_generation })
+        .update({ text_key_name: name, text_key_generation: generation });
       if (won === 1) {
-        this.cache.set(`${userId}:${generation}`, key);
+        if (!inner) this.cache.set(`${userId}:${generation}`, key);
         return { generation, key };
       }
       // Another process made the key first: use theirs.

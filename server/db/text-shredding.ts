@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { sealColumns, sealsText } from './text-codec';
-import { SEALED_TABLES } from './sealed-tables';
+import { SEALED_TABLES, rowKey } from './sealed-tables';
 import { bindTextKeys, keyRingFor, type KeyBlobs } from './text-keys';
 
 /** Rows sealed per statement when sealing or re-sealing in bulk. */
@@ -21,13 +21,14 @@ export async function startTextKeys(db: Knex, blobs: KeyBlobs): Promise<void> {
 export async function sealExistingText(db: Knex): Promise<number> {
   if (!sealsText(db)) return 0;
   let sealed = 0;
-  for (const { table, id, columns, searchable } of SEALED_TABLES) {
+  for (const sealedTable of SEALED_TABLES) {
+    const { table, columns, search } = sealedTable;
     for (;;) {
-      const rows: Record<string, unknown>[] = await db(table).whereNull('key_generation').limit(CHUNK).select();
+      const rows: Record<string, unknown>[] = await db(table).whereNull('key_generation').whereNotNull('user_id').limit(CHUNK).select();
       for (const row of rows) {
         const values = Object.fromEntries(columns.map((c) => [c, row[c]]));
-        const changes = await sealColumns(db, row.user_id as number, values, columns, searchable ? row : undefined);
-        sealed += await db(table).where({ [id]: row[id] }).whereNull('key_generation').update(changes);
+        const changes = await sealColumns(db, row.user_id as number, values, columns, search ? row : undefined, search);
+        sealed += await db(table).where(rowKey(sealedTable, row)).whereNull('key_generation').update(changes);
       }
       if (rows.length < CHUNK) break;
     }

@@ -47,6 +47,7 @@ export function userPrompt(input: DescribeInput, options: DescribeOptions, jsonS
   if (ctx.product) lines.push(`Product name: ${oneLine(ctx.product)}`);
   if (ctx.brand) lines.push(`Brand: ${oneLine(ctx.brand)}`);
   const embedded = input.embedded ?? {};
+  if (embedded.altText) lines.push(`Alt text found in the file: ${oneLine(embedded.altText)}`);
   if (embedded.title) lines.push(`Title found in the file: ${oneLine(embedded.title)}`);
   if (embedded.caption) lines.push(`Caption found in the file: ${oneLine(embedded.caption)}`);
   if (embedded.keywords?.length) lines.push(`Keywords found in the file: ${oneLine(embedded.keywords.join(', '))}`);

@@ -55,6 +55,8 @@ export interface TranslatedText {
 
 /** Text found inside the file itself at ingest (EXIF/IPTC/XMP), used as context. */
 export interface EmbeddedText {
+  /** IPTC Alt Text (Accessibility) another tool (or an earlier run) wrote into the file. */
+  altText?: string;
   caption?: string;
   title?: string;
   keywords?: string[];

@@ -17,6 +17,7 @@ export async function cancelBatchJobs(db: Knex, userId: number, batchId: string,
     const jobs = await trx('jobs as j')
       .join('images as i', 'i.id', 'j.image_id')
       .where('i.batch_id', batchId)
+      .andWhere('j.kind', 'describe')
       .whereIn('j.status', ['queued', 'running'])
       .select('j.id', 'j.status');
     if (jobs.length) {
@@ -48,7 +49,7 @@ export async function requeueImage(
     const image = await trx('images').where({ id: imageId, user_id: userId }).first('id', 'batch_id', 'blob_key');
     if (!image) return { outcome: 'not_found' as const };
     if (!image.blob_key) return { outcome: 'gone' as const };
-    const earlier = await trx('jobs').where({ image_id: imageId }).whereIn('status', ['queued', 'running']).select('id', 'status');
+    const earlier = await trx('jobs').where({ image_id: imageId, kind: 'describe' }).whereIn('status', ['queued', 'running']).select('id', 'status');
     await admit?.(trx, earlier.length ? 0 : 1);
     if (earlier.length) {
       await trx('jobs').whereIn('id', earlier.map((j) => j.id)).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });

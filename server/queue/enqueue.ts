@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { DescribeOptions } from '../describers/types';
 import type { Queue } from './worker';
 import { CHANNELS, notify } from '../db/notifications';
+import { sealColumns } from '../db/text-codec';
+import { JOB_TEXT } from '../db/sealed-tables';
 
 export interface EnqueueDescribeArgs {
   imageId: string;
@@ -14,6 +16,8 @@ export interface EnqueueDescribeArgs {
   replaceEdits?: boolean;
   /** Epoch ms from `deps.clock.now()`; the job becomes claimable at this time. Defaults to the system time. */
   now?: number;
+  /** A comparison run's job: the image is described by this describer and stored as its comparison result. */
+  compare?: { comparisonId: string; describerKey: string };
 }
 
 /**
@@ -22,19 +26,22 @@ export interface EnqueueDescribeArgs {
  */
 export async function enqueueDescribe(trx: Knex | Knex.Transaction, args: EnqueueDescribeArgs): Promise<number> {
   const now = args.now ?? Date.now();
-  const [row] = await trx('jobs')
-    .insert({
-      kind: 'describe',
-      image_id: args.imageId,
-      user_id: args.userId,
-      payload_json: JSON.stringify({ options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}) }),
-      status: 'queued',
-      attempts: 0,
-      run_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id');
+  const job = {
+    kind: args.compare ? 'compare' : 'describe',
+    image_id: args.imageId,
+    user_id: args.userId,
+    payload_json: JSON.stringify({
+      options: args.options ?? {}, ...(args.source ? { source: args.source } : {}), ...(args.replaceEdits ? { replaceEdits: true } : {}),
+      ...(args.compare ? { compare: args.compare } : {}),
+    }),
+    status: 'queued',
+    attempts: 0,
+    run_at: now,
+    created_at: now,
+    updated_at: now,
+  };
+  // The options carry what a person wrote (instructions, context, keywords): sealed on PostgreSQL.
+  const [row] = await trx('jobs').insert(await sealColumns(trx, args.userId, job, JOB_TEXT)).returning('id');
   // Workers in other processes hear of it when (and only if) this transaction commits.
   await notify(trx, CHANNELS.jobs);
   return typeof row === 'object' ? Number(row.id) : Number(row);

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { isPostgres } from '../db/knex';
 
+/** The kinds of job the worker runs: describing an image, and describing it for a comparison run. */
+const QUEUED_KINDS = ['describe', 'compare'];
+
 /*
  * The fair order: among users with due describe jobs, the one with the fewest running jobs, then the
  * one whose last job started longest ago, then the one waiting with the oldest job.
@@ -20,7 +23,7 @@ async function pickOnSqlite(trx: Knex.Transaction, now: number): Promise<number 
     )
     .from({ j: 'jobs' })
     .where('j.status', 'queued')
-    .andWhere('j.kind', 'describe')
+    .whereIn('j.kind', QUEUED_KINDS)
     .andWhere('j.run_at', '<=', now)
     .groupBy('j.user_id')
     .orderBy([{ column: 'running' }, { column: 'last_started' }, { column: 'job_id' }])
@@ -36,9 +39,9 @@ const FAIR_USERS_SQL = `
   select u.id as user_id,
          (select count(*) from jobs r where r.user_id = u.id and r.status = 'running') as running,
          (select coalesce(max(s.started_at), 0) from jobs s where s.user_id = u.id) as last_started,
-         (select min(d.id) from jobs d where d.user_id = u.id and d.status = 'queued' and d.kind = 'describe' and d.run_at <= :now) as first_job
+         (select min(d.id) from jobs d where d.user_id = u.id and d.status = 'queued' and d.kind in ('describe', 'compare') and d.run_at <= :now) as first_job
   from users u
-  where exists (select 1 from jobs d where d.user_id = u.id and d.status = 'queued' and d.kind = 'describe' and d.run_at <= :now)
+  where exists (select 1 from jobs d where d.user_id = u.id and d.status = 'queued' and d.kind in ('describe', 'compare') and d.run_at <= :now)
   order by running, last_started, first_job
   limit :limit`;
 
@@ -51,7 +54,7 @@ const FAIR_USERS_SQL = `
  */
 async function pickOnPostgres(trx: Knex.Transaction, now: number): Promise<number | undefined> {
   const users = (await trx.raw(FAIR_USERS_SQL, { now, limit: CANDIDATE_USERS })) as { rows: { user_id: number }[] };
-  const due = () => trx('jobs').where({ status: 'queued', kind: 'describe' }).andWhere('run_at', '<=', now).orderBy('id').first('id').forUpdate().skipLocked();
+  const due = () => trx('jobs').where({ status: 'queued' }).whereIn('kind', QUEUED_KINDS).andWhere('run_at', '<=', now).orderBy('id').first('id').forUpdate().skipLocked();
   for (const { user_id } of users.rows) {
     const job = await due().andWhere({ user_id });
     if (job) return Number(job.id);

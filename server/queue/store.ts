@@ -7,6 +7,9 @@ import { pickFairJob } from './fair-pick';
 /** A claimed describe job with what the worker needs to run it. */
 export interface ClaimedJob {
   id: number;
+  kind: 'describe' | 'compare';
+  /** A comparison run's job: whose result it is (see services/compare). */
+  compare?: { comparisonId: string; describerKey: string };
   imageId: string;
   userId: number;
   batchId: string;
@@ -22,6 +25,8 @@ export interface ClaimedJob {
   source: 'web' | 'api';
   /** The person confirmed that this run's text may replace their edits (see storeGeneratedResult). */
   replaceEdits: boolean;
+  /** The batch's budget cap (see services/compare/budget), or null for none. */
+  budgetCap: number | null;
 }
 
 /**
@@ -69,18 +74,22 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       .join('batches as b', 'b.id', 'i.batch_id')
       .where('j.id', jobId)
       .first(
-        'j.id', 'j.image_id', 'j.user_id', 'j.attempts', 'j.max_attempts', 'j.payload_json',
-        'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json',
+        'j.id', 'j.kind', 'j.image_id', 'j.user_id', 'j.attempts', 'j.max_attempts', 'j.payload_json',
+        'i.batch_id', 'i.blob_key', 'i.original_name', 'i.width', 'i.height', 'i.embedded_json', 'b.options_json', 'b.budget_cap',
       );
     if (!row) {
       // The image went away between enqueue and claim (the cascade normally removes the job too).
       await trx('jobs').where({ id: jobId }).update({ status: 'cancelled', lease_owner: null, lease_until: null, updated_at: now });
       return null;
     }
-    await trx('images').where({ id: row.image_id }).whereIn('status', ['queued', 'processing']).update({ status: 'processing', updated_at: now });
-    const payload = parseJson<{ options?: Partial<DescribeOptions>; source?: 'web' | 'api'; replaceEdits?: boolean }>(row.payload_json, {});
+    const compare = row.kind === 'compare';
+    // A comparison describes an image that already has its own result: the image's state is not its.
+    if (!compare) await trx('images').where({ id: row.image_id }).whereIn('status', ['queued', 'processing']).update({ status: 'processing', updated_at: now });
+    const payload = parseJson<{ options?: Partial<DescribeOptions>; source?: 'web' | 'api'; replaceEdits?: boolean; compare?: ClaimedJob['compare'] }>(row.payload_json, {});
     return {
       id: Number(row.id),
+      kind: compare ? 'compare' : 'describe',
+      compare: compare ? payload.compare : undefined,
       imageId: row.image_id,
       userId: Number(row.user_id),
       batchId: row.batch_id,
@@ -95,6 +104,7 @@ export async function claimWithin(trx: Knex.Transaction, workerId: string, now: 
       jobOptions: payload.options ?? {},
       source: payload.source === 'api' ? 'api' : 'web',
       replaceEdits: payload.replaceEdits === true,
+      budgetCap: row.budget_cap == null ? null : Number(row.budget_cap),
     };
   }
 }

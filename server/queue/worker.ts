@@ -4,6 +4,8 @@ import type { HeldSlot, QueueDeps, QueueOptions } from './queue-options';
 import { claimNext, claimWithin, recoverExpiredLeases, releaseJob, renewLeases, type ClaimedJob } from './store';
 import { completeJob, failJob, retryJob, type Outcome } from './results';
 import { describeOptionsFor, toFailure } from './job-input';
+import { completeComparisonJob, describeForComparison, failComparisonJob } from '../services/compare/job';
+import { checkBudget } from '../services/compare/budget';
 
 export { defaultQueueOptions, type HeldSlot, type QueueDeps, type QueueOptions } from './queue-options';
 
@@ -185,7 +187,7 @@ export class Queue {
   private run(job: ClaimedJob): void {
     const entry = { job, controller: new AbortController() } as Running;
     this.running.set(job.id, entry);
-    this.emit('image.started', job);
+    if (job.kind === 'describe') this.emit('image.started', job);
     entry.done = this.execute(entry)
       .catch((err: unknown) => {
         this.deps.logger.error({ err, jobId: job.id }, 'queue could not record a job outcome');
@@ -204,12 +206,15 @@ export class Queue {
     const { job } = entry;
     try {
       if (!job.blobKey) throw new JobGone();
+      if (job.kind === 'describe') await checkBudget(this.deps, job);
       const image = await this.deps.blobs.get(job.blobKey);
-      const description = await this.deps.describer.describe(
-        { image, mimeType: 'image/jpeg', width: job.width, height: job.height, originalName: job.originalName, embedded: job.embedded },
-        describeOptionsFor(job),
-        entry.controller.signal,
-      );
+      const input = { image, mimeType: 'image/jpeg', width: job.width, height: job.height, originalName: job.originalName, embedded: job.embedded };
+      if (job.kind === 'compare') {
+        const result = await describeForComparison(this.deps, job, input, describeOptionsFor(job), entry.controller.signal);
+        await completeComparisonJob(this.deps, job, result, this.now());
+        return false;
+      }
+      const description = await this.deps.describer.describe(input, describeOptionsFor(job), entry.controller.signal);
       const handOver = this.isRunning ? { workerId: this.options.workerId, leaseMs: this.options.leaseMs } : undefined;
       const nudgesBefore = this.nudges;
       const outcome = await completeJob(this.deps, job, description, this.now(), handOver);
@@ -226,7 +231,9 @@ export class Queue {
 
   private async handleFailure(job: ClaimedJob, failure: { message: string; retryable: boolean; retryAfterMs?: number }): Promise<void> {
     const now = this.now();
-    if (!failure.retryable) {
+    if (job.kind === 'compare' && (!failure.retryable || job.attempts >= job.maxAttempts)) {
+      await failComparisonJob(this.deps, job, failure.retryable ? `Gave up after ${job.attempts} attempts. ${failure.message}` : failure.message, now);
+    } else if (!failure.retryable) {
       this.announce(job, 'image.failed', await failJob(this.deps, job, failure.message, now));
     } else if (job.attempts >= job.maxAttempts) {
       const reason = `Gave up after ${job.attempts} attempts. ${failure.message}`;

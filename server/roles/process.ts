@@ -11,6 +11,7 @@ import { startTextKeys } from '../db/text-shredding';
 import { WebhookDispatcher, type DispatcherOptions } from '../webhooks';
 import { ProcessConnection } from '../db/process-connection';
 import { publishBatchChanges, sharedBatchChanges } from '../services/describe/shared-batch-changes';
+import { closeComparisonDescribers } from '../services/compare/describers';
 
 /** How long a booting process waits for another one to finish migrating the same database. */
 const MIGRATION_WAIT_MS = 120_000;
@@ -67,6 +68,7 @@ export async function assembleDeps(config: Config, logger: Logger, db: Db, optio
 /** After every role has stopped: the describer and the database go last. */
 export async function closeProcess(deps: Deps): Promise<void> {
   await deps.connection?.close();
+  await closeComparisonDescribers(deps.describer);
   await deps.describer.close();
   await deps.db.destroy();
 }

@@ -7,6 +7,7 @@ import { dashboardRoutes } from './web/dashboard';
 import { accountRoutes } from './web/account';
 import { adminRoutes } from './web/admin';
 import { adminWorkspaceRoutes } from './web/admin-workspaces';
+import { compareRoutes } from './web/compare';
 import { privacyRoutes } from './web/privacy';
 import { zeroRetentionRoutes } from './web/zero-retention';
 import { tryRoutes } from './web/try';
@@ -57,6 +58,7 @@ export function mountRoutes(app: express.Express, deps: Deps, auth: Auth): void 
   app.use(tryRoutes(deps, auth.limits));
   app.use(adminRoutes(deps));
   app.use(adminWorkspaceRoutes(deps));
+  app.use(compareRoutes(deps));
   app.use(describeControlRoutes(deps));
   app.use(bulkRoutes(deps));
   app.use(approvalRoutes(deps));

@@ -48,6 +48,37 @@ export const PAGES: PageUnderTest[] = [
     },
   },
   { name: 'admin: security log', as: 'admin', path: '/admin/audit' },
+  {
+    name: 'admin: describers',
+    as: 'admin',
+    path: async ({ deps, adminId }) => {
+      const { seedComparison } = await import('../helpers/comparison-seed');
+      await seedComparison(deps, adminId, { count: 1 });
+      return '/admin/describers';
+    },
+  },
+  { name: 'admin: compare describers', as: 'admin', path: '/admin/comparisons' },
+  {
+    name: 'comparisons to vote on',
+    as: 'user',
+    path: async ({ deps, userId }) => {
+      await (await import('../helpers/comparison-seed')).seedComparison(deps, userId);
+      return '/comparisons';
+    },
+  },
+  {
+    name: 'admin: comparison, blind',
+    as: 'admin',
+    path: async ({ deps, adminId }) => {
+      const { seedComparison } = await import('../helpers/comparison-seed');
+      return `/comparisons/${(await seedComparison(deps, adminId, { text: (d, i) => `${LONG.files[i % 3]} ${d ? 'short' : 'a much longer alt text that wraps over several lines'}` })).id}`;
+    },
+  },
+  {
+    name: 'admin: comparison, names shown',
+    as: 'admin',
+    path: async ({ deps, adminId }) => `/comparisons/${(await (await import('../helpers/comparison-seed')).seedComparison(deps, adminId)).id}?reveal=1`,
+  },
   { name: 'admin: sign-in', as: 'admin', path: '/admin/sign-in' },
   { name: 'account: sign-in and two-factor', as: 'admin', path: '/account/two-factor' },
   {

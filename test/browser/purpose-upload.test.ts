@@ -51,8 +51,9 @@ describe('telling the upload form where the images are used, in a real browser',
       await page.reload();
       await page.getByText('How this was written').click();
       expect(await page.locator('main').textContent()).to.include('Rule applied: the image is a link, so the alt text says where the link goes.');
-      await page.getByText('In German (de)').click();
-      expect(await page.locator('.translation[lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
+      // Each language is a tab.
+      await page.getByRole('tab', { name: 'German (de)' }).click();
+      expect(await page.locator('[role="tabpanel"][lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
       const sent = fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
       expect(sent).to.contain('Nos formules commencent à 9 euros par mois');
@@ -70,10 +71,12 @@ describe('telling the upload form where the images are used, in a real browser',
       await page.getByLabel('Write the current text in').fill('es');
       await Promise.all([page.waitForURL(new RegExp(`/images/${id}#translations$`)), page.getByRole('button', { name: 'Translate' }).click()]);
       expect(await page.locator('main').textContent()).to.include('Written in');
-      await page.locator('.translation[lang="es"] summary').click();
-      expect(await page.locator('.translation[lang="es"] summary').textContent()).to.equal('In Spanish (es)');
-      expect(await page.locator('.translation[lang="es"] dd').first().textContent()).to.match(/^\[es\] /);
-      expect(await page.locator('.translation').count(), 'German kept, Spanish added').to.equal(2);
+      expect(await page.getByRole('tab').allTextContents(), 'German kept, Spanish added').to.deep.equal(['German (de)', 'Spanish (es)']);
+      await page.getByRole('tab', { name: 'German (de)' }).focus();
+      await page.keyboard.press('ArrowRight');
+      expect(await page.getByRole('tab', { name: 'Spanish (es)' }).getAttribute('aria-selected')).to.equal('true');
+      expect(await page.locator('[role="tabpanel"][lang="de"]').isHidden()).to.equal(true);
+      expect(await page.locator('[role="tabpanel"][lang="es"] dd').first().textContent()).to.match(/^\[es\] /);
       expect(await axeViolations(page)).to.deep.equal([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
       await page.locator('#translations').screenshot({ path: `${SHOTS}/translate-later-${width}.png` });

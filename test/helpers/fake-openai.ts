@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
  * - `script(...)`: the next requests get these scripted outcomes, in order, then normal answers.
  * - `hold()` / `release()`: answers wait (after their latency) until released, so a test can keep
  *   work in flight for as long as it needs, whatever the machine's speed.
+ * - `usage`: the token counts every answer reports (default 850 in, 120 out).
  * - `refuseJsonSchema`: answers 400 to `response_format: json_schema`, as servers without
  *   structured outputs do, so the client falls back to `json_object`.
  * - `requests`: everything received, with the images decoded from their data URLs.
@@ -63,6 +64,7 @@ export type AnswerFn = (req: RecordedRequest) => Record<string, unknown>;
 export class FakeOpenAI {
   latencyMs = 0;
   refuseJsonSchema = false;
+  usage: FakeUsage = { prompt_tokens: 850, completion_tokens: 120 };
   answer?: AnswerFn;
   readonly requests: RecordedRequest[] = [];
   /** Requests currently being answered (for concurrency assertions). */
@@ -73,8 +75,9 @@ export class FakeOpenAI {
   private readonly timers = new Set<NodeJS.Timeout>();
   private held?: { promise: Promise<void>; release: () => void };
 
-  constructor(opts: { latencyMs?: number; refuseJsonSchema?: boolean } = {}) {
+  constructor(opts: FakeOptions = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
+    if (opts.usage) this.usage = opts.usage;
     this.refuseJsonSchema = opts.refuseJsonSchema ?? false;
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
@@ -173,12 +176,12 @@ export class FakeOpenAI {
         res.end('{"id": "chatcmpl-broken", "choices": [');
         return;
       case 'malformed-content':
-        return sendJson(res, 200, completion(body, 'Sure! Here is {"alt_text": unfinished'));
+        return sendJson(res, 200, completion(body, 'Sure! Here is {"alt_text": unfinished', this.usage));
       case 'content':
-        return sendJson(res, 200, completion(body, outcome.content));
+        return sendJson(res, 200, completion(body, outcome.content, this.usage));
       default: {
         const answer = this.answer ? this.answer(recorded) : defaultAnswer(recorded);
-        return sendJson(res, 200, completion(body, JSON.stringify(answer)));
+        return sendJson(res, 200, completion(body, JSON.stringify(answer), this.usage));
       }
     }
   }
@@ -194,7 +197,18 @@ export class FakeOpenAI {
   }
 }
 
-export async function startFakeOpenAI(opts: { latencyMs?: number; refuseJsonSchema?: boolean } = {}): Promise<FakeOpenAI> {
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface FakeOptions {
+  latencyMs?: number;
+  refuseJsonSchema?: boolean;
+  usage?: FakeUsage;
+}
+
+export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenAI> {
   return new FakeOpenAI(opts).start();
 }
 
@@ -228,14 +242,14 @@ function record(req: http.IncomingMessage, body: ChatBody): RecordedRequest {
   return { at: Date.now(), headers: req.headers, body, responseFormat: body.response_format?.type, text: texts.join('\n'), images };
 }
 
-function completion(body: ChatBody, content: string): Record<string, unknown> {
+function completion(body: ChatBody, content: string, usage: FakeUsage): Record<string, unknown> {
   return {
     id: `chatcmpl-${Math.random().toString(36).slice(2)}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: body.model ?? 'fake-model',
     choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: 850, completion_tokens: 120, total_tokens: 970 },
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   };
 }
 

@@ -1,7 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { createDb, type Db } from '../../server/db/knex';
 import { claimNext } from '../../server/queue/store';
 import { enqueueDescribe } from '../../server/queue/enqueue';
+import { bindTextKeys } from '../../server/db/text-keys';
+import { LocalBlobStore } from '../../server/storage';
 import { insertBatch, insertImage, insertUser } from '../helpers/rows';
 import { postgresCluster } from '../helpers/test-database';
 
@@ -12,13 +18,19 @@ const CLAIMS_AT_ONCE_PER_PROCESS = 3;
 describe('claiming on PostgreSQL from several processes at once', () => {
   let name: string;
   let processes: Db[];
+  let blobDir: string;
   before(async () => {
     const cluster = await postgresCluster();
     const database = await cluster.createDatabase();
     name = database.name;
     processes = Array.from({ length: PROCESSES }, () => createDb({ client: 'postgres', url: database.url }));
+    // As each process does at boot: jobs' options are sealed under keys kept in the shared blob store.
+    blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-claims-'));
+    const blobs = new LocalBlobStore(blobDir, crypto.randomBytes(32));
+    for (const db of processes) bindTextKeys(db, blobs);
   });
   after(async () => {
+    fs.rmSync(blobDir, { recursive: true, force: true });
     await Promise.all(processes.map((db) => db.destroy()));
     await (await postgresCluster()).dropDatabase(name);
   });

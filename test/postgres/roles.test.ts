@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config';
 import { createDb, type Db } from '../../server/db/knex';
 import { createBlobStore } from '../../server/storage';
 import { enqueueDescribe } from '../../server/queue/enqueue';
+import { bindTextKeys } from '../../server/db/text-keys';
 import { FakeOpenAI } from '../helpers/fake-openai';
 import { insertBatch, insertImage, insertUser } from '../helpers/rows';
 import { postgresCluster } from '../helpers/test-database';
@@ -40,6 +41,7 @@ describe('roles in separate processes on PostgreSQL', () => {
   async function queueImage(): Promise<{ imageId: string; jobId: number }> {
     const blobs = createBlobStore(loadConfig({ ...env, NODE_ENV: 'test' }));
     const blobKey = await blobs.put(await workingCopyJpeg());
+    bindTextKeys(db, blobs); // as each process does at boot: the job's options are sealed with a key the worker finds
     const userId = await insertUser(db);
     const batchId = await insertBatch(db, userId);
     return db.transaction(async (trx) => {

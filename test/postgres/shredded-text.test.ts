@@ -5,18 +5,16 @@ import { testDatabaseKind } from '../helpers/test-database';
 import { addImages, seedBatch } from '../helpers/queue-fixtures';
 import { description } from '../helpers/outbox';
 import { pinInPlace } from '../helpers/privacy-seed';
-import { postgresFileBytes, sealedValuesIn } from '../helpers/postgres-files';
+import { keysInStore, openFound, postgresFileBytes, sealedValuesIn } from '../helpers/postgres-files';
 import { claimNext } from '../../server/queue/store';
 import { completeJob } from '../../server/queue/results';
 import { saveEdit, versionsFor } from '../../server/db/description-versions';
 import { descriptionsFor } from '../../server/db/descriptions';
 import { exportResults } from '../../server/db/account-export';
 import { listImages } from '../../server/db/images';
-import { openWith } from '../../server/db/text-codec';
 import { sealExistingText } from '../../server/db/text-shredding';
 import { insertDescriptionFor } from '../helpers/privacy-text';
 import { anonymiseAccount, finishAccountDeletions } from '../../server/services/data-rights/account-deletion';
-import type { BlobStore } from '../../server/storage';
 import { sweepBlobFiles } from '../../server/services/retention/sweep-files';
 import { removeImages } from '../../server/services/retention/remove-images';
 import { findImages } from '../../server/db/retention';
@@ -42,22 +40,8 @@ async function seedAccount(t: TestApp, generated: string, edited: string): Promi
   return { userId, imageId: imageId! };
 }
 
-/** Opens a sealed value found in raw bytes; a trailing byte of the next column may have been read with it. */
-function openFound(key: Buffer, found: string): string | undefined {
-  for (let cut = 0; cut < 4; cut++) {
-    const plain = openWith(key, found.slice(0, found.length - cut));
-    if (plain !== undefined) return plain;
-  }
-  return undefined;
-}
-
 function opensWith(key: Buffer, found: string): boolean {
   return openFound(key, found) !== undefined;
-}
-
-async function keysInStore(blobs: BlobStore): Promise<Buffer[]> {
-  const all = await Promise.all((await blobs.list()).map((name) => blobs.get(name)));
-  return all.filter((bytes) => bytes.length === 32);
 }
 
 async function keyName(t: TestApp, userId: number): Promise<string | null> {

@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
-import sharp from 'sharp';
 import { fixture } from '../helpers/image-fixtures';
+import { exiftool, pixels } from '../helpers/exiftool';
 import { EmbedError, embedMetadata, type EmbeddedFields } from '../../server/services/embed-metadata';
 
 const FIELDS: EmbeddedFields = {
@@ -15,19 +11,6 @@ const FIELDS: EmbeddedFields = {
   tags: ['eagle', 'bird'],
   language: 'en-GB',
 };
-
-/** What Debian's exiftool reads from the bytes: the check does not use our own parser. */
-function exiftool(bytes: Buffer, ext: string): Record<string, unknown> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-embed-')), `image.${ext}`);
-  fs.writeFileSync(file, bytes);
-  const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', '-struct', file], { encoding: 'utf8' })) as Record<string, unknown>[];
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return tags!;
-}
-
-async function pixels(bytes: Buffer): Promise<Buffer> {
-  return sharp(bytes).raw().toBuffer();
-}
 
 describe('writing the text into image files', function () {
   this.timeout(30_000);
@@ -75,7 +58,8 @@ describe('writing the text into image files', function () {
     expect(() => embedMetadata(Buffer.from(jpeg.subarray(0, 30)), FIELDS)).to.throw(EmbedError, /damaged or cut short/);
     expect(cut.equals(copy)).to.equal(true);
     expect(() => embedMetadata(fixture('cat.png').subarray(0, 200), FIELDS)).to.throw(EmbedError, /PNG file is (damaged|cut short)/);
-    expect(() => embedMetadata(Buffer.from('RIFF0000WEBPVP8 '), FIELDS)).to.throw(EmbedError, /Only JPEG and PNG/);
+    expect(() => embedMetadata(Buffer.from('RIFF0000WEBPVP8 '), FIELDS)).to.throw(EmbedError, /WebP file is damaged or cut short/);
+    expect(() => embedMetadata(Buffer.from('GIF89a'), FIELDS)).to.throw(EmbedError, /Only JPEG, PNG, WebP and TIFF/);
     expect(() => embedMetadata(fixture('dog.jpg'), { ...FIELDS, extendedDescription: 'x'.repeat(70_000) })).to.throw(EmbedError, /too long/);
   });
 });

@@ -1,4 +1,4 @@
-import { type RequestHandler, Router, Request, Response } from 'express';
+import { Router, Request, Response } from 'express';
 import type { Deps } from '../../deps';
 import { editableImage } from './approval';
 import { thumbnailOf } from '../../services/results/thumbnail';
@@ -17,8 +17,7 @@ import { attachmentDisposition, sendExport, inlineDisposition } from './export-r
 import { workingCopyWithText } from '../../services/embed-metadata/download';
 import { describeIntoFile, inMemoryFailure } from '../../services/embed-metadata/from-upload';
 import { mediaTypeOf } from '../../services/embed-metadata';
-import multer from 'multer';
-import { multipart } from '../../middleware/upload';
+import { oneFileInMemory } from '../../middleware/one-file-in-memory';
 import { requireDescriberConsent } from '../../middleware/describer-consent';
 import { zeroRetentionOnlyGate } from './zero-retention';
 import { ZERO_RETENTION_CAPACITY } from '../../services/zero-retention';
@@ -30,6 +29,8 @@ import { describerLabel, languageName } from '../../describers/honours';
 import { PURPOSE_LABELS, PURPOSES } from '../../describers/purpose';
 import { sendToBatch, refusalsToForm } from './upload-answers';
 import { approvedTextOnly, readsApprovedTextOnly } from '../../services/approval/viewer';
+import { estimateForActiveDescriber } from '../../services/compare/estimates';
+import { applyBudgetCapFromForm } from '../../services/compare/budget';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -55,14 +56,16 @@ export function imageRoutes(deps: Deps): Router {
       describerLabel: describerLabel(deps.describer.name),
       languageName,
       purposeChoices: PURPOSES.map((value) => ({ value, label: PURPOSE_LABELS[value] })),
+      estimate: await estimateForActiveDescriber(deps),
     });
   });
 
   router.post('/images', requireRole('contributor'), zeroRetentionOnlyGate(deps), requireDescriberConsent(deps), streamImages(deps), async (req: Request, res: Response) => {
     const result = await uploadIntake(req).finish(req.body as Record<string, unknown>);
     await applyBatchRetention(deps, scopeOf(req), result.batchId, (req.body as Record<string, unknown>).image_retention);
+    const capRefused = await applyBudgetCapFromForm(deps, scopeOf(req), result.batchId, (req.body as Record<string, unknown>).budget_cap);
     const refused = result.refused > 0 ? ` ${result.refused} could not be used; see the reasons below.` : '';
-    flash(req, result.accepted > 0 ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}`);
+    flash(req, result.accepted > 0 && !capRefused ? 'success' : 'error', `${result.accepted} ${result.accepted === 1 ? 'image' : 'images'} queued for describing.${refused}${capRefused}`);
     sendToBatch(req, res, result.batchId);
   }, refusalsToForm);
 
@@ -81,10 +84,7 @@ export function imageRoutes(deps: Deps): Router {
   });
 
   // One file described in memory and handed back with the text inside it; nothing is kept.
-  const oneFile = multipart({ storage: multer.memoryStorage(), limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 5 } }).single('image');
-  const parseOneFile: RequestHandler = (req, res, next) =>
-    oneFile(req, res, (err?: unknown) => next(err ? new HttpError(413, `Choose one image of at most ${deps.config.maxUploadBytes / 1024 / 1024} MB. Nothing was kept.`, 'too_large') : undefined));
-  router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), parseOneFile, async (req: Request, res: Response) => {
+  router.post('/images/embed-file', requireRole('contributor'), requireDescriberConsent(deps), oneFileInMemory(deps), async (req: Request, res: Response) => {
     if (!req.file) throw new HttpError(400, 'Choose an image.', 'no_file');
     const parts = await describeIntoFile(deps, workspaceOf(req), req.file.buffer, 'web').catch((err: unknown) => { throw inMemoryFailure(err); });
     res.set({ 'Content-Type': mediaTypeOf(req.file.buffer), 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': attachmentDisposition(req.file.originalname || 'image'), 'Cache-Control': 'no-store' });

@@ -9,13 +9,16 @@ import { loadBatchResource, type BatchResource } from '../api-resources';
 import { asFormFields } from '.';
 import { countRetrieved } from './manage';
 import { deleteBatchForUser } from '../data-rights/delete-content';
+import { applyBudgetCap, budgetCapOf } from '../compare/budget';
 
 /** An empty batch with its options; images join it with `batch_id`. */
 export async function createApiBatch(deps: Deps, userId: number, body: Record<string, unknown>): Promise<BatchResource> {
   const fields = asFormFields(body);
   const options = parseDescribeOptions(fields, await describeDefaults(deps, userId));
   if (fields.pattern_id) options.pattern = await patternSpec(deps, userId, fields.pattern_id);
+  const cap = await budgetCapOf(deps, body.budget_cap);
   const { batchId } = await createBatch(deps, { userId, uploads: [], options, name: fields.name ?? '' });
+  if (cap !== null) await applyBudgetCap(deps, userId, batchId, cap);
   return getApiBatch(deps, userId, batchId, false);
 }
 

@@ -161,6 +161,7 @@ export interface BatchResource {
   name: string;
   status: string;
   created_at: string;
+  budget_cap: number | null;
   progress: { total: number; queued: number; processing: number; done: number; failed: number; cancelled: number; finished: boolean };
   images: ImageResource[];
 }
@@ -178,6 +179,7 @@ export async function loadBatchResource(deps: Pick<Deps, 'db'>, userId: number, 
     name: batch.name,
     status: batch.status,
     created_at: iso(batch.created_at) as string,
+    budget_cap: batch.budget_cap == null ? null : Number(batch.budget_cap),
     progress: {
       total: images.length,
       queued: count('queued'),

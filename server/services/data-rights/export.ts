@@ -9,6 +9,8 @@ import {
   exportResultVersions,
   exportSettingsRow,
   exportApprovals,
+  exportComparisonResults,
+  exportComparisonVotes,
   exportTranslations,
   exportWordPressMedia,
   exportWordPressSites,
@@ -38,6 +40,8 @@ translations.*     results written again in more languages
 approvals.*        in a team workspace: who submitted, approved or sent back each image's text, and why
 wordpress-*        connected WordPress sites (never the Application Password), what their scans read,
                    and every write Sightline made to them
+comparison-*       describer comparisons run on your images: each describer's text, time, tokens and
+                   cost, and reviewers' blind votes
 Times are milliseconds since 1970-01-01 UTC; the *_iso columns give the same instants in ISO 8601.
 `;
 
@@ -70,6 +74,8 @@ export async function exportAccount(deps: Deps, userId: number): Promise<Account
     'wordpress-sites': (await exportWordPressSites(deps.db, userId)).map(withIsoTimes),
     'wordpress-media': (await exportWordPressMedia(deps.db, userId)).map(withIsoTimes),
     'wordpress-writes': (await exportWordPressWrites(deps.db, userId)).map(withIsoTimes),
+    'comparison-results': (await exportComparisonResults(deps.db, userId)).map(withIsoTimes),
+    'comparison-votes': (await exportComparisonVotes(deps.db, userId)).map(withIsoTimes),
   };
   const now = deps.clock.now();
   const zip = new yazl.ZipFile();

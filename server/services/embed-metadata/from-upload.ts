@@ -15,7 +15,7 @@ import { carriesText, embedMetadataParts, fieldsOf } from '.';
  * Nothing is stored: no image, no text, no working copy; only the month's usage counts it.
  */
 export async function describeIntoFile(deps: Deps, workspace: WorkspaceContext, bytes: Buffer, source: 'web' | 'api'): Promise<Buffer[]> {
-  if (!carriesText(bytes)) throw new HttpError(415, 'Only JPEG and PNG files can carry the text for now. Nothing was kept.', 'unsupported_file');
+  if (!carriesText(bytes)) throw new HttpError(415, 'Only JPEG, PNG, WebP and TIFF files can carry the text. Nothing was kept.', 'unsupported_file');
   await assertWithinQuota(deps, workspace.id);
   const options = await describeDefaults(deps, workspace.id);
   const description = await describeInMemory(deps, bytes, options);

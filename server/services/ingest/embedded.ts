@@ -21,7 +21,7 @@ const PARSE_OPTIONS: NonNullable<Parameters<typeof exifr.parse>[1]> = {
   mergeOutput: true,
 };
 
-const LIMITS = { caption: 1000, title: 300, keyword: 100, keywords: 30 };
+const LIMITS = { altText: 1000, caption: 1000, title: 300, keyword: 100, keywords: 30 };
 
 type Tags = Record<string, unknown>;
 
@@ -33,10 +33,12 @@ export async function readEmbeddedText(bytes: Buffer): Promise<EmbeddedText> {
     return {};
   }
   if (!tags) return {};
+  const altText = firstText(tags, ['AltTextAccessibility'], LIMITS.altText);
   const caption = firstText(tags, ['description', 'Caption', 'ImageDescription', 'XPComment'], LIMITS.caption);
   const title = firstText(tags, ['title', 'ObjectName', 'Headline', 'XPTitle'], LIMITS.title);
   const keywords = keywordList(tags);
   const found: EmbeddedText = {};
+  if (altText) found.altText = altText;
   if (caption) found.caption = caption;
   if (title) found.title = title;
   if (keywords.length > 0) found.keywords = keywords;
@@ -61,9 +63,16 @@ function keywordList(tags: Tags): string[] {
   return [];
 }
 
-/** XMP language alternatives arrive as { lang, value }; EXIF XP* tags as strings. */
+/**
+ * XMP language alternatives arrive as { lang, value }, or a list of them when the file holds more
+ * than one language (the x-default one is taken, else the first); EXIF XP* tags as strings.
+ */
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const byDefault = value.find((item) => item && typeof item === 'object' && (item as { lang?: unknown }).lang === 'x-default');
+    return value.length > 0 ? textOf(byDefault ?? value[0]) : '';
+  }
   if (typeof value === 'number') return String(value);
   if (value && typeof value === 'object' && 'value' in value) return textOf((value as { value: unknown }).value);
   return '';

@@ -6,6 +6,7 @@ import { DELETION_GRACE_MS } from '../data-rights/account-deletion';
 import { parseDuration } from '../../durations';
 import type { Destination } from '../../describers/types';
 import { instancePrivacy } from './instance';
+import { listDescriberConfigs } from '../../db/describer-configs';
 
 /**
  * The bound stated for PostgreSQL: the hourly rotate-text-keys job replaces the key of an account that
@@ -29,6 +30,8 @@ export interface PrivacyFacts {
   deletedTextUnreadableWithin: string;
   destination: Destination;
   describerName: string;
+  /** Hosts of the describers an admin configured for comparisons: sample images go there when a run starts. */
+  comparisonHosts: string[];
   zeroRetentionOnly: boolean;
   publicDescribePage: boolean;
   sessionCookie: string;
@@ -51,6 +54,7 @@ export async function privacyFacts(deps: Deps): Promise<PrivacyFacts> {
     imageStore: config.blobStore.kind === 's3' ? { kind: 's3', where: config.blobStore.where } : { kind: 'local' },
     deletedTextUnreadableWithin: formatDuration(KEY_ROTATION_BOUND_S),
     destination: deps.describer.destination,
+    comparisonHosts: [...new Set((await listDescriberConfigs(deps.db)).map((c) => new URL(c.base_url).host))],
     describerName: config.describer === 'local' ? 'the built-in offline describer' : `an OpenAI-compatible model (${config.openai.model})`,
     zeroRetentionOnly: instance.zeroRetentionOnly,
     publicDescribePage: instance.publicDescribePage,

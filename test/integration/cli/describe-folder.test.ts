@@ -129,6 +129,46 @@ describe('sightline describe: a folder on the command line', function () {
     expect(xmp!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
   });
 
+  it('writes the text into copies of WebP and TIFF files with --embed --out-dir, pixels unchanged', async () => {
+    const originals: [string, Buffer][] = [
+      ['dog.webp', await sharp(fixture('dog.jpg')).webp().toBuffer()],
+      ['dog.tif', await sharp(fixture('dog.jpg')).tiff().toBuffer()],
+    ];
+    for (const [name, bytes] of originals) fs.writeFileSync(path.join(photos, name), bytes);
+    const outDir = path.join(dir, 'with-text');
+    const run = await runCli(['describe', photos, '--out', path.join(dir, 'results.csv'), '--embed', '--out-dir', outDir]);
+    expect(run.code, run.stderr).to.equal(0);
+    for (const [name, original] of originals) {
+      const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', path.join(outDir, name)], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(tags!['XMP-iptcCore:AltTextAccessibility'], name).to.be.a('string').and.not.equal('');
+      expect(fs.readFileSync(path.join(photos, name)).equals(original), `${name} left as it was`).to.equal(true);
+      expect((await sharp(path.join(outDir, name)).raw().toBuffer()).equals(await sharp(original).raw().toBuffer()), `${name} pixels`).to.equal(true);
+    }
+  });
+
+  it('names sidecars as Lightroom or darktable expect, merging into a sidecar already there', async () => {
+    fs.writeFileSync(path.join(photos, 'dog.jpg'), fixture('dog.jpg'));
+    fs.writeFileSync(path.join(photos, 'dog.png'), fixture('cat.png'));
+    // darktable keeps its own sidecar (rating, edits) beside the photo: it must survive.
+    execFileSync('exiftool', ['-q', '-XMP-xmp:Rating=3', '-XMP-dc:Creator=Ann Example', '-o', path.join(photos, 'dog.jpg.xmp')]);
+    const refused = await runCli(['describe', photos, '--out', path.join(dir, 'a.csv'), '--sidecar-name', 'darktable']);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include('--sidecar-name goes with --sidecar');
+    const darktable = await runCli(['describe', photos, '--out', path.join(dir, 'a.csv'), '--sidecar', '--sidecar-name', 'darktable']);
+    expect(darktable.code, darktable.stderr).to.equal(0);
+    expect(fs.readdirSync(photos).filter((name) => name.endsWith('.xmp')).sort()).to.deep.equal(['dog.jpg.xmp', 'dog.png.xmp']);
+    const [merged] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', path.join(photos, 'dog.jpg.xmp')], { encoding: 'utf8' })) as Record<string, unknown>[];
+    expect(merged).to.include({ 'XMP-xmp:Rating': 3 });
+    expect(merged!['XMP-dc:Creator']).to.equal('Ann Example');
+    expect(merged!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
+
+    const lightroom = await runCli(['describe', photos, '--out', path.join(dir, 'b.csv'), '--sidecar']);
+    expect(lightroom.code, lightroom.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(photos, 'dog.xmp'))).to.equal(true);
+    const help = await runCli(['describe', '--help']);
+    expect(help.stdout).to.include('--sidecar-name').and.include('photo.jpg.xmp');
+  });
+
   it('lists without describing on --dry-run, stops at --limit, and refuses a bad option plainly', async () => {
     for (let i = 0; i < 3; i += 1) fs.writeFileSync(path.join(photos, `shot-${i}.jpg`), await distinctImage(i));
     const out = path.join(dir, 'results.csv');
@@ -183,6 +223,43 @@ describe('sightline audit: alt text from a CSV file on the command line', () => 
     const refused = await runCli(['audit', wrong]);
     expect(refused.code).to.equal(2);
     expect(refused.stderr).to.contain('The first row must name the columns');
+  });
+});
+
+describe('sightline audit: the alt text written into a folder\'s image files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-cli-audit-folder-'));
+    fs.mkdirSync(path.join(dir, 'photos', 'more'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads each file\'s IPTC Alt Text (Accessibility), counts a file without one as empty, and exits 1', async () => {
+    const photos = path.join(dir, 'photos');
+    const write = (name: string, alt?: string) => {
+      const file = path.join(photos, name);
+      fs.writeFileSync(file, fixture('dog.jpg'));
+      if (alt !== undefined) execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-iptcCore:AltTextAccessibility=${alt}`, file]);
+    };
+    write('bicycle.jpg', 'A dog beside a red bicycle on a porch');
+    write('camera.jpg', 'IMG_4821.JPG');
+    write('none.jpg');
+    write('more/deep.jpg', 'Image of a dog');
+    const csv = path.join(dir, 'fix.csv');
+    const res = await runCli(['audit', photos, '--csv', csv]);
+    expect(res.code, res.stderr).to.equal(1);
+    expect(res.stdout.split('\n')[0]).to.equal('3 checked, 2 to fix, 1 fine.');
+    expect(res.stdout).to.contain('camera.jpg: File name');
+    expect(res.stdout).to.contain('none.jpg: Empty');
+    expect(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((row) => row[1])).to.deep.equal(['camera.jpg', 'none.jpg']);
+    const deep = await runCli(['audit', photos, '-r']);
+    expect(deep.stdout.split('\n')[0]).to.equal('4 checked, 3 to fix, 1 fine.');
+    expect(deep.stdout).to.contain(`${path.join('more', 'deep.jpg')}: Starts with “image of”`);
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const refused = await runCli(['audit', empty]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.contain('holds no image files');
   });
 });
 

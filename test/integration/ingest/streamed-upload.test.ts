@@ -87,7 +87,10 @@ describe('an upload taken in as it arrives', function () {
     };
   }
 
-  const imagesOf = (userId: number) => t.deps.db('images').where({ user_id: userId }).orderBy('created_at').orderBy('original_name');
+  // Ordered here: on PostgreSQL the names are sealed, so the database cannot order them.
+  type Named = { created_at: number; original_name: string };
+  const imagesOf = async (userId: number) =>
+    (await t.deps.db('images').where({ user_id: userId })).sort((a: Named, b: Named) => a.created_at - b.created_at || (a.original_name < b.original_name ? -1 : a.original_name > b.original_name ? 1 : 0));
 
   it('describes the first image while the rest of the body is still arriving, and finishes the batch only after its end', async () => {
     const started: string[] = [];

@@ -51,7 +51,7 @@ describe('GET /privacy', () => {
     const t = await build();
     const text = textOf((await request(t.app).get('/privacy').expect(200)).text, 'deleted-text');
     if (testDatabaseKind() === 'sqlite') expect(text).to.contain('overwrites deleted rows in its file');
-    else expect(text).to.contain('PostgreSQL').and.contain('unreadable within 24 hours').and.contain('a key of your account').and.contain('not encrypted this way yet').and.not.contain('overwrites');
+    else expect(text).to.contain('PostgreSQL').and.contain('unreadable within 24 hours').and.contain('a key of your account').and.contain('file names').and.contain('patterns').and.contain('not encrypted this way yet').and.not.contain('overwrites');
   });
 
   it('names the provider host when the describer sends images off the machine', async () => {

@@ -6,6 +6,7 @@ import { signUp, SignedUp } from '../../helpers/session';
 import { startFakeOpenAI, FakeOpenAI } from '../../helpers/fake-openai';
 import { fixture } from '../../helpers/image-fixtures';
 import { dataDirListing } from '../../helpers/file-scan';
+import { workingCopyBlobs } from '../../helpers/privacy-seed';
 import { zeroRetentionQueue, ZERO_RETENTION_CAPACITY } from '../../../server/services/zero-retention';
 
 /** A signed-out visitor with the token the /try form carries. */
@@ -58,7 +59,7 @@ describe('public describe page /try', () => {
     const alt = /id="try-alt">([^<]*)</.exec(res.text)?.[1] ?? '';
     expect(alt.trim()).to.not.equal('');
     expect(dataDirListing(t.dataDir)).to.deep.equal(before);
-    expect(fs.existsSync(localBlobs(t).dir) ? fs.readdirSync(localBlobs(t).dir).filter((n) => n !== 'tmp') : []).to.deep.equal([]);
+    expect(await workingCopyBlobs(t), 'working copies').to.deep.equal([]);
     expect(await t.deps.db('images')).to.deep.equal([]);
     expect(await t.deps.db('descriptions')).to.deep.equal([]);
     expect(await t.deps.db('batches')).to.deep.equal([]);

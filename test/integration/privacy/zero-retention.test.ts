@@ -25,7 +25,7 @@ describe('zero-retention batches', () => {
   });
 
   it('write nothing under DATA_DIR except text rows: no blob, no temp file, no image bytes in the database', async () => {
-    const before = dataDirListing(t.dataDir);
+    const before = await withoutTextKeys(t, dataDirListing(t.dataDir));
     const res = await alice.agent
       .post(`/images/zero-retention?_csrf=${encodeURIComponent(alice.csrf)}`)
       .attach('images', fixture('dog.jpg'), 'dog.jpg')

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../../server/config';
 import { createDb, isPostgres, migrateLatest, type Db } from '../../../server/db/knex';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database';
 import { createBlobStore } from '../../../server/storage';
+import { startTextKeys } from '../../../server/db/text-shredding';
 import { enqueueDescribe } from '../../../server/queue/enqueue';
 import { PROJECT_ROOT } from '../../../server/app';
 
@@ -47,6 +48,7 @@ async function seed(config: Config, count: number): Promise<string[]> {
   const db = createDb(config.database);
   await migrateLatest(db);
   const blobs = createBlobStore(config);
+  await startTextKeys(db, blobs); // as the server's boot does: jobs' options are sealed on PostgreSQL
   const userId = await insertUser(db);
   const batchId = await insertBatch(db, userId);
   const ids: string[] = [];

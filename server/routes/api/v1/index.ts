@@ -7,6 +7,7 @@ import type { RateLimits } from '../../../rate-limits';
 import { usageRoutes } from './usage';
 import { imageRoutes } from './images';
 import { batchRoutes } from './batches';
+import { embedFileRoutes } from './embed-file';
 import { openApiDocument } from '../../../api-docs/openapi';
 
 /**
@@ -28,6 +29,7 @@ export function createApiV1Router(deps: Deps, limits: RateLimits): express.Route
   router.use(imageRoutes(deps));
   router.use(batchRoutes(deps));
   router.use(usageRoutes(deps));
+  router.use(embedFileRoutes(deps));
   router.use(apiNotFound);
   router.use(apiErrorHandler(deps));
   return router;
