@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { sealColumns } from './text-codec';
 import { AUDIT_TEXT } from './sealed-tables';
+import { BlobStoreUnavailableError } from '../storage';
 
 export type AuditEventName =
   | 'signup'
@@ -75,7 +76,21 @@ export async function insertAuditEvent(db: Knex, event: AuditEventInput, created
     detail: event.detail?.slice(0, 255) ?? null,
     created_at: createdAt,
   };
-  await db('audit_events').insert(event.userId === null ? row : await sealColumns(db, event.userId, row, AUDIT_TEXT));
+  await db('audit_events').insert(event.userId === null ? row : await sealedOrWithout(db, event.userId, row));
+}
+
+/**
+ * The row with its address, browser and detail sealed under the account's key. The key lives in the
+ * blob store: while that is down, signing in must still work, so the event is kept (who, what, when)
+ * without those three, rather than stored readable or not at all.
+ */
+async function sealedOrWithout<T extends { ip: string | null; user_agent: string | null; detail: string | null }>(db: Knex, userId: number, row: T): Promise<T> {
+  try {
+    return await sealColumns(db, userId, row, AUDIT_TEXT);
+  } catch (err) {
+    if (!(err instanceof BlobStoreUnavailableError)) throw err;
+    return { ...row, ip: null, user_agent: null, detail: null };
+  }
 }
 
 export async function listUserAuditEvents(db: Knex, userId: number, limit = 50): Promise<AuditEventRow[]> {

@@ -9,6 +9,7 @@ import { userWithKey } from '../helpers/api-client';
 import { closeApp, createApp } from '../../server/app';
 import { createDb, isPostgres, type Db } from '../../server/db/knex';
 import type { Auth } from '../../server/auth';
+import { bindTextKeys } from '../../server/db/text-keys';
 
 /** Sends a wrong password for `email` to `app` from a signed-out browser; answers the status. */
 async function wrongPassword(app: express.Express, email: string, i: number): Promise<number> {
@@ -32,6 +33,7 @@ describe('rate limits in the database', () => {
     t = await buildTestApp({ SIGNUP: 'open', API_RATE_LIMIT_PER_MINUTE: '5' });
     // A second app on the same database through a connection of its own, as a second web process.
     secondDb = createDb(t.config.database);
+    bindTextKeys(secondDb, t.deps.blobs); // as a second process does at boot: what it writes (audit details) is sealed on PostgreSQL
     second = createApp({ ...t.deps, db: secondDb });
   });
   afterEach(async () => {
