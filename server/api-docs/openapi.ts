@@ -1,36 +1,6 @@
 import { componentSchemas } from './schemas';
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
-
-const rateHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed per minute for this key.', schema: { type: 'integer' } },
-  'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
-  'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
-};
-
-/** Answers every authenticated operation can give, besides its own. */
-const common = {
-  '400': errorResponse('The request is malformed; the message says which field.'),
-  '401': errorResponse('No key, an unknown or revoked key (`unauthorized`), or a key whose account is disabled (`account_disabled`) or deleted (`account_deleted`).'),
-  '429': {
-    description: 'Too many requests for this key (`rate_limited`, with Retry-After) or the monthly quota is used up (`quota_exceeded`).',
-    headers: { 'Retry-After': { schema: { type: 'integer' } }, ...rateHeaders },
-    content: json(ref('Error')),
-  },
-};
-const notFound = { '404': errorResponse('Not found, or not yours: another account\'s resource answers the same.') };
-const forbidden = { '403': errorResponse('The key is read-only (`insufficient_scope`).') };
-const idParam = (description: string) => ({ name: 'id', in: 'path', required: true, description, schema: { type: 'string' } });
-const idempotencyKey = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'Any unique string up to 255 characters. A repeat within 24 hours returns the first answer and creates nothing; the same key with a different request answers 422.',
-  schema: { type: 'string', maxLength: 255 },
-};
-const ok = (description: string, schema: unknown) => ({ description, headers: rateHeaders, content: json(schema) });
+import { batchAndUsagePaths } from './batch-paths';
+import { common, errorResponse, forbidden, idempotencyKey, idParam, json, notFound, ok, ref } from './parts';
 
 /** The OpenAPI 3.1 document of /api/v1; the docs page is rendered from it, and a test checks it against the routes. */
 export function openApiDocument(baseUrl = ''): Record<string, unknown> {
@@ -246,38 +216,7 @@ export function openApiDocument(baseUrl = ''): Record<string, unknown> {
           responses: { '200': ok('The versions.', ref('ResultVersionList')), ...common, ...notFound },
         },
       },
-      '/batches': {
-        post: {
-          operationId: 'createBatch',
-          summary: 'Create an empty batch with options; add images with batch_id',
-          parameters: [idempotencyKey],
-          requestBody: { required: false, content: json({ allOf: [ref('DescribeOptions')], type: 'object', properties: { name: { type: 'string' }, budget_cap: { type: 'number', minimum: 0, description: 'Stop describing once the batch has spent this much (tokens × the prices an administrator entered for the describer in use; the offline describer costs nothing). The images left are failed with the reason and kept. Refused (400) when no price is known for the describer in use.' } } }) },
-          responses: { '201': ok('The batch.', ref('Batch')), ...common, ...forbidden, ...notFound },
-        },
-      },
-      '/batches/{id}': {
-        parameters: [idParam('Batch id.')],
-        get: { operationId: 'getBatch', summary: 'Progress and results of a batch', responses: { '200': ok('The batch.', ref('Batch')), ...common, ...notFound } },
-        delete: {
-          operationId: 'deleteBatch',
-          summary: 'Delete the batch with every image in it, their working copies and their text',
-          description: 'Each working copy deleted leaves a deletion receipt (SHA-256, times, reason) in the account, without the image\'s name.',
-          parameters: [idempotencyKey],
-          responses: { '204': { description: 'Deleted.' }, ...common, ...forbidden, ...notFound },
-        },
-      },
-      '/batches/{id}/cancel': {
-        parameters: [idParam('Batch id.')],
-        post: {
-          operationId: 'cancelBatch',
-          summary: 'Cancel what has not finished',
-          parameters: [idempotencyKey],
-          responses: { '200': ok('The batch after cancelling.', ref('Batch')), ...common, ...forbidden, ...notFound },
-        },
-      },
-      '/usage': {
-        get: { operationId: 'getUsage', summary: 'This month\'s counts and quota', responses: { '200': ok('Usage of the calendar month (UTC).', ref('Usage')), ...common } },
-      },
+      ...batchAndUsagePaths(),
     },
     webhooks: {
       'image.completed': webhook('An image was described.', ref('Image')),
