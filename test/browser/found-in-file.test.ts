@@ -1,42 +1,25 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { buildTestApp, type TestApp } from '../helpers/test-app';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai';
-import { signUp } from '../helpers/session';
 import { describedBefore } from '../helpers/described-file';
-import { openBrowserRig, signedInAt, skipWithoutChromium, type BrowserRig } from './browser';
+import { signedInAt } from './browser';
+import { browserApp } from './browser-app';
 import { axeViolations } from './axe';
 
 const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-files';
 
 describe('the descriptions a file already carried, on its image page in a real browser', function () {
   this.timeout(90_000);
-  let fake: FakeOpenAI;
-  let t: TestApp;
-  let rig: BrowserRig;
   const email = 'found@example.test';
-
-  before(async function () {
-    skipWithoutChromium(this);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    fake = await startFakeOpenAI({ latencyMs: 20 });
-    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl });
-    await signUp(t.app, { email });
-    rig = await openBrowserRig(t);
-  });
-  after(async () => {
-    await rig?.close();
-    await t?.close();
-    await fake?.close();
-  });
+  const app = browserApp({ email, modelServer: { latencyMs: 20 } });
+  before(() => fs.mkdirSync(SHOTS, { recursive: true }));
 
   for (const width of [390, 1280]) {
     it(`lists the alt text, title, caption and keywords found in an uploaded file, at ${width} px`, async () => {
-      const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
+      const { context, page } = await signedInAt(app.rig, email, '/images/new', { width, bypassCSP: true });
       await page.setInputFiles('#images', [{ name: 'dog.jpg', mimeType: 'image/jpeg', buffer: describedBefore() }]);
       await Promise.all([page.waitForURL(/\/batches\/[A-Za-z0-9_-]{22}$/), page.getByRole('button', { name: 'Upload and describe' }).click()]);
       const imageId = await page.locator('[data-image-id]').first().getAttribute('data-image-id');
-      await page.goto(`${rig.url}/images/${imageId}`);
+      await page.goto(`${app.rig.url}/images/${imageId}`);
       const found = page.locator('[data-found-in-file]');
       expect(await found.getByRole('heading').textContent()).to.equal('Found in the file when it was uploaded');
       expect(await found.locator('dt').allTextContents()).to.deep.equal(['Alt text', 'Title', 'Caption', 'Keywords']);

@@ -1,40 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { buildTestApp, type TestApp } from '../helpers/test-app';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai';
-import { signUp } from '../helpers/session';
 import { fixture } from '../helpers/image-fixtures';
-import { openBrowserRig, signedInAt, skipWithoutChromium, type BrowserRig } from './browser';
+import { signedInAt } from './browser';
+import { browserApp } from './browser-app';
 import { axeViolations } from './axe';
 
 const SHOTS = process.env.SIGHTLINE_SCREENSHOTS || '/tmp/shots-purpose';
 
 describe('telling the upload form where the images are used, in a real browser', function () {
   this.timeout(90_000);
-  let fake: FakeOpenAI;
-  let t: TestApp;
-  let rig: BrowserRig;
   const email = 'purpose@example.test';
-
-  before(async function () {
-    skipWithoutChromium(this);
-    fs.mkdirSync(SHOTS, { recursive: true });
-    fake = await startFakeOpenAI({ latencyMs: 20 });
-    t = await buildTestApp({ DESCRIBER: 'openai', OPENAI_BASE_URL: fake.baseUrl });
-    await t.deps.queue.start();
-    await signUp(t.app, { email });
-    rig = await openBrowserRig(t);
-  });
-  after(async () => {
-    await rig?.close();
-    await t?.close();
-    await fake?.close();
-  });
+  const app = browserApp({ email, modelServer: { latencyMs: 20 }, startQueue: true });
+  before(() => fs.mkdirSync(SHOTS, { recursive: true }));
 
   for (const width of [390, 1280]) {
     it(`describes a linked image for its link, says which rule applied, and writes it in German too, at ${width} px`, async () => {
-      const { context, page } = await signedInAt(rig, email, '/images/new', { width, bypassCSP: true });
+      const { context, page } = await signedInAt(app.rig, email, '/images/new', { width, bypassCSP: true });
       await page.getByLabel('Linked: the only content of a link').check();
       await page.getByLabel(/^Link destination or button action/).fill('https://example.com/pricing');
       await page.getByLabel(/^Text next to the images/).fill('Nos formules commencent à 9 euros par mois, sans engagement.');
@@ -54,7 +36,7 @@ describe('telling the upload form where the images are used, in a real browser',
       // Each language is a tab.
       await page.getByRole('tab', { name: 'German (de)' }).click();
       expect(await page.locator('[role="tabpanel"][lang="de"] dd').first().textContent()).to.match(/^\[de\] /);
-      const sent = fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
+      const sent = app.fake.requests.map((r) => r.text).filter((text) => text.includes('Purpose:')).at(-1)!;
       expect(sent).to.contain('only content of a link to: https://example.com/pricing');
       expect(sent).to.contain('Nos formules commencent à 9 euros par mois');
       expect(sent).to.contain('Output language: fr (French)');
@@ -67,7 +49,7 @@ describe('telling the upload form where the images are used, in a real browser',
 
       // Written in Spanish later, on the image's own page, from the text as it is now.
       const id = await page.locator('[data-image-id]').first().getAttribute('data-image-id');
-      await page.goto(`${rig.url}/images/${id}`);
+      await page.goto(`${app.rig.url}/images/${id}`);
       await page.getByLabel('Write the current text in').fill('es');
       await Promise.all([page.waitForURL(new RegExp(`/images/${id}#translations$`)), page.getByRole('button', { name: 'Translate' }).click()]);
       expect(await page.locator('main').textContent()).to.include('Written in');
@@ -81,7 +63,7 @@ describe('telling the upload form where the images are used, in a real browser',
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).to.equal(true);
       await page.locator('#translations').screenshot({ path: `${SHOTS}/translate-later-${width}.png` });
       await page.locator('.translate-form').screenshot({ path: `${SHOTS}/translate-form-${width}.png` });
-      await page.goto(`${rig.url}/batches/${(await t.deps.db('images').where({ id }).first('batch_id')).batch_id}`);
+      await page.goto(`${app.rig.url}/batches/${(await app.t.deps.db('images').where({ id }).first('batch_id')).batch_id}`);
 
       // Described again as decorative, for this image alone: the alt text becomes empty.
       await page.locator('details.regenerate summary').click();
@@ -93,7 +75,7 @@ describe('telling the upload form where the images are used, in a real browser',
       const deadline = Date.now() + 20_000;
       let described: { alt_text: string; decorative: unknown } | undefined;
       while (Date.now() < deadline) {
-        described = await t.deps.db('descriptions').where({ image_id: imageId }).first('alt_text', 'decorative');
+        described = await app.t.deps.db('descriptions').where({ image_id: imageId }).first('alt_text', 'decorative');
         if (described?.alt_text === '') break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -104,14 +86,14 @@ describe('telling the upload form where the images are used, in a real browser',
 
   for (const width of [390, 1280]) {
     it(`hands one file back with the text written in, keeping nothing, at ${width} px`, async () => {
-      const { context, page } = await signedInAt(rig, email, '/images/new', { width });
-      const imagesBefore = await t.deps.db('images').count({ n: '*' }).first();
+      const { context, page } = await signedInAt(app.rig, email, '/images/new', { width });
+      const imagesBefore = await app.t.deps.db('images').count({ n: '*' }).first();
       await page.setInputFiles('#embed-file', { name: 'eagle.jpg', mimeType: 'image/jpeg', buffer: fixture('eagle-gps.jpg') });
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Describe and download' }).click()]);
       expect(download.suggestedFilename()).to.equal('eagle.jpg');
       const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-G1', (await download.path())!], { encoding: 'utf8' })) as Record<string, unknown>[];
       expect(tags!['XMP-iptcCore:AltTextAccessibility']).to.be.a('string').and.not.equal('');
-      expect(await t.deps.db('images').count({ n: '*' }).first()).to.deep.equal(imagesBefore);
+      expect(await app.t.deps.db('images').count({ n: '*' }).first()).to.deep.equal(imagesBefore);
       await page.locator('#embed-file-heading').screenshot({ path: `${SHOTS}/embed-file-${width}.png` });
       await context.close();
     });
